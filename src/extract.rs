@@ -1,0 +1,933 @@
+//! Takes a document's text and the rules; returns its numeric claims (figures, dates, ranks,
+//! vague quantities) with byte spans into the original text, bounds, unit and category.
+//! Subjects and sources are filled in later by `resolve.rs`.
+
+use crate::model::{Claim, Qualifier, Value};
+use crate::normalize::{strip_waw, tokenize, Token, TokenKind, Tokens};
+use crate::rules::{NumberKind, RuleSet};
+
+/// What kind of expression a core number came from; decides how the claim is completed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Digits,
+    Words,
+    Vague,
+    Dual,
+    Ordinal,
+    Date,
+    Range,
+}
+
+/// A number expression before its context (qualifier, category) is read.
+#[derive(Debug, Clone)]
+struct Core {
+    /// Token range of the expression itself.
+    start: usize,
+    end: usize,
+    value: Option<Value>,
+    low: Option<f64>,
+    high: Option<f64>,
+    qualifier: Qualifier,
+    unit: Option<String>,
+    /// Precision step implied by the wording (`3 آلاف` → 1000).
+    step: f64,
+    form: Form,
+    /// Category forced by the form (years, ordinals in context); `None` = read from context.
+    category: Option<&'static str>,
+    /// Whether a vague word needs a counted noun to be a claim.
+    needs_noun: bool,
+}
+
+impl Core {
+    fn number(start: usize, end: usize, v: f64, step: f64, form: Form) -> Core {
+        Core {
+            start,
+            end,
+            value: Some(Value::Number(v)),
+            low: Some(v),
+            high: Some(v),
+            qualifier: Qualifier::Exact,
+            unit: None,
+            step,
+            form,
+            category: None,
+            needs_noun: false,
+        }
+    }
+}
+
+/// A claim candidate in token terms, before it becomes a [`Claim`].
+#[derive(Debug, Clone)]
+pub struct Found {
+    /// Token range of the claim's span (number expression plus measure unit).
+    pub tok_start: usize,
+    pub tok_end: usize,
+    pub claim: Claim,
+}
+
+/// Extracts every figure of one document.
+///
+/// `doc_id` names the document in the claims; `doc_date` (ISO) completes dates written without
+/// a year. Returns claims sorted by offset, with ids left empty (the report numbers them).
+pub fn extract(
+    text: &str,
+    doc_id: &str,
+    doc_date: Option<&str>,
+    rules: &RuleSet,
+) -> (Tokens, Vec<Found>) {
+    let toks = tokenize(text);
+    let found = extract_tokens(text, &toks, doc_id, doc_date, rules);
+    (toks, found)
+}
+
+/// [`extract`] over already tokenised text.
+pub fn extract_tokens(
+    text: &str,
+    toks: &Tokens,
+    doc_id: &str,
+    doc_date: Option<&str>,
+    rules: &RuleSet,
+) -> Vec<Found> {
+    let t = &toks.tokens;
+    let excluded = excluded_tokens(t, rules);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < t.len() {
+        if excluded[i] {
+            i += 1;
+            continue;
+        }
+        let core = try_date(t, i, doc_date, rules)
+            .or_else(|| try_ordinal(t, i, rules))
+            .or_else(|| try_range(t, i, rules))
+            .or_else(|| try_number(t, i, rules))
+            .or_else(|| try_vague(t, i, rules))
+            .or_else(|| try_dual(t, i, rules));
+        let Some(core) = core else {
+            i += 1;
+            continue;
+        };
+        let next = core.end.max(i + 1);
+        let previous = out
+            .last()
+            .filter(|p: &&Found| t[p.tok_start].sentence == t[core.start].sentence);
+        if let Some(f) = complete(text, toks, core, doc_id, rules, &excluded, previous) {
+            i = f.tok_end.max(next);
+            out.push(f);
+        } else {
+            i = next;
+        }
+    }
+    out
+}
+
+/// Tokens that can never be part of a claim: link lines ("اقرأ أيضاً") and outlet names
+/// that contain numbers ("963+", "فرانس 24").
+fn excluded_tokens(t: &[Token], rules: &RuleSet) -> Vec<bool> {
+    let mut ex = vec![false; t.len()];
+    let mut line_start = true;
+    let mut skip_line = None;
+    for i in 0..t.len() {
+        if i > 0 && t[i].line != t[i - 1].line {
+            line_start = true;
+        }
+        if line_start {
+            skip_line = rules.marker_at("link_line", t, i, true).map(|_| t[i].line);
+            line_start = false;
+        }
+        if skip_line == Some(t[i].line) {
+            ex[i] = true;
+        }
+        if let Some(len) = rules.marker_at("outlet_name", t, i, true) {
+            for e in ex.iter_mut().skip(i).take(len) {
+                *e = true;
+            }
+        }
+    }
+    ex
+}
+
+/// Parses a digit token (normalised): `2,424` → 2424, `1,5` → 1.5, `15.700` → 15700.
+///
+/// Grouping rule: `,` or `.` followed by exactly three digits (every group after the first,
+/// first group of 1–3 digits) separates thousands; a single separator followed by any other
+/// number of digits is a decimal point. So `1,5 مليون` = 1.5 million, and the ambiguous
+/// `15.700 ألف` is read as 15,700 thousand. `٫` is always decimal, `٬` always thousands.
+/// Returns the value and its precision step (`3500` → 100, `1.5` → 0.1).
+pub fn parse_digits(s: &str) -> Option<(f64, f64)> {
+    let s: String = s.chars().filter(|&c| c != '٬').collect();
+    let s = s.replace('٫', "\u{1}");
+    let seps: Vec<(usize, char)> = s
+        .char_indices()
+        .filter(|(_, c)| matches!(c, ',' | '.' | '\u{1}'))
+        .collect();
+    let (int_part, frac_part): (String, String) = if seps.is_empty() {
+        (s.clone(), String::new())
+    } else if let Some(&(p, _)) = seps.iter().find(|(_, c)| *c == '\u{1}') {
+        (
+            s[..p].chars().filter(char::is_ascii_digit).collect(),
+            s[p + 1..].chars().filter(char::is_ascii_digit).collect(),
+        )
+    } else {
+        let groups: Vec<&str> = s.split([',', '.']).collect();
+        let mixed = seps.iter().any(|(_, c)| *c == ',') && seps.iter().any(|(_, c)| *c == '.');
+        let thousands = !mixed
+            && groups[0].len() <= 3
+            && !groups[0].is_empty()
+            && groups[1..].iter().all(|g| g.len() == 3);
+        if thousands {
+            (groups.concat(), String::new())
+        } else if seps.len() == 1 || mixed {
+            let (p, _) = *seps.last().unwrap();
+            (
+                s[..p].chars().filter(char::is_ascii_digit).collect(),
+                s[p + 1..].to_string(),
+            )
+        } else {
+            return None;
+        }
+    };
+    if int_part.is_empty() || int_part.len() > 15 {
+        return None;
+    }
+    let v: f64 = format!(
+        "{int_part}.{}",
+        if frac_part.is_empty() {
+            "0"
+        } else {
+            &frac_part
+        }
+    )
+    .parse()
+    .ok()?;
+    let step = if !frac_part.is_empty() {
+        10f64.powi(-(frac_part.len() as i32))
+    } else {
+        let tz = int_part
+            .chars()
+            .rev()
+            .take_while(|&c| c == '0')
+            .count()
+            .min(int_part.len().saturating_sub(1));
+        10f64.powi(tz as i32)
+    };
+    Some((v, step))
+}
+
+fn same_sentence(t: &[Token], a: usize, b: usize) -> bool {
+    t.get(a)
+        .zip(t.get(b))
+        .is_some_and(|(x, y)| x.sentence == y.sentence)
+}
+
+/// A scale word right after a number: `280 ألف`, `1,5 مليون`, `3 آلاف`, `مليون ونصف`.
+fn scale_after(t: &[Token], j: usize, rules: &RuleSet) -> Option<(usize, f64)> {
+    if !same_sentence(t, j.saturating_sub(1), j) {
+        return None;
+    }
+    let w = rules.number_word(t.get(j)?, false)?;
+    if !matches!(w.kind, NumberKind::Scale | NumberKind::ScalePlural) || w.value < 1000.0 {
+        return None;
+    }
+    let mut scale = w.value;
+    let mut end = j + 1;
+    // "مليون ونصف" = 1.5 million
+    if let Some(n) = t.get(end).and_then(|x| strip_waw(&x.norm)) {
+        if rules
+            .numbers
+            .get(n)
+            .is_some_and(|h| h.kind == NumberKind::Half)
+        {
+            scale *= 1.5;
+            end += 1;
+        }
+    }
+    Some((end, scale))
+}
+
+fn try_number(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
+    let tok = &t[i];
+    if tok.kind == TokenKind::Number {
+        let (v, step) = parse_digits(&tok.norm)?;
+        if let Some((end, scale)) = scale_after(t, i + 1, rules) {
+            let value = round6(v * scale);
+            // "3 آلاف": one significant digit with a scale word is as rough as the scale.
+            return Some(Core::number(i, end, value, step * scale, Form::Digits));
+        }
+        return Some(Core::number(i, i + 1, v, step, Form::Digits));
+    }
+    parse_words(t, i, rules)
+}
+
+fn round6(v: f64) -> f64 {
+    (v * 1e6).round() / 1e6
+}
+
+/// Parses a compound of number words starting at `i`: `خمسة وعشرين`, `ثلاثمئة`, `ثلاثة آلاف`,
+/// `أحد عشر`, `مليون ونصف`.
+fn parse_words(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
+    let first = rules.number_word(&t[i], true)?;
+    if first.kind == NumberKind::ScalePlural || first.kind == NumberKind::Half {
+        return None; // "آلاف" alone is vague; "نصف" alone is not a count
+    }
+    let mut total = 0.0f64;
+    let mut current = 0.0f64;
+    let mut last_scale = 0.0;
+    let mut prev: Option<NumberKind> = None;
+    let mut j = i;
+    let mut alone_ok = first.alone;
+    while j < t.len() && same_sentence(t, i, j) {
+        let tok = &t[j];
+        let (w, joined) = if j == i {
+            (first, false)
+        } else if let Some(w) = strip_waw(&tok.norm).and_then(|n| rules.numbers.get(n)) {
+            (w, true)
+        } else if let Some(w) = rules.numbers.get(tok.norm.as_str()) {
+            (w, false)
+        } else {
+            break;
+        };
+        if tok.kind != TokenKind::Word {
+            break;
+        }
+        // a compound continues with "و" + number, or (without "و") unit + teen/hundred/scale
+        if j > i && !joined {
+            let ok = matches!(
+                (prev, w.kind),
+                (Some(NumberKind::Unit), NumberKind::Teen)
+                    | (Some(NumberKind::Unit), NumberKind::Hundred)
+                    | (
+                        Some(
+                            NumberKind::Unit
+                                | NumberKind::Teen
+                                | NumberKind::Ten
+                                | NumberKind::Hundred
+                        ),
+                        NumberKind::Scale | NumberKind::ScalePlural
+                    )
+            );
+            if !ok {
+                break;
+            }
+        }
+        match w.kind {
+            NumberKind::Unit => {
+                if prev == Some(NumberKind::Unit) {
+                    break;
+                }
+                current += w.value;
+            }
+            NumberKind::Teen => {
+                if prev == Some(NumberKind::Unit) && !joined {
+                    alone_ok = true;
+                }
+                current += 10.0;
+            }
+            NumberKind::Ten => current += w.value,
+            NumberKind::Hundred => {
+                if prev == Some(NumberKind::Unit) && !joined && w.value == 100.0 {
+                    current *= 100.0;
+                } else {
+                    current += w.value;
+                }
+            }
+            NumberKind::Scale | NumberKind::ScalePlural => {
+                if w.kind == NumberKind::ScalePlural && current == 0.0 {
+                    break;
+                }
+                total += if current == 0.0 { 1.0 } else { current } * w.value;
+                current = 0.0;
+                last_scale = w.value;
+            }
+            NumberKind::Half => {
+                if last_scale == 0.0 || !joined {
+                    break;
+                }
+                total += 0.5 * last_scale;
+            }
+        }
+        prev = Some(w.kind);
+        j += 1;
+    }
+    if j == i || !alone_ok && j == i + 1 {
+        return None;
+    }
+    let value = total + current;
+    let step = if last_scale > 0.0 && current == 0.0 {
+        magnitude_step(value)
+    } else {
+        1.0
+    };
+    Some(Core::number(i, j, value, step, Form::Words))
+}
+
+/// The largest power of ten dividing a round number (3000 → 1000).
+fn magnitude_step(v: f64) -> f64 {
+    let mut step = 1.0;
+    while v >= step * 10.0 && (v / (step * 10.0)).fract() == 0.0 {
+        step *= 10.0;
+    }
+    step
+}
+
+fn try_vague(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
+    let (len, rule, _) = rules.vague.match_at(t, i, true)?;
+    if !same_sentence(t, i, i + len - 1) {
+        return None;
+    }
+    let mut c = Core::number(i, i + len, 0.0, 1.0, Form::Vague);
+    c.value = None;
+    c.low = Some(rule.low);
+    c.high = Some(rule.high);
+    c.qualifier = Qualifier::Vague;
+    c.needs_noun = rule.needs_noun;
+    Some(c)
+}
+
+fn try_dual(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
+    let tok = &t[i];
+    if tok.kind != TokenKind::Word {
+        return None;
+    }
+    // "البلدين" (both countries) refers back: only indefinite duals count, so the article
+    // may not be stripped ("ليومين" = for two days is fine).
+    let (len, unit, _) = rules.duals.match_name_at(t, i)?;
+    let mut c = Core::number(i, i + len, 2.0, 1.0, Form::Dual);
+    c.unit = Some(unit.id.clone());
+    Some(c)
+}
+
+fn try_ordinal(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
+    let (len, &value, _) = rules.ordinals.match_at(t, i, true)?;
+    let end = i + len;
+    let (unit, category) =
+        if same_sentence(t, i, end) && rules.marker_at("superlative", t, end, true).is_some() {
+            ("rank", None)
+        } else if i > 0
+            && same_sentence(t, i - 1, i)
+            && rules
+                .marker("day_noun")
+                .and_then(|m| m.match_ending_at(t, i, true))
+                .is_some()
+        {
+            ("day_index", None)
+        } else if i > 0
+            && same_sentence(t, i - 1, i)
+            && rules
+                .marker("occasion")
+                .and_then(|m| m.match_ending_at(t, i, true))
+                .is_some()
+        {
+            ("rank", Some("occasion"))
+        } else {
+            return None;
+        };
+    let mut c = Core::number(i, end, value, 1.0, Form::Ordinal);
+    c.unit = Some(unit.to_string());
+    c.category = category;
+    Some(c)
+}
+
+fn year_of(tok: &Token) -> Option<i32> {
+    if tok.kind == TokenKind::Number
+        && tok.norm.len() == 4
+        && tok.norm.bytes().all(|b| b.is_ascii_digit())
+    {
+        let y: i32 = tok.norm.parse().ok()?;
+        (1900..=2100).contains(&y).then_some(y)
+    } else {
+        None
+    }
+}
+
+/// A month phrase at `j`, optionally followed by `/` and the month's other name.
+fn month_at(t: &[Token], j: usize, rules: &RuleSet) -> Option<(usize, u32)> {
+    let (len, &m, _) = rules.months.match_at(t, j, false)?;
+    let mut end = j + len;
+    if t.get(end).is_some_and(|x| x.norm == "/") {
+        if let Some((l2, &m2, _)) = rules.months.match_at(t, end + 1, false) {
+            if m2 == m {
+                end += 1 + l2;
+            }
+        }
+    }
+    Some((end, m))
+}
+
+fn try_date(t: &[Token], i: usize, doc_date: Option<&str>, rules: &RuleSet) -> Option<Core> {
+    let tok = &t[i];
+    let (day, month_start) = if tok.kind == TokenKind::Number
+        && tok.norm.len() <= 2
+        && tok.norm.bytes().all(|b| b.is_ascii_digit())
+    {
+        let d: u32 = tok.norm.parse().ok()?;
+        if !(1..=31).contains(&d) {
+            return None;
+        }
+        (Some(d), i + 1)
+    } else if let Some(len) = rules.marker_at("month_part", t, i, true) {
+        (None, i + len)
+    } else {
+        return None;
+    };
+    if !same_sentence(t, i, month_start) {
+        return None;
+    }
+    let (mut end, month) = month_at(t, month_start, rules)?;
+    let year = match t.get(end).and_then(year_of) {
+        Some(y) if same_sentence(t, i, end) => {
+            end += 1;
+            Some(y)
+        }
+        _ => infer_year(doc_date, month, day.unwrap_or(1)),
+    };
+    let value = match (year, day) {
+        (Some(y), Some(d)) => format!("{y:04}-{month:02}-{d:02}"),
+        (Some(y), None) => format!("{y:04}-{month:02}"),
+        (None, Some(d)) => format!("--{month:02}-{d:02}"),
+        (None, None) => format!("--{month:02}"),
+    };
+    let mut c = Core::number(i, end, 0.0, 0.0, Form::Date);
+    c.value = Some(Value::Date(value));
+    c.low = None;
+    c.high = None;
+    c.unit = Some("date".into());
+    Some(c)
+}
+
+/// The year of a day and month written without one: the publication year, or the year
+/// before when the date would fall more than a month after publication.
+pub fn infer_year(doc_date: Option<&str>, month: u32, day: u32) -> Option<i32> {
+    let d = doc_date?;
+    let y: i32 = d.get(0..4)?.parse().ok()?;
+    let m: u32 = d.get(5..7)?.parse().ok()?;
+    let dd: u32 = d.get(8..10).and_then(|x| x.parse().ok()).unwrap_or(1);
+    if month * 31 + day > m * 31 + dd + 31 {
+        Some(y - 1)
+    } else {
+        Some(y)
+    }
+}
+
+fn try_range(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
+    // "بين 10 و20" / "ما بين عشرة وعشرين"
+    if let Some(len) = rules.marker_at("range_between", t, i, true) {
+        let a = try_number(t, i + len, rules)?;
+        let and = a.end;
+        let b = if rules.marker_at("range_and", t, and, false).is_some()
+            && t.get(and).is_some_and(|x| x.norm == "و")
+        {
+            try_number(t, and + 1, rules)?
+        } else if let Some(n) = t.get(and).and_then(|x| strip_waw(&x.norm)) {
+            let _ = n;
+            parse_words_joined(t, and, rules)?
+        } else {
+            return None;
+        };
+        return range_core(a, b, i + len);
+    }
+    // "10-20", "10 إلى 20" between digits
+    if t[i].kind == TokenKind::Number {
+        let a = try_number(t, i, rules)?;
+        let sep = a.end;
+        let is_dash = t
+            .get(sep)
+            .is_some_and(|x| matches!(x.norm.as_str(), "-" | "–") && !x.space_before)
+            && t.get(sep + 1)
+                .is_some_and(|x| x.kind == TokenKind::Number && !x.space_before);
+        let is_to = rules.marker_at("range_to", t, sep, false).is_some()
+            && i > 0
+            && t[i - 1].norm == "من"
+            && t.get(sep + 1).is_some_and(|x| x.kind == TokenKind::Number);
+        if (is_dash || is_to) && same_sentence(t, i, sep + 1) {
+            let b = try_number(t, sep + 1, rules)?;
+            return range_core(a, b, i);
+        }
+    }
+    None
+}
+
+/// The second number of "بين عشرة وعشرين": a word number whose first word carries "و".
+fn parse_words_joined(t: &[Token], j: usize, rules: &RuleSet) -> Option<Core> {
+    let n = strip_waw(&t.get(j)?.norm)?;
+    let w = rules.numbers.get(n)?;
+    if w.kind == NumberKind::ScalePlural {
+        return None;
+    }
+    let mut c = parse_words(t, j, rules).filter(|c| {
+        c.value
+            .as_ref()
+            .and_then(Value::number)
+            .is_some_and(|v| v > 0.0)
+    });
+    if c.is_none() {
+        c = Some(Core::number(j, j + 1, w.value, 1.0, Form::Words));
+    }
+    c
+}
+
+fn range_core(a: Core, b: Core, start: usize) -> Option<Core> {
+    let lo = a.value.as_ref()?.number()?;
+    let hi = b.value.as_ref()?.number()?;
+    if hi <= lo {
+        return None;
+    }
+    let mut c = Core::number(start, b.end, lo, 1.0, Form::Range);
+    c.low = Some(lo);
+    c.high = Some(hi);
+    c.qualifier = Qualifier::Range;
+    Some(c)
+}
+
+/// Reads a core's context: counted noun, qualifier, non-claim markers and category.
+fn complete(
+    text: &str,
+    toks: &Tokens,
+    mut core: Core,
+    doc_id: &str,
+    rules: &RuleSet,
+    excluded: &[bool],
+    previous: Option<&Found>,
+) -> Option<Found> {
+    let t = &toks.tokens;
+    let i = core.start;
+    // Non-claims: a name or code ("اللواء 52"), a glued "+" ("963+"), a clock time ("10:30").
+    if core.form == Form::Digits || core.form == Form::Range {
+        if rules
+            .marker("name_before")
+            .and_then(|m| m.match_ending_at(t, i, true))
+            .is_some()
+        {
+            return None;
+        }
+        let glued = |k: usize, s: &str| t.get(k).is_some_and(|x| x.norm == s && !x.space_before);
+        if glued(core.end, "+")
+            || glued(core.end, ":")
+            || (i > 0 && (t[i - 1].norm == "+" || t[i - 1].norm == ":") && !t[i].space_before)
+        {
+            return None;
+        }
+        if t.get(core.end)
+            .is_some_and(|x| x.kind == TokenKind::Number && !x.space_before)
+        {
+            return None;
+        }
+    }
+    // Counted noun / unit after the number ("1183 شخصًا", "عشرات من المعتقلين", "80 %").
+    let mut unit_end = core.end;
+    let mut noun_at = None;
+    if core.unit.is_none() {
+        let mut k = core.end;
+        if core.form == Form::Vague && t.get(k).is_some_and(|x| x.norm == "من") {
+            k += 1;
+        }
+        if same_sentence(t, i, k) && !excluded.get(k).copied().unwrap_or(true) {
+            if let Some((len, u, _)) = rules.units.match_at(t, k, true) {
+                core.unit = Some(u.id.clone());
+                noun_at = Some(k);
+                unit_end = k + len;
+            }
+        }
+        // "عائلة واحدة", "المحافظات الجنوبية الثلاث": a number word after its noun (and an
+        // adjective) counts that noun
+        if core.unit.is_none() && core.form == Form::Words {
+            for back in 1..=2 {
+                if i < back || !same_sentence(t, i - back, i) || t[i - back].kind != TokenKind::Word
+                {
+                    break;
+                }
+                if let Some((1, u, _)) = rules.units.match_at(t, i - back, true) {
+                    core.unit = Some(u.id.clone());
+                    noun_at = Some(i - back);
+                    break;
+                }
+            }
+        }
+    } else if core.form == Form::Dual {
+        noun_at = Some(i);
+    }
+    if core.needs_noun && noun_at.is_none() {
+        return None;
+    }
+    // Page chrome: "0 تعليقات", "12 مشاهدة".
+    if rules.marker_at("chrome", t, core.end, true).is_some()
+        || (i > 0
+            && rules.marker_at("chrome", t, i - 1, true).is_some()
+            && core.form == Form::Digits)
+    {
+        return None;
+    }
+    let unit = core.unit.clone().unwrap_or_else(|| "none".into());
+    let v = core.value.as_ref().and_then(Value::number);
+    if unit == "none" && v == Some(0.0) {
+        return None;
+    }
+    // Qualifiers before ("أكثر من") and after ("على الأقل") — not on dates and ranges.
+    let mut context_start = i;
+    if core.form != Form::Date && core.form != Form::Range && core.form != Form::Vague {
+        if let Some((q_start, kind)) = rules.qualifiers_before.match_ending_at(t, i, true) {
+            context_start = q_start;
+            core.qualifier = Qualifier::parse(kind).unwrap_or(Qualifier::Exact);
+        } else if let Some((_, kind, _)) = rules.qualifiers_after.match_at(t, unit_end, false) {
+            core.qualifier = Qualifier::parse(kind).unwrap_or(Qualifier::Exact);
+        }
+        if let Some(v) = v {
+            match core.qualifier {
+                Qualifier::MoreThan | Qualifier::AtLeast => core.high = None,
+                Qualifier::UpTo | Qualifier::LessThan => core.low = None,
+                Qualifier::About => {
+                    core.low = Some(v);
+                    core.high = Some(v);
+                }
+                _ => {}
+            }
+        }
+    }
+    // Category: forced by the form, a bare year, or read from the counted noun and cue words.
+    let category = if let Some(c) = core.category {
+        c.to_string()
+    } else if core.form == Form::Digits
+        && unit == "none"
+        && core.qualifier == Qualifier::Exact
+        && year_of(&t[i]).is_some()
+        && core.end == i + 1
+    {
+        core.unit = Some("year".into());
+        "year".to_string()
+    } else if let Some(c) = categorize(
+        t,
+        (context_start, unit_end.max(core.end)),
+        &core,
+        noun_at,
+        &unit,
+        rules,
+    ) {
+        c
+    } else if let Some((c, u)) = unit
+        .eq("none")
+        .then(|| anaphoric(t, i, previous, rules))
+        .flatten()
+    {
+        core.unit = Some(u);
+        c
+    } else {
+        return None;
+    };
+    let unit = core.unit.clone().unwrap_or(unit);
+    // The span: the number expression, with its unit unless the unit is a counted person.
+    let span_end_tok = if unit != "person" && unit != "none" && unit_end > core.end {
+        unit_end
+    } else {
+        core.end
+    };
+    let start = t[i].start;
+    let end = t[span_end_tok - 1].end;
+    let s = toks.sentences.get(t[i].sentence).copied();
+    let sentence = s
+        .map(|s| text[s.start..s.end].trim().to_string())
+        .unwrap_or_default();
+    let claim = Claim {
+        id: String::new(),
+        kind: "figure".into(),
+        doc: doc_id.to_string(),
+        start,
+        end,
+        text: text[start..end].to_string(),
+        sentence,
+        value: core.value.clone(),
+        low: core.low,
+        high: core.high,
+        qualifier: core.qualifier,
+        unit,
+        category,
+        subject: String::new(),
+        subject_id: String::new(),
+        source: String::new(),
+        source_id: String::new(),
+        actor: String::new(),
+        polarity: String::new(),
+        rounding_step: core.step,
+    };
+    Some(Found {
+        tok_start: i,
+        tok_end: span_end_tok.max(unit_end),
+        claim,
+    })
+}
+
+/// A bare number after a word that refers back ("هذا العدد قد يرتفع إلى 1,5 مليون") counts
+/// what the sentence's previous figure counted: (category, unit) of that figure.
+fn anaphoric(
+    t: &[Token],
+    i: usize,
+    previous: Option<&Found>,
+    rules: &RuleSet,
+) -> Option<(String, String)> {
+    let p = previous?;
+    (p.tok_end..i).find(|&k| rules.marker_at("anaphor", t, k, true).is_some())?;
+    Some((p.claim.category.clone(), p.claim.unit.clone()))
+}
+
+/// Chooses the category from the counted noun and the cue words around the number.
+fn categorize(
+    t: &[Token],
+    span: (usize, usize),
+    core: &Core,
+    noun_at: Option<usize>,
+    unit: &str,
+    rules: &RuleSet,
+) -> Option<String> {
+    let mut best: Option<(i64, usize, String)> = None; // (score*1000 - distance, order, id)
+    for (order, cat) in rules.categories.iter().enumerate() {
+        let r = &cat.rule;
+        if !r.units.is_empty() && !r.units.iter().any(|u| u == unit) {
+            continue;
+        }
+        let fallback = cat.nouns.is_empty() && cat.cues.is_empty();
+        if fallback && (r.units.is_empty() || unit == "none") {
+            continue;
+        }
+        let window = r.window.unwrap_or(12);
+        let noun_hit = noun_at.is_some_and(|k| cat.nouns.match_at(t, k, true).is_some());
+        let cue_dist = nearest(t, span, core.start, &cat.cues, window);
+        let with_hit =
+            cat.with.is_empty() || nearest(t, span, core.start, &cat.with, window).is_some();
+        if !with_hit {
+            continue;
+        }
+        let score: i64 = if fallback {
+            1
+        } else {
+            if !noun_hit && cue_dist.is_none() {
+                continue;
+            }
+            2 + 20 * noun_hit as i64
+                + 10 * cue_dist.is_some() as i64
+                + 10 * (!cat.with.is_empty()) as i64
+        };
+        let key = score * 1000 - cue_dist.unwrap_or(0) as i64;
+        if best.as_ref().map_or(true, |(b, _, _)| key > *b) {
+            best = Some((key, order, r.id.clone()));
+        }
+    }
+    best.map(|(_, _, id)| id)
+}
+
+/// Distance in tokens from the claim's context span (qualifier .. counted noun) to the
+/// nearest phrase of `set` in the same sentence; each clause mark (`،` `,` `؛`) crossed
+/// counts 3 more, so a cue of the same clause wins.
+fn nearest(
+    t: &[Token],
+    span: (usize, usize),
+    anchor: usize,
+    set: &crate::rules::PhraseSet<()>,
+    window: usize,
+) -> Option<usize> {
+    if set.is_empty() {
+        return None;
+    }
+    let (lo_span, hi_span) = span;
+    let sent = t[anchor].sentence;
+    let lo = lo_span.saturating_sub(window);
+    let hi = (hi_span + window).min(t.len());
+    let is_clause_mark = |k: usize| matches!(t[k].norm.as_str(), "،" | "," | "؛" | ";" | ":");
+    let mut best: Option<usize> = None;
+    for k in lo..hi {
+        if (lo_span..hi_span).contains(&k) || t[k].sentence != sent {
+            continue;
+        }
+        if let Some((len, _, _)) = set.match_at(t, k, true) {
+            if (lo_span..hi_span).contains(&(k + len - 1)) {
+                continue;
+            }
+            let (a, b) = if k < lo_span {
+                (k + len, lo_span)
+            } else {
+                (hi_span, k)
+            };
+            let marks = (a.min(b)..b.max(a)).filter(|&x| is_clause_mark(x)).count();
+            let d = if k < lo_span {
+                lo_span - (k + len - 1)
+            } else {
+                k + 1 - hi_span
+            } + 3 * marks;
+            if best.map_or(true, |b| d < b) {
+                best = Some(d);
+            }
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> RuleSet {
+        RuleSet::builtin().expect("built-in rules load")
+    }
+
+    fn values(text: &str) -> Vec<String> {
+        let r = rules();
+        extract(text, "t", Some("2024-12-06"), &r)
+            .1
+            .iter()
+            .map(|f| crate::ruletest::describe(&f.claim))
+            .collect()
+    }
+
+    #[test]
+    fn digit_grouping_follows_group_size() {
+        assert_eq!(parse_digits("2,424"), Some((2424.0, 1.0)));
+        assert_eq!(parse_digits("1,5"), Some((1.5, 0.1)));
+        assert_eq!(parse_digits("15.700"), Some((15700.0, 100.0)));
+        assert_eq!(parse_digits("3,500,000"), Some((3500000.0, 100000.0)));
+        assert_eq!(parse_digits("1,234.5"), Some((1234.5, 0.1)));
+        assert_eq!(parse_digits("3500"), Some((3500.0, 100.0)));
+        assert_eq!(parse_digits("7٫8"), Some((7.8, 0.1)));
+        assert_eq!(parse_digits("1,2,3"), None);
+    }
+
+    #[test]
+    fn spans_slice_the_original_text() {
+        let text = "قُتل أكثرُ من ٣٥٠٠ شخصٍ، ونزح 280 ألف.";
+        let r = rules();
+        for f in extract(text, "t", None, &r).1 {
+            assert_eq!(&text[f.claim.start..f.claim.end], f.claim.text);
+        }
+    }
+
+    #[test]
+    fn extended_digits_and_arabic_indic_digits_read() {
+        assert_eq!(
+            values("قتل ۱۲ شخصا و٣ أطفال"),
+            vec!["12 exact person killed", "3 exact person children_killed"]
+        );
+    }
+
+    #[test]
+    fn years_alone_are_category_year() {
+        assert_eq!(
+            values("اندلعت الاحتجاجات في عام 2011 ضد الحكومة"),
+            vec!["2011 exact year year"]
+        );
+    }
+
+    #[test]
+    fn clock_times_and_phone_numbers_are_not_claims() {
+        assert!(values("اتصلوا على الرقم 0933123456 عند الساعة 10:30").is_empty());
+    }
+
+    #[test]
+    fn date_without_year_and_without_document_date_keeps_month_and_day() {
+        let r = rules();
+        let (_, f) = extract("وقع الانفجار في 4 أغسطس", "t", None, &r);
+        assert_eq!(f[0].claim.value, Some(Value::Date("--08-04".into())));
+    }
+
+    #[test]
+    fn year_inferred_back_when_date_is_after_publication() {
+        assert_eq!(infer_year(Some("2025-01-05"), 12, 28), Some(2024));
+        assert_eq!(infer_year(Some("2024-12-06"), 11, 27), Some(2024));
+    }
+}

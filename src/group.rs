@@ -1,0 +1,196 @@
+//! Takes all claims of a run and the documents; returns groups of claims about the same
+//! quantity (same kind, category, canonical unit and subject), each judged by `judge.rs`.
+//!
+//! Candidates are blocked by (kind, category, unit, subject), so the cost is near-linear in
+//! the number of claims; inside a block a document contributes one figure per group.
+
+use crate::judge::{canonical_unit, compatible, independent_sources, interval, judge};
+use crate::model::{Claim, Document, Group, Value, Verdict};
+use crate::rules::{RuleSet, SubjectMode};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// The block a claim is compared within.
+type BlockKey = (String, String, String, String);
+
+fn block_key(c: &Claim, rules: &RuleSet) -> Option<BlockKey> {
+    let cat = rules.category(&c.category);
+    if cat.is_some_and(|x| !x.rule.groupable) {
+        return None;
+    }
+    let subject = if cat.is_some_and(|x| x.rule.subject == SubjectMode::None) {
+        String::new()
+    } else {
+        c.subject_id.clone()
+    };
+    let (unit, _) = canonical_unit(&c.unit, rules);
+    let kind_unit = if c.kind == "event" {
+        c.polarity.clone()
+    } else {
+        unit.to_string()
+    };
+    Some((c.kind.clone(), c.category.clone(), kind_unit, subject))
+}
+
+/// A representative number of a claim for "closest figure" choices.
+fn magnitude(c: &Claim, rules: &RuleSet) -> Option<f64> {
+    let iv = interval(c, rules)?;
+    let hi = if iv.hi.is_finite() {
+        iv.hi
+    } else {
+        iv.lo * 1.5
+    };
+    Some(((iv.lo.max(1e-9)) * hi.max(1e-9)).sqrt())
+}
+
+fn same_figure(a: &Claim, b: &Claim) -> bool {
+    a.value == b.value
+        && a.qualifier == b.qualifier
+        && (a.value.is_some() || a.low == b.low && a.high == b.high)
+}
+
+/// Groups claims and judges every group. Claims must already carry ids.
+pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group> {
+    let doc_map: HashMap<&str, &Document> = docs.iter().map(|d| (d.id.as_str(), d)).collect();
+    let doc_rank: HashMap<&str, usize> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect();
+    let mut blocks: BTreeMap<BlockKey, Vec<usize>> = BTreeMap::new();
+    for (i, c) in claims.iter().enumerate() {
+        if let Some(k) = block_key(c, rules) {
+            blocks.entry(k).or_default().push(i);
+        }
+    }
+    // A claim with no subject joins the block of its (kind, category, unit) when exactly one
+    // subject is stated for it: "نزح 280 ألف" beside "نزح 300 ألف في سوريا".
+    let keys: Vec<BlockKey> = blocks.keys().cloned().collect();
+    for k in keys.iter().filter(|k| k.3.is_empty()) {
+        let siblings: Vec<&BlockKey> = keys
+            .iter()
+            .filter(|o| !o.3.is_empty() && (&o.0, &o.1, &o.2) == (&k.0, &k.1, &k.2))
+            .collect();
+        if siblings.len() == 1 {
+            let moved = blocks.remove(k).unwrap_or_default();
+            blocks.entry(siblings[0].clone()).or_default().extend(moved);
+        }
+    }
+    let mut groups: Vec<(Vec<usize>, String)> = Vec::new();
+    for (key, mut members) in blocks {
+        members.sort_by_key(|&i| {
+            (
+                doc_rank
+                    .get(claims[i].doc.as_str())
+                    .copied()
+                    .unwrap_or(usize::MAX),
+                claims[i].start,
+            )
+        });
+        let mut clusters: Vec<Vec<usize>> = Vec::new();
+        for &i in &members {
+            let c = &claims[i];
+            let mut best: Option<(f64, usize)> = None;
+            for (gi, cl) in clusters.iter().enumerate() {
+                let same_doc: Vec<&Claim> = cl
+                    .iter()
+                    .map(|&j| &claims[j])
+                    .filter(|o| o.doc == c.doc)
+                    .collect();
+                if same_doc.iter().any(|o| !same_figure(o, c)) {
+                    continue; // a document's different figures are different quantities
+                }
+                let dist = if !same_doc.is_empty() {
+                    -1.0
+                } else if cl.iter().any(|&j| compatible(&claims[j], c, rules)) {
+                    0.0
+                } else {
+                    match (
+                        magnitude(c, rules),
+                        cl.iter()
+                            .filter_map(|&j| magnitude(&claims[j], rules))
+                            .next(),
+                    ) {
+                        (Some(a), Some(b)) => (a / b).ln().abs(),
+                        _ => 1.0,
+                    }
+                };
+                if best.map_or(true, |(d, _)| dist < d) {
+                    best = Some((dist, gi));
+                }
+            }
+            match best {
+                Some((_, gi)) => clusters[gi].push(i),
+                None => clusters.push(vec![i]),
+            }
+        }
+        for cl in clusters {
+            groups.push((cl, key.3.clone()));
+        }
+    }
+    let mut out: Vec<Group> = groups
+        .into_iter()
+        .map(|(members, _)| {
+            let cs: Vec<&Claim> = members.iter().map(|&i| &claims[i]).collect();
+            let (verdict, reason, timeline) = judge(&cs, &doc_map, rules);
+            let first = cs[0];
+            let outlets: BTreeSet<String> = cs
+                .iter()
+                .map(|c| {
+                    doc_map
+                        .get(c.doc.as_str())
+                        .map_or(c.doc.clone(), |d| d.outlet.clone())
+                })
+                .collect();
+            let sources = independent_sources(&cs, &doc_map);
+            let subject = cs
+                .iter()
+                .map(|c| c.subject_id.as_str())
+                .find(|s| !s.is_empty())
+                .unwrap_or("")
+                .to_string();
+            Group {
+                id: String::new(),
+                kind: first.kind.clone(),
+                category: first.category.clone(),
+                unit: canonical_unit(&first.unit, rules).0.to_string(),
+                subject,
+                verdict,
+                reason,
+                claims: cs.iter().map(|c| c.id.clone()).collect(),
+                outlets: outlets.into_iter().collect(),
+                independent_sources: sources.len(),
+                sources,
+                timeline,
+            }
+        })
+        .collect();
+    let pos: HashMap<&str, usize> = claims
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
+    out.sort_by_key(|g| {
+        (
+            g.verdict,
+            g.claims
+                .first()
+                .and_then(|c| pos.get(c.as_str()))
+                .copied()
+                .unwrap_or(0),
+        )
+    });
+    for (i, g) in out.iter_mut().enumerate() {
+        g.id = format!("g{}", i + 1);
+    }
+    out
+}
+
+/// Whether a value is a date (dates compare as strings, never as numbers).
+pub fn is_date(c: &Claim) -> bool {
+    matches!(c.value, Some(Value::Date(_)))
+}
+
+/// Whether a group holds more than one document (used by `--only`).
+pub fn is_comparison(g: &Group) -> bool {
+    g.verdict != Verdict::Single
+}

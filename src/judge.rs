@@ -1,0 +1,448 @@
+//! Takes a group of claims about one quantity and the documents; returns its verdict
+//! (conflict, update, agree, single), a one-line reason and, for running tolls, a timeline.
+
+use crate::model::{Claim, Document, Qualifier, TimelineStep, Value, Verdict};
+use crate::rules::RuleSet;
+use crate::ruletest::fmt_number;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// A half-open interval `[lo, hi)` in the claim's canonical unit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Interval {
+    pub lo: f64,
+    pub hi: f64,
+}
+
+impl Interval {
+    /// Whether two intervals share a point.
+    pub fn intersects(&self, other: &Interval) -> bool {
+        self.lo.max(other.lo) < self.hi.min(other.hi)
+    }
+}
+
+/// The unit claims are compared in, and the factor to get there (`mile` → `km`, 1.609).
+pub fn canonical_unit<'a>(unit: &'a str, rules: &'a RuleSet) -> (&'a str, f64) {
+    match rules.conversions.get(unit) {
+        Some((to, f)) => (to.as_str(), *f),
+        None => (unit, 1.0),
+    }
+}
+
+fn tiny(v: f64) -> f64 {
+    1e-9 * v.abs().max(1.0)
+}
+
+/// The precision step a stated figure implies, capped so that only round figures widen:
+/// `3 آلاف` → 1000 (one significant digit with a scale word), `3500` → 100, `20` → 1.
+pub fn effective_step(c: &Claim, v: f64) -> f64 {
+    let step = c.rounding_step;
+    if step <= 0.0 || v <= 0.0 {
+        return 0.0;
+    }
+    if step < 1.0 {
+        return step;
+    }
+    let magnitude = 10f64.powf(v.log10().floor());
+    if step >= magnitude {
+        // a single significant digit ("3 آلاف", "مليون"): as rough as the wording
+        if v >= 1000.0 {
+            magnitude
+        } else {
+            1.0
+        }
+    } else {
+        step.min(magnitude / 10.0).max(1.0)
+    }
+}
+
+/// The interval a claim allows, from its qualifier, tolerance and precision.
+///
+/// `أكثر من 3500` → (3500, ∞); `نحو 4000` → [3600, 4400] at t = 0.1; `عشرات` → [20, 99];
+/// `3 آلاف` → [2500, 3500). Dates have no interval (compared as strings).
+pub fn interval(c: &Claim, rules: &RuleSet) -> Option<Interval> {
+    let (_, factor) = canonical_unit(&c.unit, rules);
+    let j = &rules.judge;
+    let iv = match (c.qualifier, c.value.as_ref().and_then(Value::number)) {
+        (Qualifier::Vague, _) | (Qualifier::Range, _) => {
+            let (lo, hi) = (c.low?, c.high?);
+            Interval {
+                lo,
+                hi: hi + tiny(hi),
+            }
+        }
+        (Qualifier::Exact, Some(v)) => {
+            let s = if j.precision_rounding {
+                effective_step(c, v)
+            } else {
+                0.0
+            };
+            if s > 0.0 {
+                Interval {
+                    lo: v - s / 2.0,
+                    hi: v + s / 2.0,
+                }
+            } else {
+                Interval {
+                    lo: v,
+                    hi: v + tiny(v),
+                }
+            }
+        }
+        (Qualifier::MoreThan, Some(v)) => Interval {
+            lo: v + tiny(v),
+            hi: j
+                .more_than_factor
+                .map_or(f64::INFINITY, |f| v * f + tiny(v)),
+        },
+        (Qualifier::AtLeast, Some(v)) => Interval {
+            lo: v,
+            hi: j
+                .more_than_factor
+                .map_or(f64::INFINITY, |f| v * f + tiny(v)),
+        },
+        (Qualifier::About, Some(v)) => {
+            let t = rules
+                .category(&c.category)
+                .and_then(|x| x.rule.tolerance)
+                .unwrap_or(j.about_tolerance);
+            Interval {
+                lo: v * (1.0 - t),
+                hi: v * (1.0 + t) + tiny(v),
+            }
+        }
+        (Qualifier::UpTo, Some(v)) => Interval {
+            lo: v * j.up_to_floor,
+            hi: v + tiny(v),
+        },
+        (Qualifier::LessThan, Some(v)) => Interval { lo: 0.0, hi: v },
+        _ => return None,
+    };
+    Some(Interval {
+        lo: iv.lo * factor,
+        hi: iv.hi * factor,
+    })
+}
+
+/// Whether two claims can both be true.
+pub fn compatible(a: &Claim, b: &Claim, rules: &RuleSet) -> bool {
+    match (&a.value, &b.value) {
+        (Some(Value::Date(x)), Some(Value::Date(y))) => {
+            x.starts_with(y.as_str()) || y.starts_with(x.as_str())
+        }
+        _ => match (interval(a, rules), interval(b, rules)) {
+            (Some(x), Some(y)) => x.intersects(&y),
+            _ => true,
+        },
+    }
+}
+
+/// The figure as an editor reads it: `أكثر من 3500` → "more than 3500".
+pub fn figure(c: &Claim) -> String {
+    let v = match &c.value {
+        Some(Value::Number(n)) => fmt_number(*n),
+        Some(Value::Date(d)) => d.clone(),
+        None => c.text.clone(),
+    };
+    match c.qualifier {
+        Qualifier::Exact | Qualifier::Vague => v,
+        Qualifier::Range => format!(
+            "{}–{}",
+            fmt_number(c.low.unwrap_or(0.0)),
+            fmt_number(c.high.unwrap_or(0.0))
+        ),
+        q => format!("{} {v}", q.as_str().replace('_', " ")),
+    }
+}
+
+/// "3500 (الحل نت, 2024-12-08, via sohr)".
+fn cite(c: &Claim, docs: &HashMap<&str, &Document>) -> String {
+    let d = docs.get(c.doc.as_str());
+    let outlet = d.map_or(c.doc.as_str(), |d| d.outlet.as_str());
+    let date = d.and_then(|d| d.date.as_deref()).unwrap_or("date unknown");
+    if c.source.is_empty() {
+        format!("{} ({outlet}, {date})", figure(c))
+    } else {
+        format!("{} ({} via {outlet}, {date})", figure(c), c.source)
+    }
+}
+
+/// The independent sources behind claims: the cited source, else the outlet itself.
+pub fn independent_sources(claims: &[&Claim], docs: &HashMap<&str, &Document>) -> Vec<String> {
+    let set: BTreeSet<String> = claims
+        .iter()
+        .map(|c| {
+            if c.source_id.is_empty() {
+                docs.get(c.doc.as_str())
+                    .map_or(c.doc.clone(), |d| d.outlet.clone())
+            } else {
+                c.source_id.clone()
+            }
+        })
+        .collect();
+    set.into_iter().collect()
+}
+
+/// The verdict of one group.
+pub fn judge(
+    claims: &[&Claim],
+    docs: &HashMap<&str, &Document>,
+    rules: &RuleSet,
+) -> (Verdict, String, Vec<TimelineStep>) {
+    let doc_set: BTreeSet<&str> = claims.iter().map(|c| c.doc.as_str()).collect();
+    let sources = independent_sources(claims, docs);
+    if doc_set.len() < 2 {
+        let c = claims[0];
+        let times = if claims.len() > 1 {
+            format!(", repeated {} times", claims.len())
+        } else {
+            String::new()
+        };
+        return (
+            Verdict::Single,
+            format!("only {} states it{times}", cite(c, docs)),
+            Vec::new(),
+        );
+    }
+    let running = claims
+        .first()
+        .and_then(|c| rules.category(&c.category))
+        .is_some_and(|c| c.rule.running);
+    let date_of = |c: &Claim| docs.get(c.doc.as_str()).and_then(|d| d.date.clone());
+    let mut conflict: Option<String> = None;
+    let mut changed_over_time = false;
+    'outer: for (i, a) in claims.iter().enumerate() {
+        for b in &claims[i + 1..] {
+            if a.doc == b.doc || compatible(a, b, rules) {
+                continue;
+            }
+            let (da, db) = (date_of(a), date_of(b));
+            if running {
+                if let (Some(x), Some(y)) = (&da, &db) {
+                    if x != y {
+                        let (early, late) = if x < y { (a, b) } else { (b, a) };
+                        let rose = match (interval(early, rules), interval(late, rules)) {
+                            (Some(e), Some(l)) => l.hi > e.lo && l.lo >= e.lo,
+                            _ => true,
+                        };
+                        if rose {
+                            changed_over_time = true;
+                            continue;
+                        }
+                        conflict = Some(format!(
+                            "{} then {}: a running toll fell",
+                            cite(early, docs),
+                            cite(late, docs)
+                        ));
+                        break 'outer;
+                    }
+                }
+            }
+            let note = if da.is_none() || db.is_none() {
+                " (publication date unknown)"
+            } else {
+                ""
+            };
+            conflict = Some(format!("{} vs {}{note}", cite(a, docs), cite(b, docs)));
+            break 'outer;
+        }
+    }
+    let n_src = sources.len();
+    let src_note = if n_src == 1 && doc_set.len() > 1 {
+        format!(", all from one source ({})", sources[0])
+    } else {
+        format!(", {n_src} independent sources")
+    };
+    if let Some(reason) = conflict {
+        return (Verdict::Conflict, reason, Vec::new());
+    }
+    if changed_over_time {
+        let mut by_date: BTreeMap<(Option<String>, String), BTreeSet<String>> = BTreeMap::new();
+        for c in claims {
+            let outlet = docs
+                .get(c.doc.as_str())
+                .map_or(c.doc.clone(), |d| d.outlet.clone());
+            by_date
+                .entry((date_of(c), figure(c)))
+                .or_default()
+                .insert(outlet);
+        }
+        let timeline: Vec<TimelineStep> = by_date
+            .into_iter()
+            .map(|((date, text), outlets)| TimelineStep {
+                date,
+                text,
+                outlets: outlets.into_iter().collect(),
+            })
+            .collect();
+        let line = timeline
+            .iter()
+            .map(|s| format!("{} ({})", s.text, s.date.as_deref().unwrap_or("?")))
+            .collect::<Vec<_>>()
+            .join(" → ");
+        return (
+            Verdict::Update,
+            format!("running toll rose: {line}"),
+            timeline,
+        );
+    }
+    let figures: BTreeSet<String> = claims.iter().map(|c| figure(c)).collect();
+    let fig = figures.into_iter().collect::<Vec<_>>().join(" / ");
+    (
+        Verdict::Agree,
+        format!("{} outlets agree on {fig}{src_note}", doc_set.len()),
+        Vec::new(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claim(doc: &str, v: f64, q: Qualifier, step: f64) -> Claim {
+        Claim {
+            id: String::new(),
+            kind: "figure".into(),
+            doc: doc.into(),
+            start: 0,
+            end: 1,
+            text: fmt_number(v),
+            sentence: String::new(),
+            value: Some(Value::Number(v)),
+            low: Some(v),
+            high: Some(v),
+            qualifier: q,
+            unit: "person".into(),
+            category: "killed".into(),
+            subject: String::new(),
+            subject_id: String::new(),
+            source: String::new(),
+            source_id: String::new(),
+            actor: String::new(),
+            polarity: String::new(),
+            rounding_step: step,
+        }
+    }
+
+    fn rules() -> RuleSet {
+        RuleSet::builtin().unwrap()
+    }
+
+    #[test]
+    fn more_than_is_open_above() {
+        let r = rules();
+        let iv = interval(&claim("a", 3500.0, Qualifier::MoreThan, 100.0), &r).unwrap();
+        assert!(iv.lo > 3500.0 && iv.hi.is_infinite());
+        assert!(compatible(
+            &claim("a", 3500.0, Qualifier::MoreThan, 100.0),
+            &claim("b", 4000.0, Qualifier::Exact, 1000.0),
+            &r
+        ));
+        assert!(!compatible(
+            &claim("a", 3500.0, Qualifier::MoreThan, 100.0),
+            &claim("b", 3000.0, Qualifier::Exact, 1.0),
+            &r
+        ));
+    }
+
+    #[test]
+    fn about_uses_the_tolerance() {
+        let r = rules();
+        let iv = interval(&claim("a", 4000.0, Qualifier::About, 1000.0), &r).unwrap();
+        assert!((iv.lo - 3600.0).abs() < 1e-6 && (iv.hi - 4400.0).abs() < 1e-3);
+    }
+
+    #[test]
+    fn round_figures_carry_their_precision() {
+        let r = rules();
+        // "3 آلاف" ≈ 2500–3499
+        let iv = interval(&claim("a", 3000.0, Qualifier::Exact, 1000.0), &r).unwrap();
+        assert_eq!((iv.lo, iv.hi), (2500.0, 3500.0));
+        // 2 days vs 3 days: different
+        assert!(!compatible(
+            &claim("a", 2.0, Qualifier::Exact, 1.0),
+            &claim("b", 3.0, Qualifier::Exact, 1.0),
+            &r
+        ));
+        // 20 is exact, not 15–25
+        assert!(!compatible(
+            &claim("a", 20.0, Qualifier::Exact, 10.0),
+            &claim("b", 22.0, Qualifier::Exact, 1.0),
+            &r
+        ));
+    }
+
+    #[test]
+    fn vague_range_holds_its_configured_bounds() {
+        let r = rules();
+        let mut c = claim("a", 0.0, Qualifier::Vague, 1.0);
+        c.value = None;
+        c.low = Some(20.0);
+        c.high = Some(99.0);
+        assert!(compatible(
+            &c,
+            &claim("b", 40.0, Qualifier::Exact, 10.0),
+            &r
+        ));
+        assert!(!compatible(
+            &c,
+            &claim("b", 300.0, Qualifier::Exact, 100.0),
+            &r
+        ));
+    }
+
+    #[test]
+    fn a_rising_toll_on_later_days_is_an_update_not_a_conflict() {
+        let r = rules();
+        let d1 = Document {
+            id: "a".into(),
+            path: "a".into(),
+            outlet: "A".into(),
+            date: Some("2024-12-06".into()),
+            date_source: "manifest".into(),
+            language: "ar".into(),
+            url: None,
+            text: String::new(),
+        };
+        let mut d2 = d1.clone();
+        d2.id = "b".into();
+        d2.outlet = "B".into();
+        d2.date = Some("2024-12-08".into());
+        let docs: HashMap<&str, &Document> = [("a", &d1), ("b", &d2)].into_iter().collect();
+        let (a, b) = (
+            claim("a", 30.0, Qualifier::Exact, 1.0),
+            claim("b", 70.0, Qualifier::Exact, 1.0),
+        );
+        let (v, reason, timeline) = judge(&[&a, &b], &docs, &r);
+        assert_eq!(v, Verdict::Update, "{reason}");
+        assert_eq!(timeline.len(), 2);
+        // the same figures on the same day conflict
+        d2.date = Some("2024-12-06".into());
+        let docs: HashMap<&str, &Document> = [("a", &d1), ("b", &d2)].into_iter().collect();
+        assert_eq!(judge(&[&a, &b], &docs, &r).0, Verdict::Conflict);
+    }
+
+    #[test]
+    fn verdict_is_symmetric() {
+        let r = rules();
+        let d1 = Document {
+            id: "a".into(),
+            path: "a".into(),
+            outlet: "A".into(),
+            date: None,
+            date_source: "unknown".into(),
+            language: "ar".into(),
+            url: None,
+            text: String::new(),
+        };
+        let mut d2 = d1.clone();
+        d2.id = "b".into();
+        let docs: HashMap<&str, &Document> = [("a", &d1), ("b", &d2)].into_iter().collect();
+        for (x, y) in [(10.0, 12.0), (3000.0, 3400.0), (5.0, 5.0)] {
+            let (a, b) = (
+                claim("a", x, Qualifier::Exact, 1000.0),
+                claim("b", y, Qualifier::About, 1.0),
+            );
+            assert_eq!(judge(&[&a, &b], &docs, &r).0, judge(&[&b, &a], &docs, &r).0);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! claimdiff: extracts numeric and factual claims from news articles and compares them
+//! across outlets.
+//!
+//! The pipeline, one module a stage:
+//! `load` (documents) → `normalize` (tokens) → `extract` (claims) → `resolve` (subjects,
+//! sources) → `group` (same quantity) → `judge` (verdicts) → `render` (outputs).
+
+pub mod error;
+pub mod extract;
+pub mod group;
+pub mod judge;
+pub mod load;
+pub mod model;
+pub mod normalize;
+pub mod render;
+pub mod resolve;
+pub mod rules;
+pub mod ruletest;
+
+use model::{Claim, Document, Report};
+use rayon::prelude::*;
+use rules::RuleSet;
+
+/// Extracts and resolves the claims of one document.
+pub fn claims_of(doc: &Document, rules: &RuleSet) -> Vec<Claim> {
+    let (toks, mut found) = extract::extract(&doc.text, &doc.id, doc.date.as_deref(), rules);
+    resolve::resolve(&doc.text, &toks, &mut found, rules);
+    found.into_iter().map(|f| f.claim).collect()
+}
+
+/// Extracts claims from every document in parallel; output order is by document then offset
+/// whatever the thread count, and claim ids are `c1`, `c2`, ... in that order.
+pub fn extract_all(docs: &[Document], rules: &RuleSet) -> Vec<Claim> {
+    let per_doc: Vec<Vec<Claim>> = docs.par_iter().map(|d| claims_of(d, rules)).collect();
+    let mut claims: Vec<Claim> = per_doc.into_iter().flatten().collect();
+    for (i, c) in claims.iter_mut().enumerate() {
+        c.id = format!("c{}", i + 1);
+    }
+    claims
+}
+
+/// The whole comparison: claims of every document, grouped and judged.
+pub fn compare(docs: Vec<Document>, rules: &RuleSet) -> Report {
+    let claims = extract_all(&docs, rules);
+    let groups = group::group(&claims, &docs, rules);
+    Report {
+        documents: docs,
+        claims,
+        groups,
+    }
+}

@@ -1,0 +1,282 @@
+//! Takes paths (files, folders, `-`) and an optional manifest; returns [`Document`]s with
+//! outlet, date and language, sorted by path so the order of arguments never matters.
+
+use crate::error::{Error, Result};
+use crate::model::Document;
+use crate::rules::RuleSet;
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// One manifest row: `file,outlet,date,url,language` (extra columns ignored).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ManifestRow {
+    pub outlet: String,
+    pub date: String,
+    pub url: String,
+    pub language: String,
+}
+
+/// Manifest rows keyed by the file's canonical path.
+pub type Manifest = HashMap<PathBuf, ManifestRow>;
+
+/// Reads a manifest CSV; file names are relative to the manifest's folder.
+pub fn read_manifest(path: &Path) -> Result<Manifest> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let base = path.parent().unwrap_or(Path::new("."));
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers = rdr
+        .headers()
+        .map_err(|e| Error::Manifest {
+            path: path.into(),
+            line: 1,
+            message: e.to_string(),
+        })?
+        .clone();
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+    };
+    let file_col = col("file").ok_or_else(|| Error::Manifest {
+        path: path.into(),
+        line: 1,
+        message: "no `file` column (expected file,outlet,date,url,language)".into(),
+    })?;
+    let (outlet, date, url, lang) = (col("outlet"), col("date"), col("url"), col("language"));
+    let mut out = Manifest::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| Error::Manifest {
+            path: path.into(),
+            line: e.position().map_or(0, |p| p.line()),
+            message: e.to_string(),
+        })?;
+        let line = rec.position().map_or(0, |p| p.line());
+        let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("").trim().to_string();
+        let file = get(Some(file_col));
+        if file.is_empty() {
+            return Err(Error::Manifest {
+                path: path.into(),
+                line,
+                message: "empty `file`".into(),
+            });
+        }
+        let date_v = get(date);
+        if !date_v.is_empty() && !is_iso_date(&date_v) {
+            return Err(Error::Manifest {
+                path: path.into(),
+                line,
+                message: format!("date {date_v:?} is not YYYY-MM-DD"),
+            });
+        }
+        let full = base.join(&file);
+        let key = full.canonicalize().map_err(|_| Error::Manifest {
+            path: path.into(),
+            line,
+            message: format!("file {file:?} does not exist"),
+        })?;
+        if out.contains_key(&key) {
+            return Err(Error::Manifest {
+                path: path.into(),
+                line,
+                message: format!("file {file:?} listed twice"),
+            });
+        }
+        out.insert(
+            key,
+            ManifestRow {
+                outlet: get(outlet),
+                date: date_v,
+                url: get(url),
+                language: get(lang),
+            },
+        );
+    }
+    Ok(out)
+}
+
+fn is_iso_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+/// Expands paths into document files (`.txt`, `.md`, recursively; `-` is stdin).
+pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.as_os_str() == "-" {
+            out.push(p.clone());
+        } else if p.is_dir() {
+            walk(p, &mut out)?;
+        } else if p.exists() {
+            out.push(p.clone());
+        } else {
+            return Err(Error::Missing(p.clone()));
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let rd = std::fs::read_dir(dir).map_err(|e| Error::Io {
+        path: dir.to_path_buf(),
+        source: e,
+    })?;
+    for e in rd {
+        let e = e.map_err(|e| Error::Io {
+            path: dir.to_path_buf(),
+            source: e,
+        })?;
+        let p = e.path();
+        let ft = e.file_type().map_err(|e| Error::Io {
+            path: p.clone(),
+            source: e,
+        })?;
+        if ft.is_dir() {
+            walk(&p, out)?;
+        } else if matches!(
+            p.extension().and_then(|x| x.to_str()),
+            Some("txt") | Some("md")
+        ) {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// Reads one document and fills in its provenance.
+pub fn read_document(path: &Path, manifest: &Manifest, rules: &RuleSet) -> Result<Document> {
+    let bytes = if path.as_os_str() == "-" {
+        let mut b = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut b)
+            .map_err(|e| Error::Io {
+                path: path.into(),
+                source: e,
+            })?;
+        b
+    } else {
+        std::fs::read(path).map_err(|e| Error::Io {
+            path: path.into(),
+            source: e,
+        })?
+    };
+    let text = String::from_utf8(bytes).map_err(|e| Error::NotUtf8 {
+        path: path.into(),
+        offset: e.utf8_error().valid_up_to(),
+    })?;
+    let row = path
+        .canonicalize()
+        .ok()
+        .and_then(|k| manifest.get(&k))
+        .cloned()
+        .unwrap_or_default();
+    let stem = if path.as_os_str() == "-" {
+        "stdin".to_string()
+    } else {
+        path.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    Ok(make_document(
+        &stem,
+        &path.to_string_lossy(),
+        text,
+        row,
+        rules,
+    ))
+}
+
+/// Builds a document from its text and manifest row (outlet, date and language fallbacks).
+pub fn make_document(
+    id: &str,
+    path: &str,
+    text: String,
+    row: ManifestRow,
+    rules: &RuleSet,
+) -> Document {
+    let outlet = if !row.outlet.is_empty() {
+        row.outlet.clone()
+    } else {
+        source_line(&text).unwrap_or_else(|| id.to_string())
+    };
+    let (date, date_source) = if !row.date.is_empty() {
+        (Some(row.date.clone()), "manifest")
+    } else if let Some(d) = dateline(&text, rules) {
+        (Some(d), "dateline")
+    } else {
+        (None, "unknown")
+    };
+    let language = if row.language.is_empty() {
+        detect_language(&text).to_string()
+    } else {
+        row.language.clone()
+    };
+    Document {
+        id: id.to_string(),
+        path: path.to_string(),
+        outlet,
+        date,
+        date_source: date_source.into(),
+        language,
+        url: (!row.url.is_empty()).then(|| row.url.clone()),
+        text,
+    }
+}
+
+/// The article's own source line: `المصدر: برّان برس` (last lines first).
+fn source_line(text: &str) -> Option<String> {
+    for line in text.lines().rev().take(15) {
+        let l = line.trim();
+        for key in ["المصدر:", "المصدر :", "Source:"] {
+            if let Some(rest) = l.strip_prefix(key) {
+                let r = rest.trim();
+                if !r.is_empty() && r.chars().count() < 60 {
+                    return Some(r.to_string());
+                }
+            }
+        }
+    }
+    None
+}
+
+/// A full date (day, month, year) in the first lines of the text: the dateline.
+fn dateline(text: &str, rules: &RuleSet) -> Option<String> {
+    let head: String = text.lines().take(6).collect::<Vec<_>>().join("\n");
+    let (_, found) = crate::extract::extract(&head, "", None, rules);
+    found.into_iter().find_map(|f| match f.claim.value {
+        Some(crate::model::Value::Date(d)) if d.len() == 10 && !d.starts_with('-') => Some(d),
+        _ => None,
+    })
+}
+
+/// `ar` when Arabic letters outnumber Latin ones, else `en`.
+pub fn detect_language(text: &str) -> &'static str {
+    let mut ar = 0usize;
+    let mut la = 0usize;
+    for c in text.chars().take(20_000) {
+        if ('\u{0600}'..='\u{06FF}').contains(&c) {
+            ar += 1;
+        } else if c.is_ascii_alphabetic() {
+            la += 1;
+        }
+    }
+    if ar >= la {
+        "ar"
+    } else {
+        "en"
+    }
+}

@@ -1,0 +1,264 @@
+//! The `claimdiff` binary: parses arguments, calls the library, maps errors to exit codes.
+
+use anyhow::{Context, Result};
+use claimdiff::load::{expand_paths, read_document, read_manifest, Manifest};
+use claimdiff::model::{Report, Verdict};
+use claimdiff::render::{render, Format, Mode, Options};
+use claimdiff::rules::RuleSet;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const EXIT_HELP: &str = "Exit codes:
+  0  success (for `compare --fail-on-conflict`: no conflict found)
+  1  `compare --fail-on-conflict` found a conflict; `rules test` had a failing example
+  2  usage, input, manifest or rule-file error (the message names the file and line)";
+
+#[derive(Parser)]
+#[command(name = "claimdiff", version, about = "Extract numeric claims from news articles and compare them across outlets", after_help = EXIT_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args)]
+struct Input {
+    /// Files or folders (recursively, .txt/.md); `-` reads stdin.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// CSV manifest with columns file,outlet,date,url,language (default: sources.csv in a
+    /// folder given as a path, when there is one).
+    #[arg(long)]
+    manifest: Option<PathBuf>,
+    /// A folder of rule files that add to or replace the built-in rules.
+    #[arg(long)]
+    rules: Option<PathBuf>,
+    /// Write to this file (atomically: a temporary file renamed when complete).
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Start CSV output with a UTF-8 byte-order mark (so Excel shows Arabic).
+    #[arg(long)]
+    bom: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Only {
+    Conflicts,
+    Agreements,
+    All,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List every claim found in the documents.
+    Extract {
+        #[command(flatten)]
+        input: Input,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Group claims across documents and judge agreement and conflict.
+    Compare {
+        #[command(flatten)]
+        input: Input,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        /// Which groups to show.
+        #[arg(long, value_enum, default_value = "all")]
+        only: Only,
+        /// Show only these categories (repeatable).
+        #[arg(long)]
+        category: Vec<String>,
+        /// Exit with 1 when a conflict is found.
+        #[arg(long)]
+        fail_on_conflict: bool,
+    },
+    /// Work with rule files.
+    Rules {
+        #[command(subcommand)]
+        action: RulesAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum RulesAction {
+    /// Run the examples every rule file carries.
+    Test {
+        /// A folder of rule files that add to or replace the built-in rules.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn load_rules(dir: Option<&Path>) -> Result<RuleSet> {
+    Ok(RuleSet::load(dir)?)
+}
+
+fn load_docs(input: &Input, rules: &RuleSet) -> Result<Vec<claimdiff::model::Document>> {
+    let manifest_path = input.manifest.clone().or_else(|| {
+        input
+            .paths
+            .iter()
+            .find(|p| p.is_dir() && p.join("sources.csv").is_file())
+            .map(|p| p.join("sources.csv"))
+    });
+    let manifest: Manifest = match &manifest_path {
+        Some(p) => read_manifest(p)?,
+        None => Manifest::new(),
+    };
+    let files = expand_paths(&input.paths)?;
+    let mut docs = Vec::with_capacity(files.len());
+    let mut seen = std::collections::HashMap::new();
+    for f in files {
+        let mut d = read_document(&f, &manifest, rules)?;
+        // two files with one stem in different folders keep distinct ids
+        let n = seen.entry(d.id.clone()).or_insert(0usize);
+        *n += 1;
+        if *n > 1 {
+            d.id = format!("{}~{}", d.id, n);
+        }
+        docs.push(d);
+    }
+    Ok(docs)
+}
+
+fn write_output(
+    input: &Input,
+    f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    match &input.output {
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = std::io::BufWriter::new(stdout.lock());
+            f(&mut lock)?;
+            lock.flush()?;
+        }
+        Some(path) => {
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "out".into());
+            let tmp = dir.join(format!(".{name}.claimdiff-tmp-{}", std::process::id()));
+            let res = (|| -> std::io::Result<()> {
+                let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+                f(&mut w)?;
+                w.flush()?;
+                w.get_ref().sync_all()
+            })();
+            if let Err(e) = res {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(e).with_context(|| format!("{}: cannot write", path.display()));
+            }
+            std::fs::rename(&tmp, path)
+                .with_context(|| format!("{}: cannot write", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+fn options(input: &Input) -> Options {
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(120);
+    Options {
+        bom: input.bom,
+        width,
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Extract { input, format } => {
+            let rules = load_rules(input.rules.as_deref())?;
+            let docs = load_docs(&input, &rules)?;
+            let claims = claimdiff::extract_all(&docs, &rules);
+            let report = Report {
+                documents: docs,
+                claims,
+                groups: Vec::new(),
+            };
+            let opts = options(&input);
+            write_output(&input, |w| render(&report, Mode::Extract, format, opts, w))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Compare {
+            input,
+            format,
+            only,
+            category,
+            fail_on_conflict,
+        } => {
+            let rules = load_rules(input.rules.as_deref())?;
+            let docs = load_docs(&input, &rules)?;
+            let mut report = claimdiff::compare(docs, &rules);
+            let conflicts = report.groups.iter().any(|g| g.verdict == Verdict::Conflict);
+            report.groups.retain(|g| {
+                let verdict_ok = match only {
+                    Only::All => true,
+                    Only::Conflicts => g.verdict == Verdict::Conflict,
+                    Only::Agreements => g.verdict == Verdict::Agree,
+                };
+                verdict_ok && (category.is_empty() || category.contains(&g.category))
+            });
+            let format = if format == Format::Jsonl {
+                Format::Json
+            } else {
+                format
+            };
+            let opts = options(&input);
+            write_output(&input, |w| render(&report, Mode::Compare, format, opts, w))?;
+            Ok(if fail_on_conflict && conflicts {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Rules {
+            action: RulesAction::Test { rules },
+        } => {
+            let rules = load_rules(rules.as_deref())?;
+            let (n, failures) = claimdiff::ruletest::run(&rules);
+            for f in &failures {
+                eprintln!("FAIL {f}");
+            }
+            println!(
+                "{} rule examples, {} passed, {} failed",
+                n,
+                n - failures.len(),
+                failures.len()
+            );
+            Ok(if failures.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+    }
+}

@@ -1,0 +1,209 @@
+//! Plain data passed between pipeline stages: documents, claims, groups and verdicts.
+//!
+//! Stages never reach into each other; they take and return these types.
+
+use serde::{Deserialize, Serialize};
+
+/// One article as read from disk (or stdin), with its provenance.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Document {
+    /// Stable id: the file stem (`000_c90ab00c3d206b15`), unique within a run.
+    pub id: String,
+    /// Path as given on the command line (or `-` for stdin).
+    pub path: String,
+    /// Outlet name from the manifest, the article's own `المصدر:` line, or the file stem.
+    pub outlet: String,
+    /// Publication date (ISO `YYYY-MM-DD`) when known.
+    pub date: Option<String>,
+    /// Where the date came from: `manifest`, `dateline` or `unknown`.
+    pub date_source: String,
+    /// Language code (`ar`, `en`); from the manifest or detected from the script.
+    pub language: String,
+    /// URL from the manifest, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The original text, byte for byte.
+    #[serde(skip)]
+    pub text: String,
+}
+
+/// How a stated figure bounds the true one: `أكثر من 3500` is `MoreThan`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Qualifier {
+    Exact,
+    MoreThan,
+    AtLeast,
+    About,
+    UpTo,
+    LessThan,
+    Range,
+    Vague,
+}
+
+impl Qualifier {
+    /// The snake_case name used in rules and outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Qualifier::Exact => "exact",
+            Qualifier::MoreThan => "more_than",
+            Qualifier::AtLeast => "at_least",
+            Qualifier::About => "about",
+            Qualifier::UpTo => "up_to",
+            Qualifier::LessThan => "less_than",
+            Qualifier::Range => "range",
+            Qualifier::Vague => "vague",
+        }
+    }
+
+    /// Parses a rule-file name such as `more_than`.
+    pub fn parse(name: &str) -> Option<Qualifier> {
+        Some(match name {
+            "exact" => Qualifier::Exact,
+            "more_than" => Qualifier::MoreThan,
+            "at_least" => Qualifier::AtLeast,
+            "about" => Qualifier::About,
+            "up_to" => Qualifier::UpTo,
+            "less_than" => Qualifier::LessThan,
+            "range" => Qualifier::Range,
+            "vague" => Qualifier::Vague,
+            _ => return None,
+        })
+    }
+}
+
+/// The figure a claim states: a number, an ISO date, or nothing for vague words.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum Value {
+    Number(f64),
+    Date(String),
+}
+
+impl Value {
+    /// The number, when the value is numeric.
+    pub fn number(&self) -> Option<f64> {
+        match self {
+            Value::Number(n) => Some(*n),
+            Value::Date(_) => None,
+        }
+    }
+}
+
+/// Byte span `[start, end)` into the original document text.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A numeric or factual claim found in one document.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Claim {
+    /// Report-wide id (`c1`, `c2`, ...), assigned after sorting by document and offset.
+    pub id: String,
+    /// `figure` for numbers, dates and ranks; `event` for factual claims.
+    pub kind: String,
+    /// Document id.
+    pub doc: String,
+    /// UTF-8 byte offsets into the original file, end exclusive.
+    pub start: usize,
+    pub end: usize,
+    /// The exact words of the number expression.
+    pub text: String,
+    /// The sentence the claim sits in, as written.
+    pub sentence: String,
+    /// The stated figure; `null` for vague quantities.
+    pub value: Option<Value>,
+    /// Lower and upper bounds implied by the wording (null = unbounded / not numeric).
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+    pub qualifier: Qualifier,
+    /// What one counted item is: `person`, `km`, `percent`, `day`, `date`, ...
+    pub unit: String,
+    /// What is counted: `killed`, `displaced`, `distance`, `city_rank`, ...
+    pub category: String,
+    /// The place or scope the figure is about, as written (empty when none).
+    pub subject: String,
+    /// Language-independent id of the subject from the gazetteer (or its normalised form).
+    pub subject_id: String,
+    /// The cited origin as written (`المرصد السوري`), empty when the sentence cites none.
+    pub source: String,
+    /// Gazetteer id of the cited source (`sohr`, `afp`), or its normalised form.
+    pub source_id: String,
+    /// For event claims: who acted (gazetteer id), empty for figures.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub actor: String,
+    /// For event claims: `affirmed` or `denied`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub polarity: String,
+    /// How many digits of the stated figure are significant, used for rounding (0 = n/a).
+    #[serde(skip)]
+    pub rounding_step: f64,
+}
+
+/// How a group of claims about one quantity is judged.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Two claims from different documents cannot both be true.
+    Conflict,
+    /// A running toll that changed between publication days.
+    Update,
+    /// All claims' intervals intersect.
+    Agree,
+    /// Only one document states it.
+    Single,
+}
+
+impl Verdict {
+    /// The snake_case name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Conflict => "conflict",
+            Verdict::Update => "update",
+            Verdict::Agree => "agree",
+            Verdict::Single => "single",
+        }
+    }
+}
+
+/// One step of a running toll's timeline: the figure an outlet gave on a day.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TimelineStep {
+    pub date: Option<String>,
+    pub text: String,
+    pub outlets: Vec<String>,
+}
+
+/// Claims about the same quantity (same category, unit, subject and reference time).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Group {
+    pub id: String,
+    pub kind: String,
+    pub category: String,
+    pub unit: String,
+    pub subject: String,
+    pub verdict: Verdict,
+    /// One line saying why, e.g. `ليومين (الحل نت, 2024-12-08) vs ثلاثة أيام (..., 2024-12-08)`.
+    pub reason: String,
+    /// Claim ids, in document then offset order.
+    pub claims: Vec<String>,
+    /// Distinct documents (outlets) that state it.
+    pub outlets: Vec<String>,
+    /// Distinct cited sources; claims that cite none count by their outlet.
+    pub sources: Vec<String>,
+    /// Number of independent sources behind the group.
+    pub independent_sources: usize,
+    /// For running tolls reported on different days.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub timeline: Vec<TimelineStep>,
+}
+
+/// The whole result of a run, in the JSON contract of `shared/eval/README.md`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Report {
+    pub documents: Vec<Document>,
+    pub claims: Vec<Claim>,
+    pub groups: Vec<Group>,
+}

@@ -1,0 +1,373 @@
+//! Takes original text; returns normalised word forms and tokens that keep byte offsets
+//! into the original, so matching is done on normalised forms and reporting on the original.
+
+/// Folds the spelling variation of Arabic (and case of Latin) to one form.
+///
+/// - diacritics (tashkeel), superscript alef and tatweel are dropped: `انهيارًا` → `انهيارا`
+/// - `أ إ آ ٱ` → `ا`, `ة` → `ه`, `ى` → `ي`, `ؤ` → `و`, `ئ` → `ي`
+/// - Arabic-Indic (`٠-٩`) and Extended (`۰-۹`) digits → ASCII
+/// - Latin letters are lower-cased; typographic quotes are left as they are.
+///
+/// ```
+/// assert_eq!(claimdiff::normalize::normalize("أكثرُ"), "اكثر");
+/// ```
+pub fn normalize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if let Some(m) = fold_char(c) {
+            out.push(m);
+        }
+    }
+    out
+}
+
+/// Folds one character; `None` means the character is dropped.
+pub fn fold_char(c: char) -> Option<char> {
+    Some(match c {
+        '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' | '\u{06D6}'..='\u{06ED}' => return None,
+        '\u{200C}' | '\u{200D}' | '\u{200E}' | '\u{200F}' | '\u{FEFF}' => return None,
+        'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
+        'ة' => 'ه',
+        'ى' => 'ي',
+        'ؤ' => 'و',
+        'ئ' => 'ي',
+        'ک' => 'ك',
+        'ی' => 'ي',
+        '٠'..='٩' => char::from(b'0' + (c as u32 - '٠' as u32) as u8),
+        '۰'..='۹' => char::from(b'0' + (c as u32 - '۰' as u32) as u8),
+        c if c.is_ascii_uppercase() => c.to_ascii_lowercase(),
+        c => c,
+    })
+}
+
+/// Whether `c` is a digit in any of the scripts claimdiff reads.
+pub fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || ('٠'..='٩').contains(&c) || ('۰'..='۹').contains(&c)
+}
+
+/// Whether `c` belongs inside a word (letters, Arabic marks, tatweel).
+fn is_word_char(c: char) -> bool {
+    (c.is_alphabetic() || fold_char(c).is_none() || c == '\u{0640}')
+        && !is_digit(c)
+        && !c.is_whitespace()
+}
+
+/// What a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// A run of letters.
+    Word,
+    /// A run of digits, possibly with inner separators (`1,5`, `2.424`, `٣٬٥٠٠`).
+    Number,
+    /// Any other single visible character (`%`, `/`, `(`, `+`, `،`).
+    Punct,
+}
+
+/// One token with its byte span in the original text and its normalised form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    pub start: usize,
+    pub end: usize,
+    pub kind: TokenKind,
+    /// Normalised form (see [`normalize`]); for numbers, ASCII digits and the separators.
+    pub norm: String,
+    /// Index of the sentence this token belongs to.
+    pub sentence: usize,
+    /// Index of the line (newline-separated) this token belongs to.
+    pub line: usize,
+    /// Whether whitespace precedes this token (false when glued: `500%`, `من500`).
+    pub space_before: bool,
+}
+
+/// A sentence: its byte span in the original text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sentence {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A tokenised document: tokens plus sentence and line boundaries.
+#[derive(Debug, Clone, Default)]
+pub struct Tokens {
+    pub tokens: Vec<Token>,
+    pub sentences: Vec<Sentence>,
+}
+
+fn is_sentence_end(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '؟' | '\n' | '…' | '؛')
+}
+
+fn is_number_separator(c: char) -> bool {
+    matches!(c, ',' | '.' | '٫' | '٬')
+}
+
+/// Splits `text` into tokens and sentences.
+///
+/// Digits glued to letters split into two tokens (`1498شخصًا` → `1498`, `شخصا`); a
+/// separator between digits stays inside the number (`1,5`); a full stop between digits does
+/// not end a sentence. URLs and e-mail addresses are skipped entirely: their digits are never
+/// claims.
+pub fn tokenize(text: &str) -> Tokens {
+    let mut tokens = Vec::new();
+    let mut sentences = Vec::new();
+    let bytes = text.as_bytes();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut i = 0;
+    let mut sentence = 0usize;
+    let mut line = 0usize;
+    let mut sentence_start = 0usize;
+    let mut sentence_has_tokens = false;
+    let mut space_before = true;
+    let end_of = |k: usize| {
+        if k < chars.len() {
+            chars[k].0
+        } else {
+            text.len()
+        }
+    };
+    while i < chars.len() {
+        let (pos, c) = chars[i];
+        if c.is_whitespace() {
+            if c == '\n' {
+                if sentence_has_tokens {
+                    sentences.push(Sentence {
+                        start: sentence_start,
+                        end: pos,
+                    });
+                    sentence += 1;
+                    sentence_has_tokens = false;
+                }
+                line += 1;
+                sentence_start = pos + 1;
+            }
+            space_before = true;
+            i += 1;
+            continue;
+        }
+        // URLs: skip to the next whitespace
+        if (c == 'h' || c == 'w')
+            && (text[pos..].starts_with("http://")
+                || text[pos..].starts_with("https://")
+                || text[pos..].starts_with("www."))
+        {
+            while i < chars.len() && !chars[i].1.is_whitespace() {
+                i += 1;
+            }
+            space_before = true;
+            continue;
+        }
+        if is_digit(c) {
+            let mut j = i + 1;
+            while j < chars.len() {
+                let d = chars[j].1;
+                if is_digit(d) {
+                    j += 1;
+                } else if is_number_separator(d) && j + 1 < chars.len() && is_digit(chars[j + 1].1)
+                {
+                    j += 2;
+                } else {
+                    break;
+                }
+            }
+            let end = end_of(j);
+            let norm: String = text[pos..end].chars().filter_map(fold_char).collect();
+            if !sentence_has_tokens {
+                sentence_start = pos;
+            }
+            sentence_has_tokens = true;
+            tokens.push(Token {
+                start: pos,
+                end,
+                kind: TokenKind::Number,
+                norm,
+                sentence,
+                line,
+                space_before,
+            });
+            space_before = false;
+            i = j;
+            continue;
+        }
+        if is_word_char(c) {
+            let mut j = i + 1;
+            while j < chars.len() && is_word_char(chars[j].1) {
+                j += 1;
+            }
+            let end = end_of(j);
+            let norm = normalize(&text[pos..end]);
+            if !sentence_has_tokens {
+                sentence_start = pos;
+            }
+            sentence_has_tokens = true;
+            if !norm.is_empty() {
+                tokens.push(Token {
+                    start: pos,
+                    end,
+                    kind: TokenKind::Word,
+                    norm,
+                    sentence,
+                    line,
+                    space_before,
+                });
+            }
+            space_before = false;
+            i = j;
+            continue;
+        }
+        // punctuation
+        let end = end_of(i + 1);
+        if !sentence_has_tokens {
+            sentence_start = pos;
+        }
+        let norm = match c {
+            '٪' => "%".to_string(),
+            c => c.to_string(),
+        };
+        tokens.push(Token {
+            start: pos,
+            end,
+            kind: TokenKind::Punct,
+            norm,
+            sentence,
+            line,
+            space_before,
+        });
+        sentence_has_tokens = true;
+        space_before = false;
+        if is_sentence_end(c) {
+            sentences.push(Sentence {
+                start: sentence_start,
+                end,
+            });
+            sentence += 1;
+            sentence_has_tokens = false;
+            sentence_start = end;
+        }
+        i += 1;
+    }
+    if sentence_has_tokens {
+        sentences.push(Sentence {
+            start: sentence_start,
+            end: text.len(),
+        });
+    }
+    let _ = bytes;
+    // Tokens of a sentence that never closed carry the index of the pushed sentence.
+    Tokens { tokens, sentences }
+}
+
+/// Arabic proclitics a word may carry, longest first: `وبال`, `بال`, `لل`, `وال`, `و`, `ب`, ...
+const PREFIXES: &[&str] = &[
+    "وبال", "وكال", "وفال", "فبال", "وللت", "وال", "بال", "كال", "فال", "لل", "ال", "وب", "ول",
+    "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك",
+];
+
+/// The forms a normalised word may stand for once a proclitic is removed, itself first:
+/// `وبالمئة` → `وبالمئة`, `بالمئة`, `المئة`, `مئة`, ...
+///
+/// A stripped form keeps at least two letters, so short words are not eaten.
+pub fn variants(word: &str) -> Vec<&str> {
+    let mut out = vec![word];
+    for p in PREFIXES {
+        if let Some(rest) = word.strip_prefix(p) {
+            if rest.chars().count() >= 2 && !out.contains(&rest) {
+                out.push(rest);
+            }
+        }
+    }
+    out
+}
+
+/// Like [`variants`], but only conjunctions and prepositions are removed, never the article:
+/// for proper names, where `السورية` (Syrian) must not become `سورية` (Syria).
+pub fn variants_no_article(word: &str) -> Vec<&str> {
+    let mut out = vec![word];
+    for p in PREFIXES.iter().filter(|p| !p.contains("ال") && **p != "لل") {
+        if let Some(rest) = word.strip_prefix(p) {
+            if rest.chars().count() >= 2 && !out.contains(&rest) {
+                out.push(rest);
+            }
+        }
+    }
+    out
+}
+
+/// Strips only the joining `و` ("and") of a number word in a compound: `وعشرين` → `عشرين`.
+pub fn strip_waw(word: &str) -> Option<&str> {
+    word.strip_prefix('و').filter(|r| r.chars().count() >= 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn folds_hamza_taa_marbuta_and_diacritics() {
+        assert_eq!(normalize("إِحْدَى"), "احدي");
+        assert_eq!(normalize("مدينةٌ"), "مدينه");
+        assert_eq!(normalize("ســـلام"), "سلام");
+        assert_eq!(normalize("٣٥٠٠"), "3500");
+        assert_eq!(normalize("۱۲"), "12");
+    }
+
+    #[test]
+    fn glued_digits_split_from_words() {
+        let t = tokenize("لاكثر من500 و1498شخصًا");
+        let norms: Vec<_> = t.tokens.iter().map(|t| t.norm.as_str()).collect();
+        assert_eq!(norms, vec!["لاكثر", "من", "500", "و", "1498", "شخصا"]);
+        assert!(!t.tokens[2].space_before);
+    }
+
+    #[test]
+    fn separators_stay_inside_numbers_and_do_not_end_sentences() {
+        let t = tokenize("نزح 1,5 مليون. ثم 2.424 شخص.");
+        assert_eq!(t.tokens[1].norm, "1,5");
+        assert_eq!(t.sentences.len(), 2);
+        assert_eq!(
+            t.tokens
+                .iter()
+                .find(|t| t.norm == "2.424")
+                .unwrap()
+                .sentence,
+            1
+        );
+    }
+
+    #[test]
+    fn urls_are_skipped() {
+        let t = tokenize("انظر https://example.com/a/2024/12 الآن");
+        assert!(t.tokens.iter().all(|t| t.kind != TokenKind::Number));
+    }
+
+    #[test]
+    fn offsets_slice_the_original() {
+        let text = "قُتل ٣ أشخاص";
+        for tok in tokenize(text).tokens {
+            assert_eq!(normalize(&text[tok.start..tok.end]), tok.norm);
+        }
+    }
+
+    #[test]
+    fn prefixes_are_stripped_longest_first() {
+        assert!(variants("وبالمئه").contains(&"مئه"));
+        assert!(variants("ليومين").contains(&"يومين"));
+        assert_eq!(variants("لا"), vec!["لا"]);
+    }
+
+    proptest! {
+        #[test]
+        fn normalising_twice_equals_once(s in "\\PC{0,40}") {
+            let once = normalize(&s);
+            prop_assert_eq!(normalize(&once), once);
+        }
+
+        #[test]
+        fn token_offsets_fall_on_char_boundaries(s in "[ \\n0-9٠-٩,.%a-zا-ي\u{064B}-\u{0652}]{0,60}") {
+            for tok in tokenize(&s).tokens {
+                prop_assert!(s.is_char_boundary(tok.start) && s.is_char_boundary(tok.end));
+                prop_assert!(tok.start < tok.end);
+            }
+        }
+    }
+}

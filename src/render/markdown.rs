@@ -1,0 +1,96 @@
+//! Writes a Markdown comparison table, fit for a pull-request comment or an editor's memo.
+
+use super::{value_text, Mode};
+use crate::judge::figure;
+use crate::model::Report;
+use std::io::Write;
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// Writes the Markdown.
+pub fn write(report: &Report, mode: Mode, out: &mut dyn Write) -> std::io::Result<()> {
+    let docs = super::doc_index(report);
+    let claims = super::claim_index(report);
+    match mode {
+        Mode::Extract => {
+            writeln!(
+                out,
+                "| doc | text | value | qualifier | unit | category | subject | source |"
+            )?;
+            writeln!(out, "|---|---|---|---|---|---|---|---|")?;
+            for c in &report.claims {
+                writeln!(
+                    out,
+                    "| {} | {} | {} | {} | {} | {} | {} | {} |",
+                    cell(&c.doc),
+                    cell(&c.text),
+                    value_text(c),
+                    c.qualifier.as_str(),
+                    c.unit,
+                    c.category,
+                    cell(&c.subject),
+                    cell(&c.source)
+                )?;
+            }
+        }
+        Mode::Compare => {
+            writeln!(
+                out,
+                "# claimdiff: {} documents, {} groups\n",
+                report.documents.len(),
+                report.groups.len()
+            )?;
+            writeln!(
+                out,
+                "| group | verdict | what | figure | outlet | date | source | words |"
+            )?;
+            writeln!(out, "|---|---|---|---|---|---|---|---|")?;
+            for g in &report.groups {
+                let what = if g.subject.is_empty() {
+                    g.category.clone()
+                } else {
+                    format!("{} @ {}", g.category, g.subject)
+                };
+                for (k, id) in g.claims.iter().enumerate() {
+                    let Some(c) = claims.get(id.as_str()) else {
+                        continue;
+                    };
+                    let d = docs.get(c.doc.as_str());
+                    let (gid, verdict, what) = if k == 0 {
+                        (
+                            g.id.as_str(),
+                            format!("**{}**", g.verdict.as_str()),
+                            what.as_str(),
+                        )
+                    } else {
+                        ("", String::new(), "")
+                    };
+                    writeln!(
+                        out,
+                        "| {gid} | {verdict} | {} | {} | {} | {} | {} | «{}» |",
+                        cell(what),
+                        cell(&figure(c)),
+                        cell(d.map_or(c.doc.as_str(), |d| d.outlet.as_str())),
+                        d.and_then(|d| d.date.as_deref()).unwrap_or("?"),
+                        cell(&c.source),
+                        cell(&c.text)
+                    )?;
+                }
+            }
+            let conflicts: Vec<_> = report
+                .groups
+                .iter()
+                .filter(|g| g.verdict == crate::model::Verdict::Conflict)
+                .collect();
+            if !conflicts.is_empty() {
+                writeln!(out, "\n## Conflicts\n")?;
+                for g in conflicts {
+                    writeln!(out, "- **{}** {}: {}", g.id, g.category, cell(&g.reason))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}

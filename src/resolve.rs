@@ -1,0 +1,198 @@
+//! Takes a document's tokens and its claims; fills in each claim's subject (the place it is
+//! about, through the gazetteer) and its cited source (attribution cue + named body).
+
+use crate::extract::Found;
+use crate::normalize::{normalize, Token, Tokens};
+use crate::rules::{RuleSet, SubjectMode};
+
+/// A gazetteer name found in the text.
+#[derive(Debug, Clone)]
+pub struct Mention {
+    pub start: usize,
+    pub end: usize,
+    pub entity: usize,
+}
+
+/// Every gazetteer mention of `set` in the tokens, longest match first, left to right.
+pub fn mentions(t: &[Token], set: &crate::rules::PhraseSet<usize>) -> Vec<Mention> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < t.len() {
+        if let Some((len, &e, _)) = set.match_name_at(t, i) {
+            out.push(Mention {
+                start: i,
+                end: i + len,
+                entity: e,
+            });
+            i += len;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// How far a mention is from a claim, in tokens (0 when they touch).
+fn distance(m: &Mention, start: usize, end: usize) -> usize {
+    if m.end <= start {
+        start - m.end
+    } else {
+        m.start.saturating_sub(end)
+    }
+}
+
+/// Fills `subject`, `subject_id`, `source` and `source_id` of every claim.
+pub fn resolve(text: &str, toks: &Tokens, found: &mut [Found], rules: &RuleSet) {
+    let t = &toks.tokens;
+    let places = mentions(t, &rules.places);
+    let bodies = mentions(t, &rules.bodies);
+    for f in found.iter_mut() {
+        let sent = t[f.tok_start].sentence;
+        let mode = rules
+            .category(&f.claim.category)
+            .map(|c| c.rule.subject)
+            .unwrap_or_default();
+        let chosen = match mode {
+            SubjectMode::None => None,
+            SubjectMode::Place => places
+                .iter()
+                .filter(|m| t[m.start].sentence == sent)
+                .min_by_key(|m| {
+                    let country = rules.entities[m.entity].kind == "country";
+                    (
+                        distance(m, f.tok_start, f.tok_end) + if country { 1000 } else { 0 },
+                        m.start,
+                    )
+                }),
+            SubjectMode::Preceding => places
+                .iter()
+                .rev()
+                .filter(|m| m.end <= f.tok_start && rules.entities[m.entity].kind != "country")
+                .find(|m| t[m.start].sentence + 3 >= sent),
+        };
+        if let Some(m) = chosen {
+            f.claim.subject = rules.entities[m.entity].label.clone();
+            f.claim.subject_id = rules.entities[m.entity].id.clone();
+        }
+        if let Some((raw, id)) = cited_source(text, t, sent, f, &bodies, rules) {
+            f.claim.source = raw;
+            f.claim.source_id = id;
+        }
+    }
+}
+
+/// The source a sentence cites: the named body right after an attribution cue ("بحسب الأمم
+/// المتحدة", "أفاد المرصد"); else, after a cue, the words naming an unlisted source up to
+/// the next function word ("ذكر مصدر أمني عراقي أن" → "مصدر أمني عراقي").
+fn cited_source(
+    text: &str,
+    t: &[Token],
+    sent: usize,
+    f: &Found,
+    bodies: &[Mention],
+    rules: &RuleSet,
+) -> Option<(String, String)> {
+    let cues: Vec<(usize, usize)> = (0..t.len())
+        .filter(|&k| t[k].sentence == sent)
+        .filter_map(|k| {
+            rules
+                .marker_at("attribution", t, k, true)
+                .map(|len| (k, len))
+        })
+        .collect();
+    if cues.is_empty() {
+        return None;
+    }
+    let outside = |m: &Mention| m.end <= f.tok_start || m.start >= f.tok_end;
+    let near_cue = |m: &&Mention| {
+        t[m.start].sentence == sent
+            && outside(m)
+            && cues
+                .iter()
+                .any(|&(c, len)| m.start >= c + len && m.start <= c + len + 3)
+    };
+    if let Some(m) = bodies
+        .iter()
+        .filter(near_cue)
+        .min_by_key(|m| distance(m, f.tok_start, f.tok_end))
+    {
+        let raw = text[t[m.start].start..t[m.end - 1].end].to_string();
+        return Some((raw, rules.entities[m.entity].id.clone()));
+    }
+    // an unlisted source: the words after the nearest cue before the claim
+    let &(c, len) = cues.iter().rfind(|&&(c, _)| c < f.tok_start)?;
+    let mut end = c + len;
+    while end < t.len()
+        && end < c + len + 4
+        && t[end].sentence == sent
+        && t[end].kind == crate::normalize::TokenKind::Word
+        && rules.marker_at("source_stop", t, end, true).is_none()
+        && end < f.tok_start
+    {
+        end += 1;
+    }
+    if end == c + len {
+        return None;
+    }
+    let raw = text[t[c + len].start..t[end - 1].end].to_string();
+    let id = name_key(&raw);
+    Some((raw, id))
+}
+
+/// A language-independent key for a name the gazetteer does not know: normalised, without
+/// spaces, so `عبدالغني` and `عبد الغني` meet.
+pub fn name_key(name: &str) -> String {
+    normalize(name)
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}
+
+/// Whether two unlisted names are spelling variants of one another (Jaro-Winkler ≥ 0.92 on
+/// their keys).
+pub fn same_name(a: &str, b: &str) -> bool {
+    let (ka, kb) = (name_key(a), name_key(b));
+    ka == kb || (!ka.is_empty() && strsim::jaro_winkler(&ka, &kb) >= 0.92)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::extract;
+
+    fn resolved(text: &str) -> Vec<crate::model::Claim> {
+        let rules = RuleSet::builtin().unwrap();
+        let (toks, mut found) = extract(text, "t", Some("2024-12-06"), &rules);
+        resolve(text, &toks, &mut found, &rules);
+        found.into_iter().map(|f| f.claim).collect()
+    }
+
+    #[test]
+    fn subject_is_the_nearest_place_and_a_facility_beats_its_city() {
+        let c = resolved("حرر المقاتلون أكثر من 500 سجين من سجن حمص العسكري");
+        assert_eq!(c[0].subject_id, "homs_military_prison");
+        let c = resolved("أفرج عن 40 معتقلا من سجن حمص المركزي");
+        assert_eq!(c[0].subject_id, "homs_central_prison");
+    }
+
+    #[test]
+    fn source_follows_the_attribution_cue() {
+        let c = resolved("نزح 280 ألف شخص في حلب، بحسب الأمم المتحدة");
+        assert_eq!(c[0].source_id, "un");
+        assert_eq!(c[0].subject_id, "aleppo");
+        let c = resolved("وأفاد المرصد السوري بمقتل 20 مدنيا في درعا");
+        assert_eq!(c[0].source_id, "sohr");
+    }
+
+    #[test]
+    fn a_rank_takes_the_place_before_it_even_in_an_earlier_sentence() {
+        let c = resolved("دخلت الفصائل مدينة حماة. وهي رابع أكبر مدينة في سوريا");
+        assert_eq!(c[0].subject_id, "hama");
+    }
+
+    #[test]
+    fn spelling_variants_of_names_meet() {
+        assert!(same_name("حسن عبدالغني", "حسن عبد الغني"));
+        assert!(!same_name("حمص", "حماة"));
+    }
+}

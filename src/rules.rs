@@ -1,0 +1,762 @@
+//! Takes rule files (embedded `rules/` plus an optional `--rules DIR`); returns one compiled
+//! [`RuleSet`] holding all language knowledge: number words, units, qualifiers, categories,
+//! months, markers and the gazetteer. Code holds mechanisms; this data holds the language.
+
+use crate::error::{Error, Result};
+use crate::normalize::{normalize, tokenize, variants, Token, TokenKind};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
+
+/// What part a number word plays in a compound.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum NumberKind {
+    /// 0–9 (and 10 as `عشرة`), adds to the running value.
+    Unit,
+    /// `عشر` after a unit word makes a teen: `ثلاثة عشر` = 13.
+    Teen,
+    /// 20–90, adds.
+    Ten,
+    /// 100–900; multiplies a preceding unit (`ثلاث مئة`), else adds.
+    Hundred,
+    /// 1000, 10^6, 10^9 (and their duals): multiplies what precedes.
+    Scale,
+    /// Plural scale (`آلاف`): multiplies a preceding number; alone it is vague.
+    ScalePlural,
+    /// `نصف` after a scale: `مليون ونصف` = 1.5 million.
+    Half,
+}
+
+/// `[[number]]`: word forms of one number.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NumberWord {
+    pub forms: Vec<String>,
+    pub value: f64,
+    pub kind: NumberKind,
+    /// Whether the word may carry the definite article (`الثلاث`); false for `اثنين`
+    /// (الاثنين = Monday) and `احد` (الأحد = Sunday).
+    #[serde(default = "yes")]
+    pub definite: bool,
+    /// Whether the word alone (not in a compound) is a number; `احد` alone means "someone".
+    #[serde(default = "yes")]
+    pub alone: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// `[[vague]]`: a vague quantity and the range it stands for.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VagueRule {
+    pub forms: Vec<String>,
+    pub low: f64,
+    pub high: f64,
+    /// Only a claim when a counted noun (a known unit) follows: `عدة عناصر`, not `عدة عمليات`.
+    #[serde(default)]
+    pub needs_noun: bool,
+}
+
+/// `[[qualifier]]`: words before or after a number that bound it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QualifierRule {
+    pub kind: String,
+    #[serde(default)]
+    pub before: Vec<String>,
+    #[serde(default)]
+    pub after: Vec<String>,
+}
+
+/// `[[unit]]`: nouns and symbols naming what is counted or measured.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitRule {
+    pub id: String,
+    #[serde(default)]
+    pub forms: Vec<String>,
+    /// Dual forms that carry the number 2 themselves: `يومين` = two days.
+    #[serde(default)]
+    pub duals: Vec<String>,
+    /// Convert to this unit before judging (`mile` → `km`).
+    #[serde(default)]
+    pub to: Option<String>,
+    #[serde(default)]
+    pub factor: Option<f64>,
+}
+
+/// `[[ordinal]]`: ordinal words (`ثالث` = 3rd).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrdinalRule {
+    pub forms: Vec<String>,
+    pub value: f64,
+}
+
+/// `[[month]]`: month names in every naming system.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonthRule {
+    pub forms: Vec<String>,
+    pub number: u32,
+}
+
+/// `[[marker]]`: words with a grammatical job, by kind (see `rules/ar/markers.toml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkerRule {
+    pub kind: String,
+    pub forms: Vec<String>,
+}
+
+/// How a category finds its subject.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SubjectMode {
+    /// The nearest place in the sentence.
+    #[default]
+    Place,
+    /// The nearest place before the number, searching back across sentences
+    /// (a rank: `حمص، ثالث أكبر المدن`).
+    Preceding,
+    /// The story as a whole (the start date of the offensive): no place.
+    None,
+}
+
+/// `[[category]]`: what a figure counts, recognised by its counted noun and cue words.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryRule {
+    pub id: String,
+    /// The counted noun right after the number (`قتيلا`, `مدنيا`).
+    #[serde(default)]
+    pub nouns: Vec<String>,
+    /// Words anywhere near the number in the sentence (`مقتل`, `نزح`).
+    #[serde(default)]
+    pub cues: Vec<String>,
+    /// A second set of cue words that must also be present.
+    #[serde(default)]
+    pub with: Vec<String>,
+    /// Units this category accepts; empty accepts any.
+    #[serde(default)]
+    pub units: Vec<String>,
+    /// A running toll: a rise between publication days is an update, not a conflict.
+    #[serde(default)]
+    pub running: bool,
+    #[serde(default)]
+    pub subject: SubjectMode,
+    /// Relative tolerance for `about` figures in this category.
+    #[serde(default)]
+    pub tolerance: Option<f64>,
+    /// Whether claims of this category are grouped across documents.
+    #[serde(default = "yes")]
+    pub groupable: bool,
+    /// How many tokens around the number cue words are looked for.
+    #[serde(default)]
+    pub window: Option<usize>,
+}
+
+/// `[judge]`: how intervals are built and compared.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JudgeRule {
+    /// Relative tolerance for `about` when the category sets none.
+    #[serde(default = "default_tolerance")]
+    pub about_tolerance: f64,
+    /// Upper bound of `more_than X` as a factor of X; absent = unbounded.
+    #[serde(default)]
+    pub more_than_factor: Option<f64>,
+    /// Lower bound of `up_to X` as a factor of X.
+    #[serde(default)]
+    pub up_to_floor: f64,
+    /// Round figures (trailing zeros, scale words) are read as rounded to their precision.
+    #[serde(default = "yes")]
+    pub precision_rounding: bool,
+}
+
+fn default_tolerance() -> f64 {
+    0.1
+}
+
+impl Default for JudgeRule {
+    fn default() -> Self {
+        JudgeRule {
+            about_tolerance: 0.1,
+            more_than_factor: None,
+            up_to_floor: 0.0,
+            precision_rounding: true,
+        }
+    }
+}
+
+/// `[[test]]`: an example a rule file carries: extracting `input` gives `expect`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleTest {
+    pub input: String,
+    /// Each claim as `"<value> <qualifier> <unit>"`, optionally `" <category>"`; `~` for no value.
+    pub expect: Vec<String>,
+    /// Publication date the input is read against (default 2024-12-06).
+    #[serde(default)]
+    pub date: Option<String>,
+}
+
+/// One TOML rule file; every section is optional so topics can live one to a file.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RuleFile {
+    #[serde(default)]
+    pub number: Vec<NumberWord>,
+    #[serde(default)]
+    pub vague: Vec<VagueRule>,
+    #[serde(default)]
+    pub qualifier: Vec<QualifierRule>,
+    #[serde(default)]
+    pub unit: Vec<UnitRule>,
+    #[serde(default)]
+    pub ordinal: Vec<OrdinalRule>,
+    #[serde(default)]
+    pub month: Vec<MonthRule>,
+    #[serde(default)]
+    pub marker: Vec<MarkerRule>,
+    #[serde(default)]
+    pub category: Vec<CategoryRule>,
+    #[serde(default)]
+    pub judge: Option<JudgeRule>,
+    #[serde(default)]
+    pub test: Vec<RuleTest>,
+}
+
+/// One gazetteer row: an id, a kind and its names in every language.
+#[derive(Debug, Clone, Deserialize)]
+pub struct GazetteerRow {
+    pub id: String,
+    pub kind: String,
+    pub names: String,
+}
+
+/// A gazetteer entry once compiled.
+#[derive(Debug, Clone)]
+pub struct Entity {
+    pub id: String,
+    pub kind: String,
+    /// The first name given, used for display.
+    pub label: String,
+}
+
+/// A sequence of normalised word patterns; a pattern ending in `*` matches by prefix.
+#[derive(Debug, Clone)]
+pub struct Phrase<T> {
+    pub words: Vec<String>,
+    pub payload: T,
+}
+
+/// A set of phrases matched against tokens, the first word allowed to carry a proclitic.
+#[derive(Debug, Clone)]
+pub struct PhraseSet<T> {
+    exact_first: HashMap<String, Vec<usize>>,
+    wildcard_first: Vec<usize>,
+    phrases: Vec<Phrase<T>>,
+}
+
+impl<T> Default for PhraseSet<T> {
+    fn default() -> Self {
+        PhraseSet {
+            exact_first: HashMap::new(),
+            wildcard_first: Vec::new(),
+            phrases: Vec::new(),
+        }
+    }
+}
+
+/// Whether one normalised word matches a pattern (`قتيل*` matches `قتيلا`).
+pub fn word_matches(pattern: &str, word: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(stem) => word.starts_with(stem),
+        None => pattern == word,
+    }
+}
+
+/// Splits a rule phrase into normalised words the way the tokenizer would.
+pub fn phrase_words(phrase: &str) -> Vec<String> {
+    let wildcard = phrase.ends_with('*');
+    let body = phrase.trim_end_matches('*');
+    let mut words: Vec<String> = tokenize(body).tokens.into_iter().map(|t| t.norm).collect();
+    if wildcard {
+        if let Some(last) = words.last_mut() {
+            last.push('*');
+        }
+    }
+    words
+}
+
+impl<T> PhraseSet<T> {
+    /// Adds a phrase (written naturally; normalised here).
+    pub fn add(&mut self, phrase: &str, payload: T) {
+        let words = phrase_words(phrase);
+        if words.is_empty() {
+            return;
+        }
+        let idx = self.phrases.len();
+        if words[0].ends_with('*') {
+            self.wildcard_first.push(idx);
+        } else {
+            self.exact_first
+                .entry(words[0].clone())
+                .or_default()
+                .push(idx);
+        }
+        self.phrases.push(Phrase { words, payload });
+    }
+
+    /// Number of phrases.
+    pub fn len(&self) -> usize {
+        self.phrases.len()
+    }
+
+    /// Whether the set holds no phrase.
+    pub fn is_empty(&self) -> bool {
+        self.phrases.is_empty()
+    }
+
+    /// The longest phrase starting at token `i`: (tokens consumed, payload, first word had a
+    /// proclitic). `prefix` allows a proclitic on the first word (`لأكثر من`).
+    pub fn match_at(&self, tokens: &[Token], i: usize, prefix: bool) -> Option<(usize, &T, bool)> {
+        let first = tokens.get(i)?;
+        let forms: Vec<&str> = if prefix {
+            variants(&first.norm)
+        } else {
+            vec![first.norm.as_str()]
+        };
+        self.match_forms(tokens, i, &forms)
+    }
+
+    /// Like [`PhraseSet::match_at`] for proper names: a conjunction or preposition may be
+    /// attached (`والقنيطرة`, `لدمشق`), the article may not (`السورية` is not `سورية`).
+    pub fn match_name_at(&self, tokens: &[Token], i: usize) -> Option<(usize, &T, bool)> {
+        let first = tokens.get(i)?;
+        self.match_forms(
+            tokens,
+            i,
+            &crate::normalize::variants_no_article(&first.norm),
+        )
+    }
+
+    fn match_forms(&self, tokens: &[Token], i: usize, forms: &[&str]) -> Option<(usize, &T, bool)> {
+        let mut best: Option<(usize, usize, bool)> = None;
+        for (fi, form) in forms.iter().enumerate() {
+            let candidates = self
+                .exact_first
+                .get(*form)
+                .into_iter()
+                .flatten()
+                .chain(self.wildcard_first.iter());
+            for &idx in candidates {
+                let p = &self.phrases[idx];
+                if !word_matches(&p.words[0], form) {
+                    continue;
+                }
+                if self.rest_matches(tokens, i, p)
+                    && best.map_or(true, |(l, _, _)| p.words.len() > l)
+                {
+                    best = Some((p.words.len(), idx, fi > 0));
+                }
+            }
+        }
+        best.map(|(l, idx, stripped)| (l, &self.phrases[idx].payload, stripped))
+    }
+
+    fn rest_matches(&self, tokens: &[Token], i: usize, p: &Phrase<T>) -> bool {
+        p.words
+            .iter()
+            .enumerate()
+            .skip(1)
+            .all(|(k, w)| tokens.get(i + k).is_some_and(|t| word_matches(w, &t.norm)))
+    }
+
+    /// The longest phrase that ends right before token `end` (within one sentence).
+    pub fn match_ending_at(
+        &self,
+        tokens: &[Token],
+        end: usize,
+        prefix: bool,
+    ) -> Option<(usize, &T)> {
+        let max = self
+            .phrases
+            .iter()
+            .map(|p| p.words.len())
+            .max()
+            .unwrap_or(0);
+        let mut best = None;
+        for len in 1..=max.min(end) {
+            let start = end - len;
+            if let Some((l, payload, _)) = self.match_at(tokens, start, prefix) {
+                if l == len && tokens[start].sentence == tokens[end - 1].sentence {
+                    best = Some((start, payload));
+                }
+            }
+        }
+        best
+    }
+}
+
+/// A compiled category.
+#[derive(Debug, Clone)]
+pub struct Category {
+    pub rule: CategoryRule,
+    pub nouns: PhraseSet<()>,
+    pub cues: PhraseSet<()>,
+    pub with: PhraseSet<()>,
+}
+
+/// A compiled unit: what a counted noun or symbol is, and its conversion.
+#[derive(Debug, Clone)]
+pub struct UnitInfo {
+    pub id: String,
+    /// Set when the form is a dual carrying the number 2.
+    pub dual: bool,
+}
+
+/// All rules, compiled once at start-up.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    pub numbers: HashMap<String, NumberWord>,
+    pub vague: PhraseSet<VagueRule>,
+    pub qualifiers_before: PhraseSet<String>,
+    pub qualifiers_after: PhraseSet<String>,
+    pub units: PhraseSet<UnitInfo>,
+    /// Dual nouns that carry the number 2 (`يومين`).
+    pub duals: PhraseSet<UnitInfo>,
+    /// unit id → (target unit, factor)
+    pub conversions: HashMap<String, (String, f64)>,
+    pub ordinals: PhraseSet<f64>,
+    pub months: PhraseSet<u32>,
+    pub markers: HashMap<String, PhraseSet<()>>,
+    pub categories: Vec<Category>,
+    pub judge: JudgeRule,
+    pub places: PhraseSet<usize>,
+    pub bodies: PhraseSet<usize>,
+    pub entities: Vec<Entity>,
+    /// Every rule file's examples: (file, test).
+    pub tests: Vec<(String, RuleTest)>,
+}
+
+impl RuleSet {
+    /// The built-in rules.
+    pub fn builtin() -> Result<RuleSet> {
+        RuleSet::load(None)
+    }
+
+    /// The built-in rules with the files of `dir` added (a file with the same relative path
+    /// replaces the built-in one).
+    pub fn load(dir: Option<&Path>) -> Result<RuleSet> {
+        let mut files: BTreeMap<String, String> = EMBEDDED_RULES
+            .iter()
+            .map(|(p, c)| (p.to_string(), c.to_string()))
+            .collect();
+        if let Some(dir) = dir {
+            if !dir.is_dir() {
+                return Err(Error::Rule {
+                    file: dir.display().to_string(),
+                    message: "not a directory".into(),
+                });
+            }
+            let mut found = Vec::new();
+            collect_rule_files(dir, dir, &mut found)?;
+            for (rel, path) in found {
+                let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
+                    path: path.clone(),
+                    source: e,
+                })?;
+                files.insert(rel, text);
+            }
+        }
+        let mut set = RuleSet::default();
+        let mut judge = None;
+        for (name, text) in &files {
+            if name.ends_with(".csv") {
+                set.add_gazetteer(name, text)?;
+                continue;
+            }
+            let file: RuleFile = toml::from_str(text).map_err(|e| Error::Rule {
+                file: name.clone(),
+                message: one_line(&e.to_string()),
+            })?;
+            set.add_file(name, file, &mut judge)?;
+        }
+        set.judge = judge.unwrap_or_default();
+        Ok(set)
+    }
+
+    fn add_file(
+        &mut self,
+        name: &str,
+        file: RuleFile,
+        judge: &mut Option<JudgeRule>,
+    ) -> Result<()> {
+        let err = |m: String| Error::Rule {
+            file: name.to_string(),
+            message: m,
+        };
+        for w in file.number {
+            for f in &w.forms {
+                let n = normalize(f);
+                if let Some(old) = self.numbers.get(&n) {
+                    if old.value != w.value {
+                        return Err(err(format!(
+                            "number word {f:?} given twice ({} and {})",
+                            old.value, w.value
+                        )));
+                    }
+                }
+                self.numbers.insert(n, w.clone());
+            }
+        }
+        for v in file.vague {
+            if v.low > v.high {
+                return Err(err(format!(
+                    "vague {:?}: low {} above high {}",
+                    v.forms, v.low, v.high
+                )));
+            }
+            for f in &v.forms {
+                self.vague.add(f, v.clone());
+            }
+        }
+        for q in file.qualifier {
+            if crate::model::Qualifier::parse(&q.kind).is_none() {
+                return Err(err(format!("qualifier kind {:?} is not one of exact, more_than, at_least, about, up_to, less_than, range, vague", q.kind)));
+            }
+            for f in &q.before {
+                self.qualifiers_before.add(f, q.kind.clone());
+            }
+            for f in &q.after {
+                self.qualifiers_after.add(f, q.kind.clone());
+            }
+        }
+        for u in file.unit {
+            if let (Some(to), Some(f)) = (&u.to, u.factor) {
+                self.conversions.insert(u.id.clone(), (to.clone(), f));
+            } else if u.to.is_some() != u.factor.is_some() {
+                return Err(err(format!(
+                    "unit {:?}: `to` and `factor` go together",
+                    u.id
+                )));
+            }
+            for f in &u.forms {
+                self.units.add(
+                    f,
+                    UnitInfo {
+                        id: u.id.clone(),
+                        dual: false,
+                    },
+                );
+            }
+            for f in &u.duals {
+                self.duals.add(
+                    f,
+                    UnitInfo {
+                        id: u.id.clone(),
+                        dual: true,
+                    },
+                );
+            }
+        }
+        for o in file.ordinal {
+            for f in &o.forms {
+                self.ordinals.add(f, o.value);
+            }
+        }
+        for m in file.month {
+            if !(1..=12).contains(&m.number) {
+                return Err(err(format!(
+                    "month {:?}: number {} is not 1-12",
+                    m.forms, m.number
+                )));
+            }
+            for f in &m.forms {
+                self.months.add(f, m.number);
+            }
+        }
+        for m in file.marker {
+            let set = self.markers.entry(m.kind.clone()).or_default();
+            for f in &m.forms {
+                set.add(f, ());
+            }
+        }
+        for c in file.category {
+            let mut cat = Category {
+                nouns: PhraseSet::default(),
+                cues: PhraseSet::default(),
+                with: PhraseSet::default(),
+                rule: c.clone(),
+            };
+            for f in &c.nouns {
+                cat.nouns.add(f, ());
+            }
+            for f in &c.cues {
+                cat.cues.add(f, ());
+            }
+            for f in &c.with {
+                cat.with.add(f, ());
+            }
+            if let Some(pos) = self.categories.iter().position(|x| x.rule.id == c.id) {
+                self.categories[pos] = cat;
+            } else {
+                self.categories.push(cat);
+            }
+        }
+        if let Some(j) = file.judge {
+            if judge.is_some() {
+                return Err(err("[judge] is set in two rule files".into()));
+            }
+            *judge = Some(j);
+        }
+        for t in file.test {
+            self.tests.push((name.to_string(), t));
+        }
+        Ok(())
+    }
+
+    fn add_gazetteer(&mut self, name: &str, text: &str) -> Result<()> {
+        let mut rdr = csv::ReaderBuilder::new()
+            .comment(Some(b'#'))
+            .from_reader(text.as_bytes());
+        for (n, row) in rdr.deserialize::<GazetteerRow>().enumerate() {
+            let row = row.map_err(|e| Error::Rule {
+                file: name.to_string(),
+                message: format!("row {}: {}", n + 2, one_line(&e.to_string())),
+            })?;
+            let idx = self.entities.len();
+            let names: Vec<&str> = row
+                .names
+                .split('|')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect();
+            if names.is_empty() {
+                return Err(Error::Rule {
+                    file: name.to_string(),
+                    message: format!("row {}: {:?} has no names", n + 2, row.id),
+                });
+            }
+            self.entities.push(Entity {
+                id: row.id.clone(),
+                kind: row.kind.clone(),
+                label: names[0].to_string(),
+            });
+            let target = if is_place_kind(&row.kind) {
+                &mut self.places
+            } else {
+                &mut self.bodies
+            };
+            for nm in names {
+                target.add(nm, idx);
+            }
+        }
+        Ok(())
+    }
+
+    /// The marker set of a kind (empty when no rule defines it).
+    pub fn marker(&self, kind: &str) -> Option<&PhraseSet<()>> {
+        self.markers.get(kind)
+    }
+
+    /// Whether token `i` starts a marker phrase of `kind`; returns its length.
+    pub fn marker_at(&self, kind: &str, tokens: &[Token], i: usize, prefix: bool) -> Option<usize> {
+        self.markers
+            .get(kind)?
+            .match_at(tokens, i, prefix)
+            .map(|(l, _, _)| l)
+    }
+
+    /// The category rule with this id.
+    pub fn category(&self, id: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.rule.id == id)
+    }
+
+    /// Looks up a single normalised token as a number word, honouring `definite`.
+    pub fn number_word(&self, tok: &Token, allow_prefix: bool) -> Option<&NumberWord> {
+        if tok.kind != TokenKind::Word {
+            return None;
+        }
+        if let Some(w) = self.numbers.get(&tok.norm) {
+            return Some(w);
+        }
+        if !allow_prefix {
+            return None;
+        }
+        for v in variants(&tok.norm).into_iter().skip(1) {
+            if let Some(w) = self.numbers.get(v) {
+                let definite = tok.norm.len() > v.len()
+                    && tok.norm[..tok.norm.len() - v.len()].ends_with("ال");
+                if definite && !w.definite {
+                    return None;
+                }
+                return Some(w);
+            }
+        }
+        None
+    }
+}
+
+/// Kinds of gazetteer rows that are places (the rest are bodies, people and outlets).
+pub fn is_place_kind(kind: &str) -> bool {
+    matches!(
+        kind,
+        "country"
+            | "governorate"
+            | "city"
+            | "town"
+            | "village"
+            | "region"
+            | "facility"
+            | "crossing"
+            | "prison"
+            | "base"
+            | "airport"
+            | "district"
+    )
+}
+
+fn one_line(s: &str) -> String {
+    s.split('\n')
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('|'))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn collect_rule_files(
+    dir: &Path,
+    root: &Path,
+    out: &mut Vec<(String, std::path::PathBuf)>,
+) -> Result<()> {
+    let rd = std::fs::read_dir(dir).map_err(|e| Error::Io {
+        path: dir.to_path_buf(),
+        source: e,
+    })?;
+    let mut entries: Vec<_> = rd.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            collect_rule_files(&p, root, out)?;
+        } else if matches!(
+            p.extension().and_then(|x| x.to_str()),
+            Some("toml") | Some("csv")
+        ) {
+            let rel = p
+                .strip_prefix(root)
+                .unwrap_or(&p)
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.push((rel, p));
+        }
+    }
+    Ok(())
+}

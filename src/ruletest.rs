@@ -1,0 +1,88 @@
+//! Takes the rule set; runs the examples every rule file carries (`[[test]]`) and returns
+//! the failures, for `cargo test` and for `claimdiff rules test`.
+
+use crate::extract::extract;
+use crate::model::{Claim, Value};
+use crate::rules::RuleSet;
+
+/// A claim as a rule test writes it: `"<value> <qualifier> <unit> <category>"`, `~` for none.
+pub fn describe(c: &Claim) -> String {
+    let v = match &c.value {
+        None => "~".to_string(),
+        Some(Value::Date(d)) => d.clone(),
+        Some(Value::Number(n)) => fmt_number(*n),
+    };
+    format!("{v} {} {} {}", c.qualifier.as_str(), c.unit, c.category)
+}
+
+/// Formats a number without a trailing `.0`: 2424 → "2424", 1.5 → "1.5".
+pub fn fmt_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// One failed example.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    pub file: String,
+    pub input: String,
+    pub expected: Vec<String>,
+    pub got: Vec<String>,
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "rules/{}: {:?}\n  expected: {:?}\n  got:      {:?}",
+            self.file, self.input, self.expected, self.got
+        )
+    }
+}
+
+/// Runs every example; returns (examples run, failures).
+pub fn run(rules: &RuleSet) -> (usize, Vec<Failure>) {
+    let mut failures = Vec::new();
+    for (file, test) in &rules.tests {
+        let date = test.date.as_deref().unwrap_or("2024-12-06");
+        let (_, found) = extract(&test.input, "test", Some(date), rules);
+        let got: Vec<String> = found.iter().map(|f| describe(&f.claim)).collect();
+        // an expectation may leave the category out
+        let ok = got.len() == test.expect.len()
+            && got
+                .iter()
+                .zip(&test.expect)
+                .all(|(g, e)| g == e || g.rsplit_once(' ').is_some_and(|(head, _)| head == e));
+        if !ok {
+            failures.push(Failure {
+                file: file.clone(),
+                input: test.input.clone(),
+                expected: test.expect.clone(),
+                got,
+            });
+        }
+    }
+    (rules.tests.len(), failures)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_file_example_passes() {
+        let rules = RuleSet::builtin().unwrap();
+        let (n, failures) = run(&rules);
+        assert!(n > 30, "rule files carry examples");
+        let report: Vec<String> = failures.iter().map(|f| f.to_string()).collect();
+        assert!(
+            failures.is_empty(),
+            "{} of {n} rule examples failed:\n{}",
+            failures.len(),
+            report.join("\n")
+        );
+    }
+}

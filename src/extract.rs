@@ -815,7 +815,7 @@ fn categorize(
 
 /// Distance in tokens from the claim's context span (qualifier .. counted noun) to the
 /// nearest phrase of `set` in the same sentence; each clause mark (`،` `,` `؛`) crossed
-/// counts 3 more, so a cue of the same clause wins.
+/// counts 3 more, so a cue of the same clause wins; a cue after the number counts 1 more.
 fn nearest(
     t: &[Token],
     span: (usize, usize),
@@ -846,10 +846,11 @@ fn nearest(
                 (hi_span, k)
             };
             let marks = (a.min(b)..b.max(a)).filter(|&x| is_clause_mark(x)).count();
+            // a cue after the number counts one more: Arabic puts the verb first ("نزح 300")
             let d = if k < lo_span {
                 lo_span - (k + len - 1)
             } else {
-                k + 1 - hi_span
+                k + 2 - hi_span
             } + 3 * marks;
             if best.map_or(true, |b| d < b) {
                 best = Some(d);

@@ -280,3 +280,35 @@ pub fn detect_language(text: &str) -> &'static str {
         "en"
     }
 }
+
+/// Reads every document under `paths` with its manifest (`manifest`, or a `sources.csv` in a
+/// folder given as a path). Two files with one stem keep distinct ids (`a`, `a~2`).
+pub fn load_all(
+    paths: &[PathBuf],
+    manifest: Option<&Path>,
+    rules: &RuleSet,
+) -> Result<Vec<Document>> {
+    let found = manifest.map(Path::to_path_buf).or_else(|| {
+        paths
+            .iter()
+            .find(|p| p.is_dir() && p.join("sources.csv").is_file())
+            .map(|p| p.join("sources.csv"))
+    });
+    let manifest = match &found {
+        Some(p) => read_manifest(p)?,
+        None => Manifest::new(),
+    };
+    let files = expand_paths(paths)?;
+    let mut docs = Vec::with_capacity(files.len());
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for f in files {
+        let mut d = read_document(&f, &manifest, rules)?;
+        let n = seen.entry(d.id.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            d.id = format!("{}~{}", d.id, n);
+        }
+        docs.push(d);
+    }
+    Ok(docs)
+}

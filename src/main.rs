@@ -1,7 +1,6 @@
 //! The `claimdiff` binary: parses arguments, calls the library, maps errors to exit codes.
 
 use anyhow::{Context, Result};
-use claimdiff::load::{expand_paths, read_document, read_manifest, Manifest};
 use claimdiff::model::{Report, Verdict};
 use claimdiff::render::{render, Format, Mode, Options};
 use claimdiff::rules::RuleSet;
@@ -117,31 +116,11 @@ fn load_rules(dir: Option<&Path>) -> Result<RuleSet> {
 }
 
 fn load_docs(input: &Input, rules: &RuleSet) -> Result<Vec<claimdiff::model::Document>> {
-    let manifest_path = input.manifest.clone().or_else(|| {
-        input
-            .paths
-            .iter()
-            .find(|p| p.is_dir() && p.join("sources.csv").is_file())
-            .map(|p| p.join("sources.csv"))
-    });
-    let manifest: Manifest = match &manifest_path {
-        Some(p) => read_manifest(p)?,
-        None => Manifest::new(),
-    };
-    let files = expand_paths(&input.paths)?;
-    let mut docs = Vec::with_capacity(files.len());
-    let mut seen = std::collections::HashMap::new();
-    for f in files {
-        let mut d = read_document(&f, &manifest, rules)?;
-        // two files with one stem in different folders keep distinct ids
-        let n = seen.entry(d.id.clone()).or_insert(0usize);
-        *n += 1;
-        if *n > 1 {
-            d.id = format!("{}~{}", d.id, n);
-        }
-        docs.push(d);
-    }
-    Ok(docs)
+    Ok(claimdiff::load::load_all(
+        &input.paths,
+        input.manifest.as_deref(),
+        rules,
+    )?)
 }
 
 fn write_output(

@@ -69,25 +69,14 @@ pub struct Found {
 ///
 /// `doc_id` names the document in the claims; `doc_date` (ISO) completes dates written without
 /// a year. Returns claims sorted by offset, with ids left empty (the report numbers them).
-pub fn extract(
-    text: &str,
-    doc_id: &str,
-    doc_date: Option<&str>,
-    rules: &RuleSet,
-) -> (Tokens, Vec<Found>) {
+pub fn extract(text: &str, doc_id: &str, doc_date: Option<&str>, rules: &RuleSet) -> (Tokens, Vec<Found>) {
     let toks = tokenize(text);
     let found = extract_tokens(text, &toks, doc_id, doc_date, rules);
     (toks, found)
 }
 
 /// [`extract`] over already tokenised text.
-pub fn extract_tokens(
-    text: &str,
-    toks: &Tokens,
-    doc_id: &str,
-    doc_date: Option<&str>,
-    rules: &RuleSet,
-) -> Vec<Found> {
+pub fn extract_tokens(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<&str>, rules: &RuleSet) -> Vec<Found> {
     let t = &toks.tokens;
     let excluded = excluded_tokens(t, rules);
     let mut out = Vec::new();
@@ -108,9 +97,7 @@ pub fn extract_tokens(
             continue;
         };
         let next = core.end.max(i + 1);
-        let previous = out
-            .last()
-            .filter(|p: &&Found| t[p.tok_start].sentence == t[core.start].sentence);
+        let previous = out.last().filter(|p: &&Found| t[p.tok_start].sentence == t[core.start].sentence);
         if let Some(f) = complete(text, toks, core, doc_id, rules, &excluded, previous) {
             i = f.tok_end.max(next);
             out.push(f);
@@ -123,7 +110,7 @@ pub fn extract_tokens(
 
 /// Tokens that can never be part of a claim: link lines ("اقرأ أيضاً") and outlet names
 /// that contain numbers ("963+", "فرانس 24").
-fn excluded_tokens(t: &[Token], rules: &RuleSet) -> Vec<bool> {
+pub(crate) fn excluded_tokens(t: &[Token], rules: &RuleSet) -> Vec<bool> {
     let mut ex = vec![false; t.len()];
     let mut line_start = true;
     let mut skip_line = None;
@@ -157,32 +144,20 @@ fn excluded_tokens(t: &[Token], rules: &RuleSet) -> Vec<bool> {
 pub fn parse_digits(s: &str) -> Option<(f64, f64)> {
     let s: String = s.chars().filter(|&c| c != '٬').collect();
     let s = s.replace('٫', "\u{1}");
-    let seps: Vec<(usize, char)> = s
-        .char_indices()
-        .filter(|(_, c)| matches!(c, ',' | '.' | '\u{1}'))
-        .collect();
+    let seps: Vec<(usize, char)> = s.char_indices().filter(|(_, c)| matches!(c, ',' | '.' | '\u{1}')).collect();
     let (int_part, frac_part): (String, String) = if seps.is_empty() {
         (s.clone(), String::new())
     } else if let Some(&(p, _)) = seps.iter().find(|(_, c)| *c == '\u{1}') {
-        (
-            s[..p].chars().filter(char::is_ascii_digit).collect(),
-            s[p + 1..].chars().filter(char::is_ascii_digit).collect(),
-        )
+        (s[..p].chars().filter(char::is_ascii_digit).collect(), s[p + 1..].chars().filter(char::is_ascii_digit).collect())
     } else {
         let groups: Vec<&str> = s.split([',', '.']).collect();
         let mixed = seps.iter().any(|(_, c)| *c == ',') && seps.iter().any(|(_, c)| *c == '.');
-        let thousands = !mixed
-            && groups[0].len() <= 3
-            && !groups[0].is_empty()
-            && groups[1..].iter().all(|g| g.len() == 3);
+        let thousands = !mixed && groups[0].len() <= 3 && !groups[0].is_empty() && groups[1..].iter().all(|g| g.len() == 3);
         if thousands {
             (groups.concat(), String::new())
         } else if seps.len() == 1 || mixed {
             let (p, _) = *seps.last().unwrap();
-            (
-                s[..p].chars().filter(char::is_ascii_digit).collect(),
-                s[p + 1..].to_string(),
-            )
+            (s[..p].chars().filter(char::is_ascii_digit).collect(), s[p + 1..].to_string())
         } else {
             return None;
         }
@@ -190,34 +165,18 @@ pub fn parse_digits(s: &str) -> Option<(f64, f64)> {
     if int_part.is_empty() || int_part.len() > 15 {
         return None;
     }
-    let v: f64 = format!(
-        "{int_part}.{}",
-        if frac_part.is_empty() {
-            "0"
-        } else {
-            &frac_part
-        }
-    )
-    .parse()
-    .ok()?;
+    let v: f64 = format!("{int_part}.{}", if frac_part.is_empty() { "0" } else { &frac_part }).parse().ok()?;
     let step = if !frac_part.is_empty() {
         10f64.powi(-(frac_part.len() as i32))
     } else {
-        let tz = int_part
-            .chars()
-            .rev()
-            .take_while(|&c| c == '0')
-            .count()
-            .min(int_part.len().saturating_sub(1));
+        let tz = int_part.chars().rev().take_while(|&c| c == '0').count().min(int_part.len().saturating_sub(1));
         10f64.powi(tz as i32)
     };
     Some((v, step))
 }
 
 fn same_sentence(t: &[Token], a: usize, b: usize) -> bool {
-    t.get(a)
-        .zip(t.get(b))
-        .is_some_and(|(x, y)| x.sentence == y.sentence)
+    t.get(a).zip(t.get(b)).is_some_and(|(x, y)| x.sentence == y.sentence)
 }
 
 /// A scale word right after a number: `280 ألف`, `1,5 مليون`, `3 آلاف`, `مليون ونصف`.
@@ -233,11 +192,7 @@ fn scale_after(t: &[Token], j: usize, rules: &RuleSet) -> Option<(usize, f64)> {
     let mut end = j + 1;
     // "مليون ونصف" = 1.5 million
     if let Some(n) = t.get(end).and_then(|x| strip_waw(&x.norm)) {
-        if rules
-            .numbers
-            .get(n)
-            .is_some_and(|h| h.kind == NumberKind::Half)
-        {
+        if rules.numbers.get(n).is_some_and(|h| h.kind == NumberKind::Half) {
             scale *= 1.5;
             end += 1;
         }
@@ -296,15 +251,7 @@ fn parse_words(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
                 (prev, w.kind),
                 (Some(NumberKind::Unit), NumberKind::Teen)
                     | (Some(NumberKind::Unit), NumberKind::Hundred)
-                    | (
-                        Some(
-                            NumberKind::Unit
-                                | NumberKind::Teen
-                                | NumberKind::Ten
-                                | NumberKind::Hundred
-                        ),
-                        NumberKind::Scale | NumberKind::ScalePlural
-                    )
+                    | (Some(NumberKind::Unit | NumberKind::Teen | NumberKind::Ten | NumberKind::Hundred), NumberKind::Scale | NumberKind::ScalePlural)
             );
             if !ok {
                 break;
@@ -353,11 +300,7 @@ fn parse_words(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
         return None;
     }
     let value = total + current;
-    let step = if last_scale > 0.0 && current == 0.0 {
-        magnitude_step(value)
-    } else {
-        1.0
-    };
+    let step = if last_scale > 0.0 && current == 0.0 { magnitude_step(value) } else { 1.0 };
     Some(Core::number(i, j, value, step, Form::Words))
 }
 
@@ -400,28 +343,15 @@ fn try_dual(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
 fn try_ordinal(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
     let (len, &value, _) = rules.ordinals.match_at(t, i, true)?;
     let end = i + len;
-    let (unit, category) =
-        if same_sentence(t, i, end) && rules.marker_at("superlative", t, end, true).is_some() {
-            ("rank", None)
-        } else if i > 0
-            && same_sentence(t, i - 1, i)
-            && rules
-                .marker("day_noun")
-                .and_then(|m| m.match_ending_at(t, i, true))
-                .is_some()
-        {
-            ("day_index", None)
-        } else if i > 0
-            && same_sentence(t, i - 1, i)
-            && rules
-                .marker("occasion")
-                .and_then(|m| m.match_ending_at(t, i, true))
-                .is_some()
-        {
-            ("rank", Some("occasion"))
-        } else {
-            return None;
-        };
+    let (unit, category) = if same_sentence(t, i, end) && rules.marker_at("superlative", t, end, true).is_some() {
+        ("rank", None)
+    } else if i > 0 && same_sentence(t, i - 1, i) && rules.marker("day_noun").and_then(|m| m.match_ending_at(t, i, true)).is_some() {
+        ("day_index", None)
+    } else if i > 0 && same_sentence(t, i - 1, i) && rules.marker("occasion").and_then(|m| m.match_ending_at(t, i, true)).is_some() {
+        ("rank", Some("occasion"))
+    } else {
+        return None;
+    };
     let mut c = Core::number(i, end, value, 1.0, Form::Ordinal);
     c.unit = Some(unit.to_string());
     c.category = category;
@@ -429,10 +359,7 @@ fn try_ordinal(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
 }
 
 fn year_of(tok: &Token) -> Option<i32> {
-    if tok.kind == TokenKind::Number
-        && tok.norm.len() == 4
-        && tok.norm.bytes().all(|b| b.is_ascii_digit())
-    {
+    if tok.kind == TokenKind::Number && tok.norm.len() == 4 && tok.norm.bytes().all(|b| b.is_ascii_digit()) {
         let y: i32 = tok.norm.parse().ok()?;
         (1900..=2100).contains(&y).then_some(y)
     } else {
@@ -456,10 +383,7 @@ fn month_at(t: &[Token], j: usize, rules: &RuleSet) -> Option<(usize, u32)> {
 
 fn try_date(t: &[Token], i: usize, doc_date: Option<&str>, rules: &RuleSet) -> Option<Core> {
     let tok = &t[i];
-    let (day, month_start) = if tok.kind == TokenKind::Number
-        && tok.norm.len() <= 2
-        && tok.norm.bytes().all(|b| b.is_ascii_digit())
-    {
+    let (day, month_start) = if tok.kind == TokenKind::Number && tok.norm.len() <= 2 && tok.norm.bytes().all(|b| b.is_ascii_digit()) {
         let d: u32 = tok.norm.parse().ok()?;
         if !(1..=31).contains(&d) {
             return None;
@@ -514,9 +438,7 @@ fn try_range(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
     if let Some(len) = rules.marker_at("range_between", t, i, true) {
         let a = try_number(t, i + len, rules)?;
         let and = a.end;
-        let b = if rules.marker_at("range_and", t, and, false).is_some()
-            && t.get(and).is_some_and(|x| x.norm == "و")
-        {
+        let b = if rules.marker_at("range_and", t, and, false).is_some() && t.get(and).is_some_and(|x| x.norm == "و") {
             try_number(t, and + 1, rules)?
         } else if let Some(n) = t.get(and).and_then(|x| strip_waw(&x.norm)) {
             let _ = n;
@@ -530,11 +452,8 @@ fn try_range(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
     if t[i].kind == TokenKind::Number {
         let a = try_number(t, i, rules)?;
         let sep = a.end;
-        let is_dash = t
-            .get(sep)
-            .is_some_and(|x| matches!(x.norm.as_str(), "-" | "–") && !x.space_before)
-            && t.get(sep + 1)
-                .is_some_and(|x| x.kind == TokenKind::Number && !x.space_before);
+        let is_dash = t.get(sep).is_some_and(|x| matches!(x.norm.as_str(), "-" | "–") && !x.space_before)
+            && t.get(sep + 1).is_some_and(|x| x.kind == TokenKind::Number && !x.space_before);
         let is_to = rules.marker_at("range_to", t, sep, false).is_some()
             && i > 0
             && t[i - 1].norm == "من"
@@ -554,12 +473,7 @@ fn parse_words_joined(t: &[Token], j: usize, rules: &RuleSet) -> Option<Core> {
     if w.kind == NumberKind::ScalePlural {
         return None;
     }
-    let mut c = parse_words(t, j, rules).filter(|c| {
-        c.value
-            .as_ref()
-            .and_then(Value::number)
-            .is_some_and(|v| v > 0.0)
-    });
+    let mut c = parse_words(t, j, rules).filter(|c| c.value.as_ref().and_then(Value::number).is_some_and(|v| v > 0.0));
     if c.is_none() {
         c = Some(Core::number(j, j + 1, w.value, 1.0, Form::Words));
     }
@@ -580,36 +494,19 @@ fn range_core(a: Core, b: Core, start: usize) -> Option<Core> {
 }
 
 /// Reads a core's context: counted noun, qualifier, non-claim markers and category.
-fn complete(
-    text: &str,
-    toks: &Tokens,
-    mut core: Core,
-    doc_id: &str,
-    rules: &RuleSet,
-    excluded: &[bool],
-    previous: Option<&Found>,
-) -> Option<Found> {
+fn complete(text: &str, toks: &Tokens, mut core: Core, doc_id: &str, rules: &RuleSet, excluded: &[bool], previous: Option<&Found>) -> Option<Found> {
     let t = &toks.tokens;
     let i = core.start;
     // Non-claims: a name or code ("اللواء 52"), a glued "+" ("963+"), a clock time ("10:30").
     if core.form == Form::Digits || core.form == Form::Range {
-        if rules
-            .marker("name_before")
-            .and_then(|m| m.match_ending_at(t, i, true))
-            .is_some()
-        {
+        if rules.marker("name_before").and_then(|m| m.match_ending_at(t, i, true)).is_some() {
             return None;
         }
         let glued = |k: usize, s: &str| t.get(k).is_some_and(|x| x.norm == s && !x.space_before);
-        if glued(core.end, "+")
-            || glued(core.end, ":")
-            || (i > 0 && (t[i - 1].norm == "+" || t[i - 1].norm == ":") && !t[i].space_before)
-        {
+        if glued(core.end, "+") || glued(core.end, ":") || (i > 0 && (t[i - 1].norm == "+" || t[i - 1].norm == ":") && !t[i].space_before) {
             return None;
         }
-        if t.get(core.end)
-            .is_some_and(|x| x.kind == TokenKind::Number && !x.space_before)
-        {
+        if t.get(core.end).is_some_and(|x| x.kind == TokenKind::Number && !x.space_before) {
             return None;
         }
     }
@@ -632,8 +529,7 @@ fn complete(
         // adjective) counts that noun
         if core.unit.is_none() && core.form == Form::Words {
             for back in 1..=2 {
-                if i < back || !same_sentence(t, i - back, i) || t[i - back].kind != TokenKind::Word
-                {
+                if i < back || !same_sentence(t, i - back, i) || t[i - back].kind != TokenKind::Word {
                     break;
                 }
                 if let Some((1, u, _)) = rules.units.match_at(t, i - back, true) {
@@ -650,11 +546,7 @@ fn complete(
         return None;
     }
     // Page chrome: "0 تعليقات", "12 مشاهدة".
-    if rules.marker_at("chrome", t, core.end, true).is_some()
-        || (i > 0
-            && rules.marker_at("chrome", t, i - 1, true).is_some()
-            && core.form == Form::Digits)
-    {
+    if rules.marker_at("chrome", t, core.end, true).is_some() || (i > 0 && rules.marker_at("chrome", t, i - 1, true).is_some() && core.form == Form::Digits) {
         return None;
     }
     let unit = core.unit.clone().unwrap_or_else(|| "none".into());
@@ -686,28 +578,12 @@ fn complete(
     // Category: forced by the form, a bare year, or read from the counted noun and cue words.
     let category = if let Some(c) = core.category {
         c.to_string()
-    } else if core.form == Form::Digits
-        && unit == "none"
-        && core.qualifier == Qualifier::Exact
-        && year_of(&t[i]).is_some()
-        && core.end == i + 1
-    {
+    } else if core.form == Form::Digits && unit == "none" && core.qualifier == Qualifier::Exact && year_of(&t[i]).is_some() && core.end == i + 1 {
         core.unit = Some("year".into());
         "year".to_string()
-    } else if let Some(c) = categorize(
-        t,
-        (context_start, unit_end.max(core.end)),
-        &core,
-        noun_at,
-        &unit,
-        rules,
-    ) {
+    } else if let Some(c) = categorize(t, (context_start, unit_end.max(core.end)), &core, noun_at, &unit, rules) {
         c
-    } else if let Some((c, u)) = unit
-        .eq("none")
-        .then(|| anaphoric(t, i, previous, rules))
-        .flatten()
-    {
+    } else if let Some((c, u)) = unit.eq("none").then(|| anaphoric(t, i, previous, rules)).flatten() {
         core.unit = Some(u);
         c
     } else {
@@ -715,17 +591,11 @@ fn complete(
     };
     let unit = core.unit.clone().unwrap_or(unit);
     // The span: the number expression, with its unit unless the unit is a counted person.
-    let span_end_tok = if unit != "person" && unit != "none" && unit_end > core.end {
-        unit_end
-    } else {
-        core.end
-    };
+    let span_end_tok = if unit != "person" && unit != "none" && unit_end > core.end { unit_end } else { core.end };
     let start = t[i].start;
     let end = t[span_end_tok - 1].end;
     let s = toks.sentences.get(t[i].sentence).copied();
-    let sentence = s
-        .map(|s| text[s.start..s.end].trim().to_string())
-        .unwrap_or_default();
+    let sentence = s.map(|s| text[s.start..s.end].trim().to_string()).unwrap_or_default();
     let claim = Claim {
         id: String::new(),
         kind: "figure".into(),
@@ -746,37 +616,23 @@ fn complete(
         source_id: String::new(),
         actor: String::new(),
         polarity: String::new(),
+        family: String::new(),
+        time: None,
         rounding_step: core.step,
     };
-    Some(Found {
-        tok_start: i,
-        tok_end: span_end_tok.max(unit_end),
-        claim,
-    })
+    Some(Found { tok_start: i, tok_end: span_end_tok.max(unit_end), claim })
 }
 
 /// A bare number after a word that refers back ("هذا العدد قد يرتفع إلى 1,5 مليون") counts
 /// what the sentence's previous figure counted: (category, unit) of that figure.
-fn anaphoric(
-    t: &[Token],
-    i: usize,
-    previous: Option<&Found>,
-    rules: &RuleSet,
-) -> Option<(String, String)> {
+fn anaphoric(t: &[Token], i: usize, previous: Option<&Found>, rules: &RuleSet) -> Option<(String, String)> {
     let p = previous?;
     (p.tok_end..i).find(|&k| rules.marker_at("anaphor", t, k, true).is_some())?;
     Some((p.claim.category.clone(), p.claim.unit.clone()))
 }
 
 /// Chooses the category from the counted noun and the cue words around the number.
-fn categorize(
-    t: &[Token],
-    span: (usize, usize),
-    core: &Core,
-    noun_at: Option<usize>,
-    unit: &str,
-    rules: &RuleSet,
-) -> Option<String> {
+fn categorize(t: &[Token], span: (usize, usize), core: &Core, noun_at: Option<usize>, unit: &str, rules: &RuleSet) -> Option<String> {
     let mut best: Option<(i64, usize, String)> = None; // (score*1000 - distance, order, id)
     for (order, cat) in rules.categories.iter().enumerate() {
         let r = &cat.rule;
@@ -790,8 +646,7 @@ fn categorize(
         let window = r.window.unwrap_or(12);
         let noun_hit = noun_at.is_some_and(|k| cat.nouns.match_at(t, k, true).is_some());
         let cue_dist = nearest(t, span, core.start, &cat.cues, window);
-        let with_hit =
-            cat.with.is_empty() || nearest(t, span, core.start, &cat.with, window).is_some();
+        let with_hit = cat.with.is_empty() || nearest(t, span, core.start, &cat.with, window).is_some();
         if !with_hit {
             continue;
         }
@@ -801,9 +656,7 @@ fn categorize(
             if !noun_hit && cue_dist.is_none() {
                 continue;
             }
-            2 + 20 * noun_hit as i64
-                + 10 * cue_dist.is_some() as i64
-                + 10 * (!cat.with.is_empty()) as i64
+            2 + 20 * noun_hit as i64 + 10 * cue_dist.is_some() as i64 + 10 * (!cat.with.is_empty()) as i64
         };
         let key = score * 1000 - cue_dist.unwrap_or(0) as i64;
         if best.as_ref().map_or(true, |(b, _, _)| key > *b) {
@@ -816,13 +669,7 @@ fn categorize(
 /// Distance in tokens from the claim's context span (qualifier .. counted noun) to the
 /// nearest phrase of `set` in the same sentence; each clause mark (`،` `,` `؛`) crossed
 /// counts 3 more, so a cue of the same clause wins; a cue after the number counts 1 more.
-fn nearest(
-    t: &[Token],
-    span: (usize, usize),
-    anchor: usize,
-    set: &crate::rules::PhraseSet<()>,
-    window: usize,
-) -> Option<usize> {
+fn nearest(t: &[Token], span: (usize, usize), anchor: usize, set: &crate::rules::PhraseSet<()>, window: usize) -> Option<usize> {
     if set.is_empty() {
         return None;
     }
@@ -840,18 +687,10 @@ fn nearest(
             if (lo_span..hi_span).contains(&(k + len - 1)) {
                 continue;
             }
-            let (a, b) = if k < lo_span {
-                (k + len, lo_span)
-            } else {
-                (hi_span, k)
-            };
+            let (a, b) = if k < lo_span { (k + len, lo_span) } else { (hi_span, k) };
             let marks = (a.min(b)..b.max(a)).filter(|&x| is_clause_mark(x)).count();
             // a cue after the number counts one more: Arabic puts the verb first ("نزح 300")
-            let d = if k < lo_span {
-                lo_span - (k + len - 1)
-            } else {
-                k + 2 - hi_span
-            } + 3 * marks;
+            let d = if k < lo_span { lo_span - (k + len - 1) } else { k + 2 - hi_span } + 3 * marks;
             if best.map_or(true, |b| d < b) {
                 best = Some(d);
             }
@@ -870,11 +709,7 @@ mod tests {
 
     fn values(text: &str) -> Vec<String> {
         let r = rules();
-        extract(text, "t", Some("2024-12-06"), &r)
-            .1
-            .iter()
-            .map(|f| crate::ruletest::describe(&f.claim))
-            .collect()
+        extract(text, "t", Some("2024-12-06"), &r).1.iter().map(|f| crate::ruletest::describe(&f.claim)).collect()
     }
 
     #[test]
@@ -900,18 +735,12 @@ mod tests {
 
     #[test]
     fn extended_digits_and_arabic_indic_digits_read() {
-        assert_eq!(
-            values("قتل ۱۲ شخصا و٣ أطفال"),
-            vec!["12 exact person killed", "3 exact person children_killed"]
-        );
+        assert_eq!(values("قتل ۱۲ شخصا و٣ أطفال"), vec!["12 exact person killed", "3 exact person children_killed"]);
     }
 
     #[test]
     fn years_alone_are_category_year() {
-        assert_eq!(
-            values("اندلعت الاحتجاجات في عام 2011 ضد الحكومة"),
-            vec!["2011 exact year year"]
-        );
+        assert_eq!(values("اندلعت الاحتجاجات في عام 2011 ضد الحكومة"), vec!["2011 exact year year"]);
     }
 
     #[test]

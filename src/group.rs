@@ -17,45 +17,32 @@ fn block_key(c: &Claim, rules: &RuleSet) -> Option<BlockKey> {
     if cat.is_some_and(|x| !x.rule.groupable) {
         return None;
     }
-    let subject = if cat.is_some_and(|x| x.rule.subject == SubjectMode::None) {
-        String::new()
-    } else {
-        c.subject_id.clone()
-    };
+    if c.kind == "event" {
+        // events compare by family (took / entered / advanced are one family) and place
+        // an event dated to an earlier year ("استعادت الحكومة حمص في العام 2017") is another event
+        let era = c.time.as_deref().filter(|t| t.len() == 4).unwrap_or("");
+        return Some((c.kind.clone(), c.family.clone(), format!("event{era}"), c.subject_id.clone()));
+    }
+    let subject = if cat.is_some_and(|x| x.rule.subject == SubjectMode::None) { String::new() } else { c.subject_id.clone() };
     let (unit, _) = canonical_unit(&c.unit, rules);
-    let kind_unit = if c.kind == "event" {
-        c.polarity.clone()
-    } else {
-        unit.to_string()
-    };
-    Some((c.kind.clone(), c.category.clone(), kind_unit, subject))
+    Some((c.kind.clone(), c.category.clone(), unit.to_string(), subject))
 }
 
 /// A representative number of a claim for "closest figure" choices.
 fn magnitude(c: &Claim, rules: &RuleSet) -> Option<f64> {
     let iv = interval(c, rules)?;
-    let hi = if iv.hi.is_finite() {
-        iv.hi
-    } else {
-        iv.lo * 1.5
-    };
+    let hi = if iv.hi.is_finite() { iv.hi } else { iv.lo * 1.5 };
     Some(((iv.lo.max(1e-9)) * hi.max(1e-9)).sqrt())
 }
 
 fn same_figure(a: &Claim, b: &Claim) -> bool {
-    a.value == b.value
-        && a.qualifier == b.qualifier
-        && (a.value.is_some() || a.low == b.low && a.high == b.high)
+    a.value == b.value && a.qualifier == b.qualifier && (a.value.is_some() || a.low == b.low && a.high == b.high)
 }
 
 /// Groups claims and judges every group. Claims must already carry ids.
 pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group> {
     let doc_map: HashMap<&str, &Document> = docs.iter().map(|d| (d.id.as_str(), d)).collect();
-    let doc_rank: HashMap<&str, usize> = docs
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.id.as_str(), i))
-        .collect();
+    let doc_rank: HashMap<&str, usize> = docs.iter().enumerate().map(|(i, d)| (d.id.as_str(), i)).collect();
     let mut blocks: BTreeMap<BlockKey, Vec<usize>> = BTreeMap::new();
     for (i, c) in claims.iter().enumerate() {
         if let Some(k) = block_key(c, rules) {
@@ -66,10 +53,7 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
     // subject is stated for it: "نزح 280 ألف" beside "نزح 300 ألف في سوريا".
     let keys: Vec<BlockKey> = blocks.keys().cloned().collect();
     for k in keys.iter().filter(|k| k.3.is_empty()) {
-        let siblings: Vec<&BlockKey> = keys
-            .iter()
-            .filter(|o| !o.3.is_empty() && (&o.0, &o.1, &o.2) == (&k.0, &k.1, &k.2))
-            .collect();
+        let siblings: Vec<&BlockKey> = keys.iter().filter(|o| !o.3.is_empty() && (&o.0, &o.1, &o.2) == (&k.0, &k.1, &k.2)).collect();
         if siblings.len() == 1 {
             let moved = blocks.remove(k).unwrap_or_default();
             blocks.entry(siblings[0].clone()).or_default().extend(moved);
@@ -77,25 +61,19 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
     }
     let mut groups: Vec<(Vec<usize>, String)> = Vec::new();
     for (key, mut members) in blocks {
-        members.sort_by_key(|&i| {
-            (
-                doc_rank
-                    .get(claims[i].doc.as_str())
-                    .copied()
-                    .unwrap_or(usize::MAX),
-                claims[i].start,
-            )
-        });
+        members.sort_by_key(|&i| (doc_rank.get(claims[i].doc.as_str()).copied().unwrap_or(usize::MAX), claims[i].start));
+        if key.0 == "event" {
+            for cl in event_clusters(claims, &members, &doc_map) {
+                groups.push((cl, key.3.clone()));
+            }
+            continue;
+        }
         let mut clusters: Vec<Vec<usize>> = Vec::new();
         for &i in &members {
             let c = &claims[i];
             let mut best: Option<(f64, usize)> = None;
             for (gi, cl) in clusters.iter().enumerate() {
-                let same_doc: Vec<&Claim> = cl
-                    .iter()
-                    .map(|&j| &claims[j])
-                    .filter(|o| o.doc == c.doc)
-                    .collect();
+                let same_doc: Vec<&Claim> = cl.iter().map(|&j| &claims[j]).filter(|o| o.doc == c.doc).collect();
                 if same_doc.iter().any(|o| !same_figure(o, c)) {
                     continue; // a document's different figures are different quantities
                 }
@@ -104,12 +82,7 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
                 } else if cl.iter().any(|&j| compatible(&claims[j], c, rules)) {
                     0.0
                 } else {
-                    match (
-                        magnitude(c, rules),
-                        cl.iter()
-                            .filter_map(|&j| magnitude(&claims[j], rules))
-                            .next(),
-                    ) {
+                    match (magnitude(c, rules), cl.iter().filter_map(|&j| magnitude(&claims[j], rules)).next()) {
                         (Some(a), Some(b)) => (a / b).ln().abs(),
                         _ => 1.0,
                     }
@@ -133,21 +106,9 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
             let cs: Vec<&Claim> = members.iter().map(|&i| &claims[i]).collect();
             let (verdict, reason, timeline) = judge(&cs, &doc_map, rules);
             let first = cs[0];
-            let outlets: BTreeSet<String> = cs
-                .iter()
-                .map(|c| {
-                    doc_map
-                        .get(c.doc.as_str())
-                        .map_or(c.doc.clone(), |d| d.outlet.clone())
-                })
-                .collect();
+            let outlets: BTreeSet<String> = cs.iter().map(|c| doc_map.get(c.doc.as_str()).map_or(c.doc.clone(), |d| d.outlet.clone())).collect();
             let sources = independent_sources(&cs, &doc_map);
-            let subject = cs
-                .iter()
-                .map(|c| c.subject_id.as_str())
-                .find(|s| !s.is_empty())
-                .unwrap_or("")
-                .to_string();
+            let subject = cs.iter().map(|c| c.subject_id.as_str()).find(|s| !s.is_empty()).unwrap_or("").to_string();
             Group {
                 id: String::new(),
                 kind: first.kind.clone(),
@@ -164,23 +125,39 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
             }
         })
         .collect();
-    let pos: HashMap<&str, usize> = claims
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id.as_str(), i))
-        .collect();
-    out.sort_by_key(|g| {
-        (
-            g.verdict,
-            g.claims
-                .first()
-                .and_then(|c| pos.get(c.as_str()))
-                .copied()
-                .unwrap_or(0),
-        )
-    });
+    let pos: HashMap<&str, usize> = claims.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
+    out.sort_by_key(|g| (g.verdict, g.claims.first().and_then(|c| pos.get(c.as_str())).copied().unwrap_or(0)));
     for (i, g) in out.iter_mut().enumerate() {
         g.id = format!("g{}", i + 1);
+    }
+    out
+}
+
+/// When an event happened: the date in its sentence, else its document's date.
+pub fn event_time(c: &Claim, docs: &HashMap<&str, &Document>) -> Option<String> {
+    c.time.clone().or_else(|| docs.get(c.doc.as_str()).and_then(|d| d.date.clone()))
+}
+
+/// Splits one (family, place) block of events: the claims of a day on which one source
+/// affirms what another denies form their own group (a conflict, even inside one article);
+/// the rest stay together (agreement, or an update over days).
+fn event_clusters(claims: &[Claim], members: &[usize], docs: &HashMap<&str, &Document>) -> Vec<Vec<usize>> {
+    let mut by_time: BTreeMap<Option<String>, Vec<usize>> = BTreeMap::new();
+    for &i in members {
+        by_time.entry(event_time(&claims[i], docs)).or_default().push(i);
+    }
+    let mut rest = Vec::new();
+    let mut out = Vec::new();
+    for (_, idx) in by_time {
+        if crate::judge::event_clash(&idx.iter().map(|&i| &claims[i]).collect::<Vec<_>>()).is_some() {
+            out.push(idx);
+        } else {
+            rest.extend(idx);
+        }
+    }
+    if !rest.is_empty() {
+        rest.sort_by_key(|&i| members.iter().position(|&m| m == i));
+        out.push(rest);
     }
     out
 }

@@ -2,10 +2,11 @@
 //! across outlets.
 //!
 //! The pipeline, one module a stage:
-//! `load` (documents) → `normalize` (tokens) → `extract` (claims) → `resolve` (subjects,
-//! sources) → `group` (same quantity) → `judge` (verdicts) → `render` (outputs).
+//! `load` (documents) → `normalize` (tokens) → `extract` (figures) and `events` (factual
+//! claims) → `resolve` (subjects, sources) → `group` (same quantity) → `judge` (verdicts) → `render` (outputs).
 
 pub mod error;
+pub mod events;
 pub mod extract;
 pub mod group;
 pub mod judge;
@@ -21,11 +22,14 @@ use model::{Claim, Document, Report};
 use rayon::prelude::*;
 use rules::RuleSet;
 
-/// Extracts and resolves the claims of one document.
+/// Extracts and resolves the claims of one document: figures and events, by offset.
 pub fn claims_of(doc: &Document, rules: &RuleSet) -> Vec<Claim> {
     let (toks, mut found) = extract::extract(&doc.text, &doc.id, doc.date.as_deref(), rules);
     resolve::resolve(&doc.text, &toks, &mut found, rules);
-    found.into_iter().map(|f| f.claim).collect()
+    let events = events::extract_events(&doc.text, &toks, &doc.id, doc.date.as_deref(), rules);
+    let mut claims: Vec<Claim> = found.into_iter().chain(events).map(|f| f.claim).collect();
+    claims.sort_by(|a, b| (a.start, a.end, &a.kind, &a.subject_id).cmp(&(b.start, b.end, &b.kind, &b.subject_id)));
+    claims
 }
 
 /// Extracts claims from every document in parallel; output order is by document then offset
@@ -43,9 +47,5 @@ pub fn extract_all(docs: &[Document], rules: &RuleSet) -> Vec<Claim> {
 pub fn compare(docs: Vec<Document>, rules: &RuleSet) -> Report {
     let claims = extract_all(&docs, rules);
     let groups = group::group(&claims, &docs, rules);
-    Report {
-        documents: docs,
-        claims,
-        groups,
-    }
+    Report { documents: docs, claims, groups }
 }

@@ -22,28 +22,12 @@ pub type Manifest = HashMap<PathBuf, ManifestRow>;
 
 /// Reads a manifest CSV; file names are relative to the manifest's folder.
 pub fn read_manifest(path: &Path) -> Result<Manifest> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
-        path: path.to_path_buf(),
-        source: e,
-    })?;
+    let text = std::fs::read_to_string(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let base = path.parent().unwrap_or(Path::new("."));
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers = rdr
-        .headers()
-        .map_err(|e| Error::Manifest {
-            path: path.into(),
-            line: 1,
-            message: e.to_string(),
-        })?
-        .clone();
-    let col = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim().eq_ignore_ascii_case(name))
-    };
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let headers = rdr.headers().map_err(|e| Error::Manifest { path: path.into(), line: 1, message: e.to_string() })?.clone();
+    let col = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
     let file_col = col("file").ok_or_else(|| Error::Manifest {
         path: path.into(),
         line: 1,
@@ -52,63 +36,30 @@ pub fn read_manifest(path: &Path) -> Result<Manifest> {
     let (outlet, date, url, lang) = (col("outlet"), col("date"), col("url"), col("language"));
     let mut out = Manifest::new();
     for rec in rdr.records() {
-        let rec = rec.map_err(|e| Error::Manifest {
-            path: path.into(),
-            line: e.position().map_or(0, |p| p.line()),
-            message: e.to_string(),
-        })?;
+        let rec = rec.map_err(|e| Error::Manifest { path: path.into(), line: e.position().map_or(0, |p| p.line()), message: e.to_string() })?;
         let line = rec.position().map_or(0, |p| p.line());
         let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("").trim().to_string();
         let file = get(Some(file_col));
         if file.is_empty() {
-            return Err(Error::Manifest {
-                path: path.into(),
-                line,
-                message: "empty `file`".into(),
-            });
+            return Err(Error::Manifest { path: path.into(), line, message: "empty `file`".into() });
         }
         let date_v = get(date);
         if !date_v.is_empty() && !is_iso_date(&date_v) {
-            return Err(Error::Manifest {
-                path: path.into(),
-                line,
-                message: format!("date {date_v:?} is not YYYY-MM-DD"),
-            });
+            return Err(Error::Manifest { path: path.into(), line, message: format!("date {date_v:?} is not YYYY-MM-DD") });
         }
         let full = base.join(&file);
-        let key = full.canonicalize().map_err(|_| Error::Manifest {
-            path: path.into(),
-            line,
-            message: format!("file {file:?} does not exist"),
-        })?;
+        let key = full.canonicalize().map_err(|_| Error::Manifest { path: path.into(), line, message: format!("file {file:?} does not exist") })?;
         if out.contains_key(&key) {
-            return Err(Error::Manifest {
-                path: path.into(),
-                line,
-                message: format!("file {file:?} listed twice"),
-            });
+            return Err(Error::Manifest { path: path.into(), line, message: format!("file {file:?} listed twice") });
         }
-        out.insert(
-            key,
-            ManifestRow {
-                outlet: get(outlet),
-                date: date_v,
-                url: get(url),
-                language: get(lang),
-            },
-        );
+        out.insert(key, ManifestRow { outlet: get(outlet), date: date_v, url: get(url), language: get(lang) });
     }
     Ok(out)
 }
 
 fn is_iso_date(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+    b.len() == 10 && b[4] == b'-' && b[7] == b'-' && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
 /// Expands paths into document files (`.txt`, `.md`, recursively; `-` is stdin).
@@ -131,26 +82,14 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let rd = std::fs::read_dir(dir).map_err(|e| Error::Io {
-        path: dir.to_path_buf(),
-        source: e,
-    })?;
+    let rd = std::fs::read_dir(dir).map_err(|e| Error::Io { path: dir.to_path_buf(), source: e })?;
     for e in rd {
-        let e = e.map_err(|e| Error::Io {
-            path: dir.to_path_buf(),
-            source: e,
-        })?;
+        let e = e.map_err(|e| Error::Io { path: dir.to_path_buf(), source: e })?;
         let p = e.path();
-        let ft = e.file_type().map_err(|e| Error::Io {
-            path: p.clone(),
-            source: e,
-        })?;
+        let ft = e.file_type().map_err(|e| Error::Io { path: p.clone(), source: e })?;
         if ft.is_dir() {
             walk(&p, out)?;
-        } else if matches!(
-            p.extension().and_then(|x| x.to_str()),
-            Some("txt") | Some("md")
-        ) {
+        } else if matches!(p.extension().and_then(|x| x.to_str()), Some("txt") | Some("md")) {
             out.push(p);
         }
     }
@@ -161,58 +100,20 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 pub fn read_document(path: &Path, manifest: &Manifest, rules: &RuleSet) -> Result<Document> {
     let bytes = if path.as_os_str() == "-" {
         let mut b = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut b)
-            .map_err(|e| Error::Io {
-                path: path.into(),
-                source: e,
-            })?;
+        std::io::stdin().read_to_end(&mut b).map_err(|e| Error::Io { path: path.into(), source: e })?;
         b
     } else {
-        std::fs::read(path).map_err(|e| Error::Io {
-            path: path.into(),
-            source: e,
-        })?
+        std::fs::read(path).map_err(|e| Error::Io { path: path.into(), source: e })?
     };
-    let text = String::from_utf8(bytes).map_err(|e| Error::NotUtf8 {
-        path: path.into(),
-        offset: e.utf8_error().valid_up_to(),
-    })?;
-    let row = path
-        .canonicalize()
-        .ok()
-        .and_then(|k| manifest.get(&k))
-        .cloned()
-        .unwrap_or_default();
-    let stem = if path.as_os_str() == "-" {
-        "stdin".to_string()
-    } else {
-        path.file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    };
-    Ok(make_document(
-        &stem,
-        &path.to_string_lossy(),
-        text,
-        row,
-        rules,
-    ))
+    let text = String::from_utf8(bytes).map_err(|e| Error::NotUtf8 { path: path.into(), offset: e.utf8_error().valid_up_to() })?;
+    let row = path.canonicalize().ok().and_then(|k| manifest.get(&k)).cloned().unwrap_or_default();
+    let stem = if path.as_os_str() == "-" { "stdin".to_string() } else { path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default() };
+    Ok(make_document(&stem, &path.to_string_lossy(), text, row, rules))
 }
 
 /// Builds a document from its text and manifest row (outlet, date and language fallbacks).
-pub fn make_document(
-    id: &str,
-    path: &str,
-    text: String,
-    row: ManifestRow,
-    rules: &RuleSet,
-) -> Document {
-    let outlet = if !row.outlet.is_empty() {
-        row.outlet.clone()
-    } else {
-        source_line(&text).unwrap_or_else(|| id.to_string())
-    };
+pub fn make_document(id: &str, path: &str, text: String, row: ManifestRow, rules: &RuleSet) -> Document {
+    let outlet = if !row.outlet.is_empty() { row.outlet.clone() } else { source_line(&text).unwrap_or_else(|| id.to_string()) };
     let (date, date_source) = if !row.date.is_empty() {
         (Some(row.date.clone()), "manifest")
     } else if let Some(d) = dateline(&text, rules) {
@@ -220,11 +121,7 @@ pub fn make_document(
     } else {
         (None, "unknown")
     };
-    let language = if row.language.is_empty() {
-        detect_language(&text).to_string()
-    } else {
-        row.language.clone()
-    };
+    let language = if row.language.is_empty() { detect_language(&text).to_string() } else { row.language.clone() };
     Document {
         id: id.to_string(),
         path: path.to_string(),
@@ -283,17 +180,8 @@ pub fn detect_language(text: &str) -> &'static str {
 
 /// Reads every document under `paths` with its manifest (`manifest`, or a `sources.csv` in a
 /// folder given as a path). Two files with one stem keep distinct ids (`a`, `a~2`).
-pub fn load_all(
-    paths: &[PathBuf],
-    manifest: Option<&Path>,
-    rules: &RuleSet,
-) -> Result<Vec<Document>> {
-    let found = manifest.map(Path::to_path_buf).or_else(|| {
-        paths
-            .iter()
-            .find(|p| p.is_dir() && p.join("sources.csv").is_file())
-            .map(|p| p.join("sources.csv"))
-    });
+pub fn load_all(paths: &[PathBuf], manifest: Option<&Path>, rules: &RuleSet) -> Result<Vec<Document>> {
+    let found = manifest.map(Path::to_path_buf).or_else(|| paths.iter().find(|p| p.is_dir() && p.join("sources.csv").is_file()).map(|p| p.join("sources.csv")));
     let manifest = match &found {
         Some(p) => read_manifest(p)?,
         None => Manifest::new(),

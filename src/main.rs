@@ -105,10 +105,7 @@ fn main() -> ExitCode {
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
 }
 
 fn load_rules(dir: Option<&Path>) -> Result<RuleSet> {
@@ -116,17 +113,10 @@ fn load_rules(dir: Option<&Path>) -> Result<RuleSet> {
 }
 
 fn load_docs(input: &Input, rules: &RuleSet) -> Result<Vec<claimdiff::model::Document>> {
-    Ok(claimdiff::load::load_all(
-        &input.paths,
-        input.manifest.as_deref(),
-        rules,
-    )?)
+    Ok(claimdiff::load::load_all(&input.paths, input.manifest.as_deref(), rules)?)
 }
 
-fn write_output(
-    input: &Input,
-    f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<()> {
+fn write_output(input: &Input, f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
     match &input.output {
         None => {
             let stdout = std::io::stdout();
@@ -135,14 +125,8 @@ fn write_output(
             lock.flush()?;
         }
         Some(path) => {
-            let dir = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "out".into());
+            let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
             let tmp = dir.join(format!(".{name}.claimdiff-tmp-{}", std::process::id()));
             let res = (|| -> std::io::Result<()> {
                 let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
@@ -154,22 +138,15 @@ fn write_output(
                 let _ = std::fs::remove_file(&tmp);
                 return Err(e).with_context(|| format!("{}: cannot write", path.display()));
             }
-            std::fs::rename(&tmp, path)
-                .with_context(|| format!("{}: cannot write", path.display()))?;
+            std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot write", path.display()))?;
         }
     }
     Ok(())
 }
 
 fn options(input: &Input) -> Options {
-    let width = std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(120);
-    Options {
-        bom: input.bom,
-        width,
-    }
+    let width = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(120);
+    Options { bom: input.bom, width }
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
@@ -178,22 +155,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let rules = load_rules(input.rules.as_deref())?;
             let docs = load_docs(&input, &rules)?;
             let claims = claimdiff::extract_all(&docs, &rules);
-            let report = Report {
-                documents: docs,
-                claims,
-                groups: Vec::new(),
-            };
+            let report = Report { documents: docs, claims, groups: Vec::new() };
             let opts = options(&input);
             write_output(&input, |w| render(&report, Mode::Extract, format, opts, w))?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Compare {
-            input,
-            format,
-            only,
-            category,
-            fail_on_conflict,
-        } => {
+        Command::Compare { input, format, only, category, fail_on_conflict } => {
             let rules = load_rules(input.rules.as_deref())?;
             let docs = load_docs(&input, &rules)?;
             let mut report = claimdiff::compare(docs, &rules);
@@ -206,38 +173,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 };
                 verdict_ok && (category.is_empty() || category.contains(&g.category))
             });
-            let format = if format == Format::Jsonl {
-                Format::Json
-            } else {
-                format
-            };
+            let format = if format == Format::Jsonl { Format::Json } else { format };
             let opts = options(&input);
             write_output(&input, |w| render(&report, Mode::Compare, format, opts, w))?;
-            Ok(if fail_on_conflict && conflicts {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            })
+            Ok(if fail_on_conflict && conflicts { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
-        Command::Rules {
-            action: RulesAction::Test { rules },
-        } => {
+        Command::Rules { action: RulesAction::Test { rules } } => {
             let rules = load_rules(rules.as_deref())?;
             let (n, failures) = claimdiff::ruletest::run(&rules);
             for f in &failures {
                 eprintln!("FAIL {f}");
             }
-            println!(
-                "{} rule examples, {} passed, {} failed",
-                n,
-                n - failures.len(),
-                failures.len()
-            );
-            Ok(if failures.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            })
+            println!("{} rule examples, {} passed, {} failed", n, n - failures.len(), failures.len());
+            Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
     }
 }

@@ -39,6 +39,8 @@ pub enum Qualifier {
     LessThan,
     Range,
     Vague,
+    /// A factual claim (who took what), not a number.
+    Event,
 }
 
 impl Qualifier {
@@ -53,6 +55,7 @@ impl Qualifier {
             Qualifier::LessThan => "less_than",
             Qualifier::Range => "range",
             Qualifier::Vague => "vague",
+            Qualifier::Event => "event",
         }
     }
 
@@ -67,6 +70,7 @@ impl Qualifier {
             "less_than" => Qualifier::LessThan,
             "range" => Qualifier::Range,
             "vague" => Qualifier::Vague,
+            "event" => Qualifier::Event,
             _ => return None,
         })
     }
@@ -137,6 +141,12 @@ pub struct Claim {
     /// For event claims: `affirmed` or `denied`.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub polarity: String,
+    /// For event claims: the family of the action (`control`, `loss`, ...) compared per place.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub family: String,
+    /// For event claims: when it happened, if the sentence dates it before publication (a year).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
     /// How many digits of the stated figure are significant, used for rounding (0 = n/a).
     #[serde(skip)]
     pub rounding_step: f64,

@@ -47,9 +47,7 @@ pub fn is_digit(c: char) -> bool {
 
 /// Whether `c` belongs inside a word (letters, Arabic marks, tatweel).
 fn is_word_char(c: char) -> bool {
-    (c.is_alphabetic() || fold_char(c).is_none() || c == '\u{0640}')
-        && !is_digit(c)
-        && !c.is_whitespace()
+    (c.is_alphabetic() || fold_char(c).is_none() || c == '\u{0640}') && !is_digit(c) && !c.is_whitespace()
 }
 
 /// What a token is.
@@ -130,10 +128,7 @@ pub fn tokenize(text: &str) -> Tokens {
         if c.is_whitespace() {
             if c == '\n' {
                 if sentence_has_tokens {
-                    sentences.push(Sentence {
-                        start: sentence_start,
-                        end: pos,
-                    });
+                    sentences.push(Sentence { start: sentence_start, end: pos });
                     sentence += 1;
                     sentence_has_tokens = false;
                 }
@@ -145,11 +140,7 @@ pub fn tokenize(text: &str) -> Tokens {
             continue;
         }
         // URLs: skip to the next whitespace
-        if (c == 'h' || c == 'w')
-            && (text[pos..].starts_with("http://")
-                || text[pos..].starts_with("https://")
-                || text[pos..].starts_with("www."))
-        {
+        if (c == 'h' || c == 'w') && (text[pos..].starts_with("http://") || text[pos..].starts_with("https://") || text[pos..].starts_with("www.")) {
             while i < chars.len() && !chars[i].1.is_whitespace() {
                 i += 1;
             }
@@ -162,8 +153,7 @@ pub fn tokenize(text: &str) -> Tokens {
                 let d = chars[j].1;
                 if is_digit(d) {
                     j += 1;
-                } else if is_number_separator(d) && j + 1 < chars.len() && is_digit(chars[j + 1].1)
-                {
+                } else if is_number_separator(d) && j + 1 < chars.len() && is_digit(chars[j + 1].1) {
                     j += 2;
                 } else {
                     break;
@@ -175,15 +165,7 @@ pub fn tokenize(text: &str) -> Tokens {
                 sentence_start = pos;
             }
             sentence_has_tokens = true;
-            tokens.push(Token {
-                start: pos,
-                end,
-                kind: TokenKind::Number,
-                norm,
-                sentence,
-                line,
-                space_before,
-            });
+            tokens.push(Token { start: pos, end, kind: TokenKind::Number, norm, sentence, line, space_before });
             space_before = false;
             i = j;
             continue;
@@ -200,18 +182,15 @@ pub fn tokenize(text: &str) -> Tokens {
             }
             sentence_has_tokens = true;
             if !norm.is_empty() {
-                tokens.push(Token {
-                    start: pos,
-                    end,
-                    kind: TokenKind::Word,
-                    norm,
-                    sentence,
-                    line,
-                    space_before,
-                });
+                tokens.push(Token { start: pos, end, kind: TokenKind::Word, norm, sentence, line, space_before });
             }
             space_before = false;
             i = j;
+            continue;
+        }
+        // quotation marks carry nothing for the grammar: "على “بعد خمسة" reads as "على بعد خمسة"
+        if matches!(c, '“' | '”' | '"' | '«' | '»' | '„' | '‟' | '‘' | '’') {
+            i += 1;
             continue;
         }
         // punctuation
@@ -223,22 +202,11 @@ pub fn tokenize(text: &str) -> Tokens {
             '٪' => "%".to_string(),
             c => c.to_string(),
         };
-        tokens.push(Token {
-            start: pos,
-            end,
-            kind: TokenKind::Punct,
-            norm,
-            sentence,
-            line,
-            space_before,
-        });
+        tokens.push(Token { start: pos, end, kind: TokenKind::Punct, norm, sentence, line, space_before });
         sentence_has_tokens = true;
         space_before = false;
         if is_sentence_end(c) {
-            sentences.push(Sentence {
-                start: sentence_start,
-                end,
-            });
+            sentences.push(Sentence { start: sentence_start, end });
             sentence += 1;
             sentence_has_tokens = false;
             sentence_start = end;
@@ -246,10 +214,7 @@ pub fn tokenize(text: &str) -> Tokens {
         i += 1;
     }
     if sentence_has_tokens {
-        sentences.push(Sentence {
-            start: sentence_start,
-            end: text.len(),
-        });
+        sentences.push(Sentence { start: sentence_start, end: text.len() });
     }
     let _ = bytes;
     // Tokens of a sentence that never closed carry the index of the pushed sentence.
@@ -257,10 +222,8 @@ pub fn tokenize(text: &str) -> Tokens {
 }
 
 /// Arabic proclitics a word may carry, longest first: `وبال`, `بال`, `لل`, `وال`, `و`, `ب`, ...
-const PREFIXES: &[&str] = &[
-    "وبال", "وكال", "وفال", "فبال", "وللت", "وال", "بال", "كال", "فال", "لل", "ال", "وب", "ول",
-    "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك",
-];
+const PREFIXES: &[&str] =
+    &["وبال", "وكال", "وفال", "فبال", "وللت", "وال", "بال", "كال", "فال", "لل", "ال", "وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك"];
 
 /// The forms a normalised word may stand for once a proclitic is removed, itself first:
 /// `وبالمئة` → `وبالمئة`, `بالمئة`, `المئة`, `مئة`, ...
@@ -324,14 +287,7 @@ mod tests {
         let t = tokenize("نزح 1,5 مليون. ثم 2.424 شخص.");
         assert_eq!(t.tokens[1].norm, "1,5");
         assert_eq!(t.sentences.len(), 2);
-        assert_eq!(
-            t.tokens
-                .iter()
-                .find(|t| t.norm == "2.424")
-                .unwrap()
-                .sentence,
-            1
-        );
+        assert_eq!(t.tokens.iter().find(|t| t.norm == "2.424").unwrap().sentence, 1);
     }
 
     #[test]

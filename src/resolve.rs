@@ -19,11 +19,7 @@ pub fn mentions(t: &[Token], set: &crate::rules::PhraseSet<usize>) -> Vec<Mentio
     let mut i = 0;
     while i < t.len() {
         if let Some((len, &e, _)) = set.match_name_at(t, i) {
-            out.push(Mention {
-                start: i,
-                end: i + len,
-                entity: e,
-            });
+            out.push(Mention { start: i, end: i + len, entity: e });
             i += len;
         } else {
             i += 1;
@@ -48,27 +44,16 @@ pub fn resolve(text: &str, toks: &Tokens, found: &mut [Found], rules: &RuleSet) 
     let bodies = mentions(t, &rules.bodies);
     for f in found.iter_mut() {
         let sent = t[f.tok_start].sentence;
-        let mode = rules
-            .category(&f.claim.category)
-            .map(|c| c.rule.subject)
-            .unwrap_or_default();
+        let mode = rules.category(&f.claim.category).map(|c| c.rule.subject).unwrap_or_default();
         let chosen = match mode {
             SubjectMode::None => None,
-            SubjectMode::Place => places
-                .iter()
-                .filter(|m| t[m.start].sentence == sent)
-                .min_by_key(|m| {
-                    let country = rules.entities[m.entity].kind == "country";
-                    (
-                        distance(m, f.tok_start, f.tok_end) + if country { 1000 } else { 0 },
-                        m.start,
-                    )
-                }),
-            SubjectMode::Preceding => places
-                .iter()
-                .rev()
-                .filter(|m| m.end <= f.tok_start && rules.entities[m.entity].kind != "country")
-                .find(|m| t[m.start].sentence + 3 >= sent),
+            SubjectMode::Place => places.iter().filter(|m| t[m.start].sentence == sent).min_by_key(|m| {
+                let country = rules.entities[m.entity].kind == "country";
+                (distance(m, f.tok_start, f.tok_end) + if country { 1000 } else { 0 }, m.start)
+            }),
+            SubjectMode::Preceding => {
+                places.iter().rev().filter(|m| m.end <= f.tok_start && rules.entities[m.entity].kind != "country").find(|m| t[m.start].sentence + 3 >= sent)
+            }
         };
         if let Some(m) = chosen {
             f.claim.subject = rules.entities[m.entity].label.clone();
@@ -84,50 +69,40 @@ pub fn resolve(text: &str, toks: &Tokens, found: &mut [Found], rules: &RuleSet) 
 /// The source a sentence cites: the named body right after an attribution cue ("بحسب الأمم
 /// المتحدة", "أفاد المرصد"); else, after a cue, the words naming an unlisted source up to
 /// the next function word ("ذكر مصدر أمني عراقي أن" → "مصدر أمني عراقي").
-fn cited_source(
-    text: &str,
-    t: &[Token],
-    sent: usize,
-    f: &Found,
-    bodies: &[Mention],
-    rules: &RuleSet,
-) -> Option<(String, String)> {
-    let cues: Vec<(usize, usize)> = (0..t.len())
-        .filter(|&k| t[k].sentence == sent)
-        .filter_map(|k| {
-            rules
-                .marker_at("attribution", t, k, true)
-                .map(|len| (k, len))
-        })
-        .collect();
+fn cited_source(text: &str, t: &[Token], sent: usize, f: &Found, bodies: &[Mention], rules: &RuleSet) -> Option<(String, String)> {
+    cited_source_span(text, t, sent, f.tok_start, f.tok_end, bodies, rules)
+}
+
+/// [`cited_source`] for a claim covering tokens `[lo, hi)`: (as written, id).
+pub fn cited_source_span(text: &str, t: &[Token], sent: usize, lo: usize, hi: usize, bodies: &[Mention], rules: &RuleSet) -> Option<(String, String)> {
+    let cues: Vec<(usize, usize)> =
+        (0..t.len()).filter(|&k| t[k].sentence == sent).filter_map(|k| rules.marker_at("attribution", t, k, true).map(|len| (k, len))).collect();
     if cues.is_empty() {
         return None;
     }
-    let outside = |m: &Mention| m.end <= f.tok_start || m.start >= f.tok_end;
-    let near_cue = |m: &&Mention| {
-        t[m.start].sentence == sent
-            && outside(m)
-            && cues
-                .iter()
-                .any(|&(c, len)| m.start >= c + len && m.start <= c + len + 3)
-    };
-    if let Some(m) = bodies
+    let outside = |m: &Mention| m.end <= lo || m.start >= hi;
+    // right after the cue ("أفاد المرصد"); else right before it ("وكان المرصد قد أفاد")
+    let after_cue = |m: &&Mention| t[m.start].sentence == sent && outside(m) && cues.iter().any(|&(c, len)| m.start >= c + len && m.start <= c + len + 3);
+    let before_cue = |m: &&Mention| t[m.start].sentence == sent && outside(m) && cues.iter().any(|&(c, _)| m.end <= c && m.end + 2 >= c);
+    let gap_after_cue = |m: &&Mention| cues.iter().filter(|&&(c, len)| m.start >= c + len).map(|&(c, len)| m.start - (c + len)).min().unwrap_or(usize::MAX);
+    let pick = bodies
         .iter()
-        .filter(near_cue)
-        .min_by_key(|m| distance(m, f.tok_start, f.tok_end))
-    {
+        .filter(after_cue)
+        .min_by_key(|m| (gap_after_cue(m), distance(m, lo, hi)))
+        .or_else(|| bodies.iter().filter(before_cue).min_by_key(|m| distance(m, lo, hi)));
+    if let Some(m) = pick {
         let raw = text[t[m.start].start..t[m.end - 1].end].to_string();
         return Some((raw, rules.entities[m.entity].id.clone()));
     }
     // an unlisted source: the words after the nearest cue before the claim
-    let &(c, len) = cues.iter().rfind(|&&(c, _)| c < f.tok_start)?;
+    let &(c, len) = cues.iter().rfind(|&&(c, _)| c < lo)?;
     let mut end = c + len;
     while end < t.len()
         && end < c + len + 4
         && t[end].sentence == sent
         && t[end].kind == crate::normalize::TokenKind::Word
         && rules.marker_at("source_stop", t, end, true).is_none()
-        && end < f.tok_start
+        && end < lo
     {
         end += 1;
     }
@@ -142,10 +117,7 @@ fn cited_source(
 /// A language-independent key for a name the gazetteer does not know: normalised, without
 /// spaces, so `عبدالغني` and `عبد الغني` meet.
 pub fn name_key(name: &str) -> String {
-    normalize(name)
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .collect()
+    normalize(name).chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
 /// Whether two unlisted names are spelling variants of one another (Jaro-Winkler ≥ 0.92 on

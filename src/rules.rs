@@ -161,6 +161,19 @@ pub struct CategoryRule {
     pub window: Option<usize>,
 }
 
+/// `[[action]]`: an action class of factual claims and its trigger words.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionRule {
+    pub id: String,
+    /// Claims of one family about one place are compared (`control`, `loss`, ...).
+    pub family: String,
+    pub triggers: Vec<String>,
+    /// When set, one of these words must be in the clause (prisons for releases).
+    #[serde(default)]
+    pub needs: Vec<String>,
+}
+
 /// `[judge]`: how intervals are built and compared.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -185,12 +198,7 @@ fn default_tolerance() -> f64 {
 
 impl Default for JudgeRule {
     fn default() -> Self {
-        JudgeRule {
-            about_tolerance: 0.1,
-            more_than_factor: None,
-            up_to_floor: 0.0,
-            precision_rounding: true,
-        }
+        JudgeRule { about_tolerance: 0.1, more_than_factor: None, up_to_floor: 0.0, precision_rounding: true }
     }
 }
 
@@ -226,6 +234,8 @@ pub struct RuleFile {
     pub marker: Vec<MarkerRule>,
     #[serde(default)]
     pub category: Vec<CategoryRule>,
+    #[serde(default)]
+    pub action: Vec<ActionRule>,
     #[serde(default)]
     pub judge: Option<JudgeRule>,
     #[serde(default)]
@@ -266,11 +276,7 @@ pub struct PhraseSet<T> {
 
 impl<T> Default for PhraseSet<T> {
     fn default() -> Self {
-        PhraseSet {
-            exact_first: HashMap::new(),
-            wildcard_first: Vec::new(),
-            phrases: Vec::new(),
-        }
+        PhraseSet { exact_first: HashMap::new(), wildcard_first: Vec::new(), phrases: Vec::new() }
     }
 }
 
@@ -306,10 +312,7 @@ impl<T> PhraseSet<T> {
         if words[0].ends_with('*') {
             self.wildcard_first.push(idx);
         } else {
-            self.exact_first
-                .entry(words[0].clone())
-                .or_default()
-                .push(idx);
+            self.exact_first.entry(words[0].clone()).or_default().push(idx);
         }
         self.phrases.push(Phrase { words, payload });
     }
@@ -328,11 +331,7 @@ impl<T> PhraseSet<T> {
     /// proclitic). `prefix` allows a proclitic on the first word (`لأكثر من`).
     pub fn match_at(&self, tokens: &[Token], i: usize, prefix: bool) -> Option<(usize, &T, bool)> {
         let first = tokens.get(i)?;
-        let forms: Vec<&str> = if prefix {
-            variants(&first.norm)
-        } else {
-            vec![first.norm.as_str()]
-        };
+        let forms: Vec<&str> = if prefix { variants(&first.norm) } else { vec![first.norm.as_str()] };
         self.match_forms(tokens, i, &forms)
     }
 
@@ -340,30 +339,19 @@ impl<T> PhraseSet<T> {
     /// attached (`والقنيطرة`, `لدمشق`), the article may not (`السورية` is not `سورية`).
     pub fn match_name_at(&self, tokens: &[Token], i: usize) -> Option<(usize, &T, bool)> {
         let first = tokens.get(i)?;
-        self.match_forms(
-            tokens,
-            i,
-            &crate::normalize::variants_no_article(&first.norm),
-        )
+        self.match_forms(tokens, i, &crate::normalize::variants_no_article(&first.norm))
     }
 
     fn match_forms(&self, tokens: &[Token], i: usize, forms: &[&str]) -> Option<(usize, &T, bool)> {
         let mut best: Option<(usize, usize, bool)> = None;
         for (fi, form) in forms.iter().enumerate() {
-            let candidates = self
-                .exact_first
-                .get(*form)
-                .into_iter()
-                .flatten()
-                .chain(self.wildcard_first.iter());
+            let candidates = self.exact_first.get(*form).into_iter().flatten().chain(self.wildcard_first.iter());
             for &idx in candidates {
                 let p = &self.phrases[idx];
                 if !word_matches(&p.words[0], form) {
                     continue;
                 }
-                if self.rest_matches(tokens, i, p)
-                    && best.map_or(true, |(l, _, _)| p.words.len() > l)
-                {
+                if self.rest_matches(tokens, i, p) && best.map_or(true, |(l, _, _)| p.words.len() > l) {
                     best = Some((p.words.len(), idx, fi > 0));
                 }
             }
@@ -372,26 +360,12 @@ impl<T> PhraseSet<T> {
     }
 
     fn rest_matches(&self, tokens: &[Token], i: usize, p: &Phrase<T>) -> bool {
-        p.words
-            .iter()
-            .enumerate()
-            .skip(1)
-            .all(|(k, w)| tokens.get(i + k).is_some_and(|t| word_matches(w, &t.norm)))
+        p.words.iter().enumerate().skip(1).all(|(k, w)| tokens.get(i + k).is_some_and(|t| word_matches(w, &t.norm)))
     }
 
     /// The longest phrase that ends right before token `end` (within one sentence).
-    pub fn match_ending_at(
-        &self,
-        tokens: &[Token],
-        end: usize,
-        prefix: bool,
-    ) -> Option<(usize, &T)> {
-        let max = self
-            .phrases
-            .iter()
-            .map(|p| p.words.len())
-            .max()
-            .unwrap_or(0);
+    pub fn match_ending_at(&self, tokens: &[Token], end: usize, prefix: bool) -> Option<(usize, &T)> {
+        let max = self.phrases.iter().map(|p| p.words.len()).max().unwrap_or(0);
         let mut best = None;
         for len in 1..=max.min(end) {
             let start = end - len;
@@ -438,6 +412,9 @@ pub struct RuleSet {
     pub months: PhraseSet<u32>,
     pub markers: HashMap<String, PhraseSet<()>>,
     pub categories: Vec<Category>,
+    /// Action classes of factual claims, and their triggers (payload: index into `actions`).
+    pub actions: Vec<(ActionRule, PhraseSet<()>)>,
+    pub triggers: PhraseSet<usize>,
     pub judge: JudgeRule,
     pub places: PhraseSet<usize>,
     pub bodies: PhraseSet<usize>,
@@ -455,24 +432,15 @@ impl RuleSet {
     /// The built-in rules with the files of `dir` added (a file with the same relative path
     /// replaces the built-in one).
     pub fn load(dir: Option<&Path>) -> Result<RuleSet> {
-        let mut files: BTreeMap<String, String> = EMBEDDED_RULES
-            .iter()
-            .map(|(p, c)| (p.to_string(), c.to_string()))
-            .collect();
+        let mut files: BTreeMap<String, String> = EMBEDDED_RULES.iter().map(|(p, c)| (p.to_string(), c.to_string())).collect();
         if let Some(dir) = dir {
             if !dir.is_dir() {
-                return Err(Error::Rule {
-                    file: dir.display().to_string(),
-                    message: "not a directory".into(),
-                });
+                return Err(Error::Rule { file: dir.display().to_string(), message: "not a directory".into() });
             }
             let mut found = Vec::new();
             collect_rule_files(dir, dir, &mut found)?;
             for (rel, path) in found {
-                let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
-                    path: path.clone(),
-                    source: e,
-                })?;
+                let text = std::fs::read_to_string(&path).map_err(|e| Error::Io { path: path.clone(), source: e })?;
                 files.insert(rel, text);
             }
         }
@@ -483,35 +451,21 @@ impl RuleSet {
                 set.add_gazetteer(name, text)?;
                 continue;
             }
-            let file: RuleFile = toml::from_str(text).map_err(|e| Error::Rule {
-                file: name.clone(),
-                message: one_line(&e.to_string()),
-            })?;
+            let file: RuleFile = toml::from_str(text).map_err(|e| Error::Rule { file: name.clone(), message: one_line(&e.to_string()) })?;
             set.add_file(name, file, &mut judge)?;
         }
         set.judge = judge.unwrap_or_default();
         Ok(set)
     }
 
-    fn add_file(
-        &mut self,
-        name: &str,
-        file: RuleFile,
-        judge: &mut Option<JudgeRule>,
-    ) -> Result<()> {
-        let err = |m: String| Error::Rule {
-            file: name.to_string(),
-            message: m,
-        };
+    fn add_file(&mut self, name: &str, file: RuleFile, judge: &mut Option<JudgeRule>) -> Result<()> {
+        let err = |m: String| Error::Rule { file: name.to_string(), message: m };
         for w in file.number {
             for f in &w.forms {
                 let n = normalize(f);
                 if let Some(old) = self.numbers.get(&n) {
                     if old.value != w.value {
-                        return Err(err(format!(
-                            "number word {f:?} given twice ({} and {})",
-                            old.value, w.value
-                        )));
+                        return Err(err(format!("number word {f:?} given twice ({} and {})", old.value, w.value)));
                     }
                 }
                 self.numbers.insert(n, w.clone());
@@ -519,10 +473,7 @@ impl RuleSet {
         }
         for v in file.vague {
             if v.low > v.high {
-                return Err(err(format!(
-                    "vague {:?}: low {} above high {}",
-                    v.forms, v.low, v.high
-                )));
+                return Err(err(format!("vague {:?}: low {} above high {}", v.forms, v.low, v.high)));
             }
             for f in &v.forms {
                 self.vague.add(f, v.clone());
@@ -543,28 +494,13 @@ impl RuleSet {
             if let (Some(to), Some(f)) = (&u.to, u.factor) {
                 self.conversions.insert(u.id.clone(), (to.clone(), f));
             } else if u.to.is_some() != u.factor.is_some() {
-                return Err(err(format!(
-                    "unit {:?}: `to` and `factor` go together",
-                    u.id
-                )));
+                return Err(err(format!("unit {:?}: `to` and `factor` go together", u.id)));
             }
             for f in &u.forms {
-                self.units.add(
-                    f,
-                    UnitInfo {
-                        id: u.id.clone(),
-                        dual: false,
-                    },
-                );
+                self.units.add(f, UnitInfo { id: u.id.clone(), dual: false });
             }
             for f in &u.duals {
-                self.duals.add(
-                    f,
-                    UnitInfo {
-                        id: u.id.clone(),
-                        dual: true,
-                    },
-                );
+                self.duals.add(f, UnitInfo { id: u.id.clone(), dual: true });
             }
         }
         for o in file.ordinal {
@@ -574,10 +510,7 @@ impl RuleSet {
         }
         for m in file.month {
             if !(1..=12).contains(&m.number) {
-                return Err(err(format!(
-                    "month {:?}: number {} is not 1-12",
-                    m.forms, m.number
-                )));
+                return Err(err(format!("month {:?}: number {} is not 1-12", m.forms, m.number)));
             }
             for f in &m.forms {
                 self.months.add(f, m.number);
@@ -590,12 +523,7 @@ impl RuleSet {
             }
         }
         for c in file.category {
-            let mut cat = Category {
-                nouns: PhraseSet::default(),
-                cues: PhraseSet::default(),
-                with: PhraseSet::default(),
-                rule: c.clone(),
-            };
+            let mut cat = Category { nouns: PhraseSet::default(), cues: PhraseSet::default(), with: PhraseSet::default(), rule: c.clone() };
             for f in &c.nouns {
                 cat.nouns.add(f, ());
             }
@@ -611,6 +539,23 @@ impl RuleSet {
                 self.categories.push(cat);
             }
         }
+        for a in file.action {
+            let idx = match self.actions.iter().position(|(x, _)| x.id == a.id) {
+                Some(i) => i,
+                None => {
+                    self.actions.push((a.clone(), PhraseSet::default()));
+                    self.actions.len() - 1
+                }
+            };
+            let mut needs = PhraseSet::default();
+            for f in &a.needs {
+                needs.add(f, ());
+            }
+            for f in &a.triggers {
+                self.triggers.add(f, idx);
+            }
+            self.actions[idx] = (a, needs);
+        }
         if let Some(j) = file.judge {
             if judge.is_some() {
                 return Err(err("[judge] is set in two rule files".into()));
@@ -624,37 +569,16 @@ impl RuleSet {
     }
 
     fn add_gazetteer(&mut self, name: &str, text: &str) -> Result<()> {
-        let mut rdr = csv::ReaderBuilder::new()
-            .comment(Some(b'#'))
-            .from_reader(text.as_bytes());
+        let mut rdr = csv::ReaderBuilder::new().comment(Some(b'#')).from_reader(text.as_bytes());
         for (n, row) in rdr.deserialize::<GazetteerRow>().enumerate() {
-            let row = row.map_err(|e| Error::Rule {
-                file: name.to_string(),
-                message: format!("row {}: {}", n + 2, one_line(&e.to_string())),
-            })?;
+            let row = row.map_err(|e| Error::Rule { file: name.to_string(), message: format!("row {}: {}", n + 2, one_line(&e.to_string())) })?;
             let idx = self.entities.len();
-            let names: Vec<&str> = row
-                .names
-                .split('|')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .collect();
+            let names: Vec<&str> = row.names.split('|').map(str::trim).filter(|s| !s.is_empty()).collect();
             if names.is_empty() {
-                return Err(Error::Rule {
-                    file: name.to_string(),
-                    message: format!("row {}: {:?} has no names", n + 2, row.id),
-                });
+                return Err(Error::Rule { file: name.to_string(), message: format!("row {}: {:?} has no names", n + 2, row.id) });
             }
-            self.entities.push(Entity {
-                id: row.id.clone(),
-                kind: row.kind.clone(),
-                label: names[0].to_string(),
-            });
-            let target = if is_place_kind(&row.kind) {
-                &mut self.places
-            } else {
-                &mut self.bodies
-            };
+            self.entities.push(Entity { id: row.id.clone(), kind: row.kind.clone(), label: names[0].to_string() });
+            let target = if is_place_kind(&row.kind) { &mut self.places } else { &mut self.bodies };
             for nm in names {
                 target.add(nm, idx);
             }
@@ -669,10 +593,7 @@ impl RuleSet {
 
     /// Whether token `i` starts a marker phrase of `kind`; returns its length.
     pub fn marker_at(&self, kind: &str, tokens: &[Token], i: usize, prefix: bool) -> Option<usize> {
-        self.markers
-            .get(kind)?
-            .match_at(tokens, i, prefix)
-            .map(|(l, _, _)| l)
+        self.markers.get(kind)?.match_at(tokens, i, prefix).map(|(l, _, _)| l)
     }
 
     /// The category rule with this id.
@@ -693,8 +614,7 @@ impl RuleSet {
         }
         for v in variants(&tok.norm).into_iter().skip(1) {
             if let Some(w) = self.numbers.get(v) {
-                let definite = tok.norm.len() > v.len()
-                    && tok.norm[..tok.norm.len() - v.len()].ends_with("ال");
+                let definite = tok.norm.len() > v.len() && tok.norm[..tok.norm.len() - v.len()].ends_with("ال");
                 if definite && !w.definite {
                     return None;
                 }
@@ -707,54 +627,22 @@ impl RuleSet {
 
 /// Kinds of gazetteer rows that are places (the rest are bodies, people and outlets).
 pub fn is_place_kind(kind: &str) -> bool {
-    matches!(
-        kind,
-        "country"
-            | "governorate"
-            | "city"
-            | "town"
-            | "village"
-            | "region"
-            | "facility"
-            | "crossing"
-            | "prison"
-            | "base"
-            | "airport"
-            | "district"
-    )
+    matches!(kind, "country" | "governorate" | "city" | "town" | "village" | "region" | "facility" | "crossing" | "prison" | "base" | "airport" | "district")
 }
 
 fn one_line(s: &str) -> String {
-    s.split('\n')
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('|'))
-        .collect::<Vec<_>>()
-        .join(" ")
+    s.split('\n').map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('|')).collect::<Vec<_>>().join(" ")
 }
 
-fn collect_rule_files(
-    dir: &Path,
-    root: &Path,
-    out: &mut Vec<(String, std::path::PathBuf)>,
-) -> Result<()> {
-    let rd = std::fs::read_dir(dir).map_err(|e| Error::Io {
-        path: dir.to_path_buf(),
-        source: e,
-    })?;
+fn collect_rule_files(dir: &Path, root: &Path, out: &mut Vec<(String, std::path::PathBuf)>) -> Result<()> {
+    let rd = std::fs::read_dir(dir).map_err(|e| Error::Io { path: dir.to_path_buf(), source: e })?;
     let mut entries: Vec<_> = rd.flatten().map(|e| e.path()).collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {
             collect_rule_files(&p, root, out)?;
-        } else if matches!(
-            p.extension().and_then(|x| x.to_str()),
-            Some("toml") | Some("csv")
-        ) {
-            let rel = p
-                .strip_prefix(root)
-                .unwrap_or(&p)
-                .to_string_lossy()
-                .replace('\\', "/");
+        } else if matches!(p.extension().and_then(|x| x.to_str()), Some("toml") | Some("csv")) {
+            let rel = p.strip_prefix(root).unwrap_or(&p).to_string_lossy().replace('\\', "/");
             out.push((rel, p));
         }
     }

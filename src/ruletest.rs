@@ -5,8 +5,12 @@ use crate::extract::extract;
 use crate::model::{Claim, Value};
 use crate::rules::RuleSet;
 
-/// A claim as a rule test writes it: `"<value> <qualifier> <unit> <category>"`, `~` for none.
+/// A claim as a rule test writes it: `"<value> <qualifier> <unit> <category>"`, `~` for none;
+/// an event as `"event <action> <place id> <polarity>"`.
 pub fn describe(c: &Claim) -> String {
+    if c.kind == "event" {
+        return format!("event {} {} {}", c.category, c.subject_id, c.polarity);
+    }
     let v = match &c.value {
         None => "~".to_string(),
         Some(Value::Date(d)) => d.clone(),
@@ -35,11 +39,7 @@ pub struct Failure {
 
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "rules/{}: {:?}\n  expected: {:?}\n  got:      {:?}",
-            self.file, self.input, self.expected, self.got
-        )
+        write!(f, "rules/{}: {:?}\n  expected: {:?}\n  got:      {:?}", self.file, self.input, self.expected, self.got)
     }
 }
 
@@ -48,21 +48,13 @@ pub fn run(rules: &RuleSet) -> (usize, Vec<Failure>) {
     let mut failures = Vec::new();
     for (file, test) in &rules.tests {
         let date = test.date.as_deref().unwrap_or("2024-12-06");
-        let (_, found) = extract(&test.input, "test", Some(date), rules);
-        let got: Vec<String> = found.iter().map(|f| describe(&f.claim)).collect();
+        let (toks, found) = extract(&test.input, "test", Some(date), rules);
+        let events = crate::events::extract_events(&test.input, &toks, "test", Some(date), rules);
+        let got: Vec<String> = found.iter().chain(&events).map(|f| describe(&f.claim)).collect();
         // an expectation may leave the category out
-        let ok = got.len() == test.expect.len()
-            && got
-                .iter()
-                .zip(&test.expect)
-                .all(|(g, e)| g == e || g.rsplit_once(' ').is_some_and(|(head, _)| head == e));
+        let ok = got.len() == test.expect.len() && got.iter().zip(&test.expect).all(|(g, e)| g == e || g.rsplit_once(' ').is_some_and(|(head, _)| head == e));
         if !ok {
-            failures.push(Failure {
-                file: file.clone(),
-                input: test.input.clone(),
-                expected: test.expect.clone(),
-                got,
-            });
+            failures.push(Failure { file: file.clone(), input: test.input.clone(), expected: test.expect.clone(), got });
         }
     }
     (rules.tests.len(), failures)
@@ -78,11 +70,6 @@ mod tests {
         let (n, failures) = run(&rules);
         assert!(n > 30, "rule files carry examples");
         let report: Vec<String> = failures.iter().map(|f| f.to_string()).collect();
-        assert!(
-            failures.is_empty(),
-            "{} of {n} rule examples failed:\n{}",
-            failures.len(),
-            report.join("\n")
-        );
+        assert!(failures.is_empty(), "{} of {n} rule examples failed:\n{}", failures.len(), report.join("\n"));
     }
 }

@@ -15,10 +15,7 @@ pub fn write(report: &Report, mode: Mode, out: &mut dyn Write) -> std::io::Resul
     let claims = super::claim_index(report);
     match mode {
         Mode::Extract => {
-            writeln!(
-                out,
-                "| doc | text | value | qualifier | unit | category | subject | source |"
-            )?;
+            writeln!(out, "| doc | text | value | qualifier | unit | category | subject | source |")?;
             writeln!(out, "|---|---|---|---|---|---|---|---|")?;
             for c in &report.claims {
                 writeln!(
@@ -36,37 +33,18 @@ pub fn write(report: &Report, mode: Mode, out: &mut dyn Write) -> std::io::Resul
             }
         }
         Mode::Compare => {
-            writeln!(
-                out,
-                "# claimdiff: {} documents, {} groups\n",
-                report.documents.len(),
-                report.groups.len()
-            )?;
-            writeln!(
-                out,
-                "| group | verdict | what | figure | outlet | date | source | words |"
-            )?;
+            writeln!(out, "# claimdiff: {} documents, {} groups\n", report.documents.len(), report.groups.len())?;
+            writeln!(out, "| group | verdict | what | figure | outlet | date | source | words |")?;
             writeln!(out, "|---|---|---|---|---|---|---|---|")?;
             for g in &report.groups {
-                let what = if g.subject.is_empty() {
-                    g.category.clone()
-                } else {
-                    format!("{} @ {}", g.category, g.subject)
-                };
+                let what = if g.subject.is_empty() { g.category.clone() } else { format!("{} @ {}", g.category, g.subject) };
                 for (k, id) in g.claims.iter().enumerate() {
                     let Some(c) = claims.get(id.as_str()) else {
                         continue;
                     };
                     let d = docs.get(c.doc.as_str());
-                    let (gid, verdict, what) = if k == 0 {
-                        (
-                            g.id.as_str(),
-                            format!("**{}**", g.verdict.as_str()),
-                            what.as_str(),
-                        )
-                    } else {
-                        ("", String::new(), "")
-                    };
+                    let (gid, verdict, what) =
+                        if k == 0 { (g.id.as_str(), format!("**{}**", g.verdict.as_str()), what.as_str()) } else { ("", String::new(), "") };
                     writeln!(
                         out,
                         "| {gid} | {verdict} | {} | {} | {} | {} | {} | «{}» |",
@@ -79,11 +57,7 @@ pub fn write(report: &Report, mode: Mode, out: &mut dyn Write) -> std::io::Resul
                     )?;
                 }
             }
-            let conflicts: Vec<_> = report
-                .groups
-                .iter()
-                .filter(|g| g.verdict == crate::model::Verdict::Conflict)
-                .collect();
+            let conflicts: Vec<_> = report.groups.iter().filter(|g| g.verdict == crate::model::Verdict::Conflict).collect();
             if !conflicts.is_empty() {
                 writeln!(out, "\n## Conflicts\n")?;
                 for g in conflicts {

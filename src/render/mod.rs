@@ -36,13 +36,7 @@ pub struct Options {
 }
 
 /// Writes the report in `format`.
-pub fn render(
-    report: &Report,
-    mode: Mode,
-    format: Format,
-    opts: Options,
-    out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
+pub fn render(report: &Report, mode: Mode, format: Format, opts: Options, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     match format {
         Format::Table => table::write(report, mode, opts, out),
         Format::Csv => csv::write(report, mode, opts, out),
@@ -54,11 +48,7 @@ pub fn render(
 
 /// Documents by id.
 pub(crate) fn doc_index(report: &Report) -> HashMap<&str, &Document> {
-    report
-        .documents
-        .iter()
-        .map(|d| (d.id.as_str(), d))
-        .collect()
+    report.documents.iter().map(|d| (d.id.as_str(), d)).collect()
 }
 
 /// Claims by id.

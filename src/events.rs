@@ -1,0 +1,371 @@
+//! Takes a document's tokens and the rules; returns its factual claims (events): who took,
+//! entered, withdrew from, handed over, reached, evacuated, released prisoners at or denied
+//! what — one claim per place, with actor, polarity, cited source and time.
+//!
+//! Precision first: a trigger with no place in its sentence, a trigger inside a wish or a
+//! condition ("في حال سيطرت", "من شأن سيطرة"), or a purpose ("للانسحاب") gives no claim.
+
+use crate::extract::Found;
+use crate::model::{Claim, Qualifier};
+use crate::normalize::{TokenKind, Tokens};
+use crate::resolve::{mentions, Mention};
+use crate::rules::{phrase_words, word_matches, RuleSet};
+
+/// The action class a trigger at `i` stands for, with the trigger's length; `None` when the
+/// trigger is a purpose ("للانسحاب") or sits in a wish or condition.
+fn trigger_at(toks: &Tokens, i: usize, rules: &RuleSet) -> Option<(usize, usize)> {
+    let t = &toks.tokens;
+    let (len, &action, stripped) = rules.triggers.match_at(t, i, true)?;
+    let first = &t[i].norm;
+    // "للانسحاب", "لتحرير": a purpose, not an event
+    if stripped && (first.starts_with('ل') || first.starts_with("ول") || first.starts_with("فل")) {
+        return None;
+    }
+    // a wish, condition or state in the four words before ("في حال سيطرت", "مناطق سيطرتها") or after ("السيطرة الوشيكة")
+    let sent = t[i].sentence;
+    let blocker = rules.marker("event_blocker")?;
+    for end in i.saturating_sub(4)..=i {
+        if end > 0 && t[end - 1].sentence == sent && blocker.match_ending_at(t, end, true).is_some() {
+            return None;
+        }
+    }
+    if t.get(i + len).is_some_and(|x| x.sentence == sent)
+        && blocker.match_at(t, i + len, true).is_some_and(|(l, _, _)| l == 1)
+        && t[i + len].norm.starts_with("ال")
+    {
+        return None;
+    }
+    Some((len, action))
+}
+
+/// Whether any phrase of the action's `needs` appears in tokens `[lo, hi)`.
+fn needs_met(toks: &Tokens, lo: usize, hi: usize, needs: &crate::rules::PhraseSet<()>) -> bool {
+    (lo..hi.min(toks.tokens.len())).any(|k| needs.match_at(&toks.tokens, k, true).is_some())
+}
+
+/// When a trigger word belongs to several actions ("تحرير" frees a town or prisoners), the
+/// action whose `needs` are met in the clause wins.
+fn refine_action(toks: &Tokens, i: usize, len: usize, clause_end: usize, action: usize, rules: &RuleSet) -> Option<usize> {
+    let words: Vec<String> = toks.tokens[i..i + len].iter().map(|x| x.norm.clone()).collect();
+    let stripped: Vec<&str> = crate::normalize::variants(&words[0]);
+    for (idx, (a, needs)) in rules.actions.iter().enumerate() {
+        if needs.is_empty() || idx == action && needs.is_empty() {
+            continue;
+        }
+        let has = a.triggers.iter().any(|tr| {
+            let pw = phrase_words(tr);
+            pw.len() == len && stripped.iter().any(|s| word_matches(&pw[0], s)) && pw[1..].iter().zip(&words[1..]).all(|(p, w)| word_matches(p, w))
+        });
+        if has && needs_met(toks, i.saturating_sub(3), clause_end + 3, needs) {
+            return Some(idx);
+        }
+    }
+    // an action that needs something it does not have gives no claim
+    let (_, needs) = &rules.actions[action];
+    if !needs.is_empty() && !needs_met(toks, i.saturating_sub(3), clause_end + 3, needs) {
+        return None;
+    }
+    Some(action)
+}
+
+/// Extracts the event claims of one document.
+pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<&str>, rules: &RuleSet) -> Vec<Found> {
+    let t = &toks.tokens;
+    if rules.actions.is_empty() {
+        return Vec::new();
+    }
+    let excluded = crate::extract::excluded_tokens(t, rules);
+    let places = mentions(t, &rules.places);
+    let bodies = mentions(t, &rules.bodies);
+    let is_country = |m: &Mention| rules.entities[m.entity].kind == "country";
+    let mut out: Vec<Found> = Vec::new();
+    // the claims of the last affirmed trigger, which a later "نفت ذلك" denies
+    let mut last_event: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < t.len() {
+        if excluded[i] {
+            i += 1;
+            continue;
+        }
+        // a denial that refers back: "نفت ذلك", "الأمر الذي نفته"
+        if let Some(dlen) = rules.marker_at("denial", t, i, true) {
+            let refers_back = dlen > 1 || t[i].norm.ends_with('ه') || t.get(i + 1).is_some_and(|x| matches!(x.norm.as_str(), "ذلك" | "هذا" | "هذه"));
+            if refers_back {
+                if !last_event.is_empty() && t[out[last_event[0]].tok_start].sentence + 4 >= t[i].sentence {
+                    let (source, source_id) = nearest_body(text, t, &bodies, i, i + dlen, rules).unwrap_or_default();
+                    let s = toks.sentences.get(t[i].sentence).copied();
+                    let mut end_tok = i + dlen;
+                    if t.get(end_tok).is_some_and(|x| matches!(x.norm.as_str(), "ذلك" | "هذا" | "هذه")) {
+                        end_tok += 1;
+                    }
+                    let denied: Vec<Found> = last_event.iter().map(|&k| out[k].clone()).collect();
+                    for f in denied {
+                        let mut c = f.claim;
+                        c.polarity = "denied".into();
+                        c.start = t[i].start;
+                        c.end = t[end_tok - 1].end;
+                        c.text = text[c.start..c.end].to_string();
+                        c.sentence = s.map(|s| text[s.start..s.end].trim().to_string()).unwrap_or_default();
+                        c.source = source.clone();
+                        c.source_id = source_id.clone();
+                        c.time = doc_date.map(str::to_string);
+                        out.push(Found { tok_start: i, tok_end: end_tok, claim: c });
+                    }
+                    last_event.clear();
+                }
+                i += dlen;
+                continue;
+            }
+        }
+        let Some((len, action)) = trigger_at(toks, i, rules) else {
+            i += 1;
+            continue;
+        };
+        // "هيئة تحرير الشام": a trigger word inside a name is no trigger
+        if let Some(m) = bodies.iter().chain(places.iter()).find(|m| m.start <= i && i < m.end) {
+            i = m.end;
+            continue;
+        }
+        let sent = t[i].sentence;
+        // the places after the trigger, up to the next trigger or clause stop
+        let mut k = i + len;
+        let mut found_places: Vec<&Mention> = Vec::new();
+        let limit = (i + len + 24).min(t.len());
+        while k < limit && t[k].sentence == sent && !excluded[k] {
+            if rules.marker_at("attribution", t, k, true).is_some() {
+                break; // "... بحسب فرانس برس": the source, not the object
+            }
+            if let Some(m) = bodies.iter().find(|m| m.start == k) {
+                k = m.end; // an actor's name ("هيئة تحرير الشام") is read past, not as a trigger
+                continue;
+            }
+            if k > i + len && trigger_at(toks, k, rules).is_some() {
+                break;
+            }
+            if let Some(m) = places.iter().find(|m| m.start == k) {
+                // a country is the object only right after the trigger or a preposition, not in
+                // "موالية لإيران" (loyal to Iran)
+                let after_preposition = matches!(t[k - 1].norm.as_str(), "من" | "في" | "على" | "الى" | "عن" | "بين" | "جنوب" | "شمال" | "شرق" | "غرب" | "وسط");
+                let label = crate::normalize::normalize(&rules.entities[m.entity].label);
+                let governed = (t[k].norm.starts_with('ل') || t[k].norm.starts_with("ول")) && !label.starts_with('ل');
+                if !is_country(m) || ((after_preposition || k == i + len) && !governed) {
+                    found_places.push(m);
+                }
+                k = m.end;
+                continue;
+            }
+            if rules.marker_at("event_stop", t, k, true).is_some()
+                || (!found_places.is_empty() && rules.marker_at("event_stop_after_place", t, k, false).is_some())
+            {
+                break;
+            }
+            k += 1;
+        }
+        let clause_end = k;
+        let Some(action) = refine_action(toks, i, len, clause_end, action, rules) else {
+            i += len;
+            continue;
+        };
+        let mut seen = std::collections::HashSet::new();
+        found_places.retain(|m| seen.insert(m.entity));
+        let specific: Vec<&Mention> = found_places.iter().copied().filter(|m| !is_country(m)).collect();
+        // a place named before the trigger is cited through the words after it ("من المدينة")
+        let mut object_end = i + len;
+        let chosen: Vec<&Mention> = if !specific.is_empty() {
+            specific
+        } else if !found_places.is_empty() {
+            found_places.clone()
+        } else {
+            let (m, end) = earlier_place(toks, i, len, &places, rules).unzip();
+            object_end = end.unwrap_or(object_end);
+            m.into_iter().collect()
+        };
+        if chosen.is_empty() {
+            i += len;
+            continue;
+        }
+        // negation just before the trigger ("لم تنسحب", "نفت الوزارة انسحاب")
+        let negated = (i.saturating_sub(2)..i).any(|k| t[k].sentence == sent && rules.marker_at("negation", t, k, false).is_some())
+            || (i.saturating_sub(5)..i).any(|k| t[k].sentence == sent && rules.marker_at("denial", t, k, true).is_some());
+        let (rule, _) = &rules.actions[action];
+        let actor = nearest_actor(t, &bodies, i, i + len, rules);
+        let source = crate::resolve::cited_source_span(text, t, sent, i, clause_end, &bodies, rules);
+        let time = clause_year(toks, i, (object_end.max(clause_end)).min(i + len + 8), doc_date).or_else(|| doc_date.map(str::to_string));
+        let s = toks.sentences.get(sent).copied();
+        let sentence = s.map(|s| text[s.start..s.end].trim().to_string()).unwrap_or_default();
+        let first_new = out.len();
+        for m in chosen {
+            let (a, b) = if m.start >= i { (i, m.end) } else { (i, object_end) };
+            let (start, end) = (t[a].start, t[b - 1].end);
+            let claim = Claim {
+                id: String::new(),
+                kind: "event".into(),
+                doc: doc_id.to_string(),
+                start,
+                end,
+                text: text[start..end].to_string(),
+                sentence: sentence.clone(),
+                value: None,
+                low: None,
+                high: None,
+                qualifier: Qualifier::Event,
+                unit: "event".into(),
+                category: rule.id.clone(),
+                subject: rules.entities[m.entity].label.clone(),
+                subject_id: rules.entities[m.entity].id.clone(),
+                source: source.as_ref().map(|s| s.0.clone()).unwrap_or_default(),
+                source_id: source.as_ref().map(|s| s.1.clone()).unwrap_or_default(),
+                actor: actor.clone(),
+                polarity: if negated { "denied".into() } else { "affirmed".into() },
+                family: rule.family.clone(),
+                time: time.clone(),
+                rounding_step: 0.0,
+            };
+            out.push(Found { tok_start: a, tok_end: b, claim });
+        }
+        if !negated {
+            last_event = (first_new..out.len()).collect();
+        }
+        i += len;
+    }
+    out.sort_by_key(|f| (f.claim.start, f.claim.end, f.claim.subject_id.clone()));
+    out
+}
+
+/// The place a trigger without a named object speaks of: "انسحاب الأخيرة من المدينة" (the
+/// city named before), "وفي دير الزور، أكدت قسد انتشارها" (the place the sentence opens
+/// with). Without such a pointer a trigger with no place gives no claim.
+/// Returns the place and the token after the pointer word (the end of the claim's span).
+fn earlier_place<'m>(toks: &Tokens, i: usize, len: usize, places: &'m [Mention], rules: &RuleSet) -> Option<(&'m Mention, usize)> {
+    let t = &toks.tokens;
+    let sent = t[i].sentence;
+    let specific = |m: &&Mention| rules.entities[m.entity].kind != "country";
+    // the sentence opens with "(و)في <place>": its frame
+    let first = t.iter().position(|x| x.sentence == sent)?;
+    if matches!(t[first].norm.as_str(), "في" | "وفي") {
+        if let Some(m) = places.iter().find(|m| m.start == first + 1).filter(specific) {
+            return Some((m, i + len));
+        }
+    }
+    // a word after the trigger (or in the sentence before it) that stands for a place
+    let after = (i + len..(i + len + 8).min(t.len())).find(|&k| t[k].sentence == sent && rules.marker_at("place_anaphor", t, k, true).is_some());
+    let before = (first..i).any(|k| rules.marker_at("place_anaphor", t, k, true).is_some());
+    if after.is_none() && !before {
+        return None;
+    }
+    let end = after.map_or(i + len, |k| k + 1);
+    // the nearest place before the trigger in its sentence; else the first place (the topic)
+    // of the nearest earlier sentence that names one
+    if let Some(m) = places.iter().rev().filter(|m| m.end <= i && t[m.start].sentence == sent).find(specific) {
+        return Some((m, end));
+    }
+    let prev_sent = places.iter().rev().filter(|m| m.end <= i && t[m.start].sentence + 3 >= sent).find(specific).map(|m| t[m.start].sentence)?;
+    places.iter().filter(|m| t[m.start].sentence == prev_sent).find(specific).map(|m| (m, end))
+}
+
+/// A year in the trigger's clause before the publication year dates the event
+/// ("استعادت الحكومة السيطرة عليها في العام 2017"); a year further on belongs to another clause.
+fn clause_year(toks: &Tokens, lo: usize, hi: usize, doc_date: Option<&str>) -> Option<String> {
+    let doc_year: i32 = doc_date?.get(0..4)?.parse().ok()?;
+    let sent = toks.tokens.get(lo)?.sentence;
+    toks.tokens[lo..hi.min(toks.tokens.len())]
+        .iter()
+        .filter(|x| x.sentence == sent && x.kind == TokenKind::Number && x.norm.len() == 4)
+        .filter_map(|x| x.norm.parse::<i32>().ok())
+        .filter(|&y| (1900..doc_year).contains(&y))
+        .max()
+        .map(|y| y.to_string())
+}
+
+/// Who acted: the body (force, faction) nearest the trigger in its sentence.
+fn nearest_actor(t: &[crate::normalize::Token], bodies: &[Mention], lo: usize, hi: usize, rules: &RuleSet) -> String {
+    let sent = t[lo].sentence;
+    bodies
+        .iter()
+        .filter(|m| t[m.start].sentence == sent && rules.entities[m.entity].kind == "body")
+        .map(|m| (if m.start >= hi { m.start - hi } else { lo.saturating_sub(m.end) + 1 }, m))
+        .filter(|(d, _)| *d <= 8)
+        .min_by_key(|(d, m)| (*d, m.start))
+        .map(|(_, m)| rules.entities[m.entity].id.clone())
+        .unwrap_or_default()
+}
+
+/// The body named right next to a denial: "وزارة الدفاع السورية نفت ذلك", "نفته وزارة الدفاع".
+fn nearest_body(text: &str, t: &[crate::normalize::Token], bodies: &[Mention], lo: usize, hi: usize, rules: &RuleSet) -> Option<(String, String)> {
+    let sent = t[lo].sentence;
+    bodies
+        .iter()
+        .filter(|m| t[m.start].sentence == sent)
+        .map(|m| (if m.start >= hi { m.start - hi } else { lo.saturating_sub(m.end) }, m))
+        .filter(|(d, _)| *d <= 5)
+        .min_by_key(|(d, m)| (*d, m.start))
+        .map(|(_, m)| (text[t[m.start].start..t[m.end - 1].end].to_string(), rules.entities[m.entity].id.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::tokenize;
+
+    fn events(text: &str) -> Vec<String> {
+        let rules = RuleSet::builtin().unwrap();
+        let toks = tokenize(text);
+        extract_events(text, &toks, "t", Some("2024-12-06"), &rules).into_iter().map(|f| crate::ruletest::describe(&f.claim)).collect()
+    }
+
+    #[test]
+    fn every_action_class() {
+        assert_eq!(events("سيطرت الفصائل على مدينة إدلب"), vec!["event took_control idlib affirmed"]);
+        assert_eq!(events("دخلت قوات المعارضة مدينة حماة"), vec!["event entered hama affirmed"]);
+        assert_eq!(events("تقدمت الفصائل في مناطق الرستن"), vec!["event advanced rastan affirmed"]);
+        assert_eq!(events("باتت القوات على أسوار دمشق"), vec!["event reached damascus affirmed"]);
+        assert_eq!(events("انسحب الجيش من مدينة تدمر"), vec!["event withdrew palmyra affirmed"]);
+        assert_eq!(events("سلم النظام مدينة الرقة لقوات سوريا الديمقراطية"), vec!["event handed_over raqqa affirmed"]);
+        assert_eq!(events("أخلت القوات الحكومية مطار المزة"), vec!["event evacuated mezzeh_airport affirmed"]);
+        assert_eq!(events("أفرجت الفصائل عن المعتقلين في سجن صيدنايا"), vec!["event released_prisoners sednaya_prison affirmed"]);
+        assert_eq!(events("انتشرت قوات سوريا الديمقراطية في مدينة الحسكة"), vec!["event deployed hasakah affirmed"]);
+    }
+
+    #[test]
+    fn one_claim_per_place() {
+        assert_eq!(events("سيطرت الفصائل على مدينتي حلب وحماة"), vec!["event took_control aleppo affirmed", "event took_control hama affirmed"]);
+    }
+
+    #[test]
+    fn negation_and_denial_flip_polarity() {
+        assert_eq!(events("لم تنسحب القوات من مدينة حمص"), vec!["event withdrew homs denied"]);
+        let e = events("أفاد المرصد بانسحاب القوات من مدينة حمص، الأمر الذي نفته وزارة الدفاع");
+        assert_eq!(e, vec!["event withdrew homs affirmed", "event withdrew homs denied"]);
+    }
+
+    #[test]
+    fn wishes_conditions_and_purposes_are_not_events() {
+        assert!(events("في حال سيطرت الفصائل على حمص فلن يبقى شيء").is_empty());
+        assert!(events("من شأن سيطرة الفصائل على حمص أن تقطع الطريق").is_empty());
+        assert!(events("دعا القائد قواته للانسحاب من دمشق").is_empty());
+        assert!(events("تحدث عن السيطرة الوشيكة على دمشق").is_empty());
+    }
+
+    #[test]
+    fn attribution_and_actor_aliases() {
+        let rules = RuleSet::builtin().unwrap();
+        let text = "وقال المرصد السوري إن قسد سيطرت على مدينة الرقة";
+        let toks = tokenize(text);
+        let e = extract_events(text, &toks, "t", Some("2024-12-06"), &rules);
+        assert_eq!(e[0].claim.source_id, "sohr");
+        assert_eq!(e[0].claim.actor, "sdf");
+        let text = "وسيطرت هيئة تحرير الشام على مدينة حلب بحسب فرانس برس";
+        let toks = tokenize(text);
+        let e = extract_events(text, &toks, "t", Some("2024-12-06"), &rules);
+        assert_eq!((e[0].claim.actor.as_str(), e[0].claim.source_id.as_str()), ("hts", "afp"));
+    }
+
+    #[test]
+    fn a_year_in_the_sentence_dates_the_event() {
+        let rules = RuleSet::builtin().unwrap();
+        let text = "استعادت الحكومة السيطرة على مدينة حمص في العام 2017";
+        let toks = tokenize(text);
+        let e = extract_events(text, &toks, "t", Some("2024-12-06"), &rules);
+        assert_eq!(e[0].claim.time.as_deref(), Some("2017"));
+    }
+}

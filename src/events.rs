@@ -8,7 +8,7 @@
 use crate::extract::Found;
 use crate::model::{Claim, Qualifier};
 use crate::normalize::{TokenKind, Tokens};
-use crate::resolve::{mentions, Mention};
+use crate::resolve::{mentions, place_mentions, Mention};
 use crate::rules::{phrase_words, word_matches, RuleSet};
 
 /// The action class a trigger at `i` stands for, with the trigger's length; `None` when the
@@ -75,9 +75,9 @@ pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
         return Vec::new();
     }
     let excluded = crate::extract::excluded_tokens(t, rules);
-    let places = mentions(t, &rules.places);
-    let bodies = mentions(t, &rules.bodies);
-    let is_country = |m: &Mention| rules.entities[m.entity].kind == "country";
+    let places = place_mentions(t, rules);
+    let bodies = mentions(t, &rules.bodies, rules);
+    let is_country = |m: &Mention| m.entity.kind == "country";
     let mut out: Vec<Found> = Vec::new();
     // the claims of the last affirmed trigger, which a later "نفت ذلك" denies
     let mut last_event: Vec<usize> = Vec::new();
@@ -92,7 +92,7 @@ pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
             let refers_back = dlen > 1 || t[i].norm.ends_with('ه') || t.get(i + 1).is_some_and(|x| matches!(x.norm.as_str(), "ذلك" | "هذا" | "هذه"));
             if refers_back {
                 if !last_event.is_empty() && t[out[last_event[0]].tok_start].sentence + 4 >= t[i].sentence {
-                    let (source, source_id) = nearest_body(text, t, &bodies, i, i + dlen, rules).unwrap_or_default();
+                    let (source, source_id) = nearest_body(text, t, &bodies, i, i + dlen).unwrap_or_default();
                     let s = toks.sentences.get(t[i].sentence).copied();
                     let mut end_tok = i + dlen;
                     if t.get(end_tok).is_some_and(|x| matches!(x.norm.as_str(), "ذلك" | "هذا" | "هذه")) {
@@ -146,7 +146,7 @@ pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
                 // a country is the object only right after the trigger or a preposition, not in
                 // "موالية لإيران" (loyal to Iran)
                 let after_preposition = matches!(t[k - 1].norm.as_str(), "من" | "في" | "على" | "الى" | "عن" | "بين" | "جنوب" | "شمال" | "شرق" | "غرب" | "وسط");
-                let label = crate::normalize::normalize(&rules.entities[m.entity].label);
+                let label = crate::normalize::normalize(&m.entity.label);
                 let governed = (t[k].norm.starts_with('ل') || t[k].norm.starts_with("ول")) && !label.starts_with('ل');
                 if !is_country(m) || ((after_preposition || k == i + len) && !governed) {
                     found_places.push(m);
@@ -167,7 +167,7 @@ pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
             continue;
         };
         let mut seen = std::collections::HashSet::new();
-        found_places.retain(|m| seen.insert(m.entity));
+        found_places.retain(|m| seen.insert(m.entity.id.clone()));
         let specific: Vec<&Mention> = found_places.iter().copied().filter(|m| !is_country(m)).collect();
         // a place named before the trigger is cited through the words after it ("من المدينة")
         let mut object_end = i + len;
@@ -188,7 +188,7 @@ pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
         let negated = (i.saturating_sub(2)..i).any(|k| t[k].sentence == sent && rules.marker_at("negation", t, k, false).is_some())
             || (i.saturating_sub(5)..i).any(|k| t[k].sentence == sent && rules.marker_at("denial", t, k, true).is_some());
         let (rule, _) = &rules.actions[action];
-        let actor = nearest_actor(t, &bodies, i, i + len, rules);
+        let actor = nearest_actor(t, &bodies, i, i + len);
         let source = crate::resolve::cited_source_span(text, t, sent, i, clause_end, &bodies, rules);
         let time = clause_year(toks, i, (object_end.max(clause_end)).min(i + len + 8), doc_date).or_else(|| doc_date.map(str::to_string));
         let s = toks.sentences.get(sent).copied();
@@ -211,8 +211,8 @@ pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
                 qualifier: Qualifier::Event,
                 unit: "event".into(),
                 category: rule.id.clone(),
-                subject: rules.entities[m.entity].label.clone(),
-                subject_id: rules.entities[m.entity].id.clone(),
+                subject: m.entity.label.clone(),
+                subject_id: m.entity.id.clone(),
                 source: source.as_ref().map(|s| s.0.clone()).unwrap_or_default(),
                 source_id: source.as_ref().map(|s| s.1.clone()).unwrap_or_default(),
                 actor: actor.clone(),
@@ -239,7 +239,7 @@ pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
 fn earlier_place<'m>(toks: &Tokens, i: usize, len: usize, places: &'m [Mention], rules: &RuleSet) -> Option<(&'m Mention, usize)> {
     let t = &toks.tokens;
     let sent = t[i].sentence;
-    let specific = |m: &&Mention| rules.entities[m.entity].kind != "country";
+    let specific = |m: &&Mention| m.entity.kind != "country";
     // the sentence opens with "(و)في <place>": its frame
     let first = t.iter().position(|x| x.sentence == sent)?;
     if matches!(t[first].norm.as_str(), "في" | "وفي") {
@@ -278,20 +278,20 @@ fn clause_year(toks: &Tokens, lo: usize, hi: usize, doc_date: Option<&str>) -> O
 }
 
 /// Who acted: the body (force, faction) nearest the trigger in its sentence.
-fn nearest_actor(t: &[crate::normalize::Token], bodies: &[Mention], lo: usize, hi: usize, rules: &RuleSet) -> String {
+fn nearest_actor(t: &[crate::normalize::Token], bodies: &[Mention], lo: usize, hi: usize) -> String {
     let sent = t[lo].sentence;
     bodies
         .iter()
-        .filter(|m| t[m.start].sentence == sent && rules.entities[m.entity].kind == "body")
+        .filter(|m| t[m.start].sentence == sent && m.entity.kind == "body")
         .map(|m| (if m.start >= hi { m.start - hi } else { lo.saturating_sub(m.end) + 1 }, m))
         .filter(|(d, _)| *d <= 8)
         .min_by_key(|(d, m)| (*d, m.start))
-        .map(|(_, m)| rules.entities[m.entity].id.clone())
+        .map(|(_, m)| m.entity.id.clone())
         .unwrap_or_default()
 }
 
 /// The body named right next to a denial: "وزارة الدفاع السورية نفت ذلك", "نفته وزارة الدفاع".
-fn nearest_body(text: &str, t: &[crate::normalize::Token], bodies: &[Mention], lo: usize, hi: usize, rules: &RuleSet) -> Option<(String, String)> {
+fn nearest_body(text: &str, t: &[crate::normalize::Token], bodies: &[Mention], lo: usize, hi: usize) -> Option<(String, String)> {
     let sent = t[lo].sentence;
     bodies
         .iter()
@@ -299,7 +299,7 @@ fn nearest_body(text: &str, t: &[crate::normalize::Token], bodies: &[Mention], l
         .map(|m| (if m.start >= hi { m.start - hi } else { lo.saturating_sub(m.end) }, m))
         .filter(|(d, _)| *d <= 5)
         .min_by_key(|(d, m)| (*d, m.start))
-        .map(|(_, m)| (text[t[m.start].start..t[m.end - 1].end].to_string(), rules.entities[m.entity].id.clone()))
+        .map(|(_, m)| (text[t[m.start].start..t[m.end - 1].end].to_string(), m.entity.id.clone()))
 }
 
 #[cfg(test)]

@@ -703,13 +703,14 @@ fn nearest(t: &[Token], span: (usize, usize), anchor: usize, set: &crate::rules:
 mod tests {
     use super::*;
 
-    fn rules() -> RuleSet {
-        RuleSet::builtin().expect("built-in rules load")
+    fn rules() -> &'static RuleSet {
+        static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+        RULES.get_or_init(|| RuleSet::builtin().expect("built-in rules load"))
     }
 
     fn values(text: &str) -> Vec<String> {
         let r = rules();
-        extract(text, "t", Some("2024-12-06"), &r).1.iter().map(|f| crate::ruletest::describe(&f.claim)).collect()
+        extract(text, "t", Some("2024-12-06"), r).1.iter().map(|f| crate::ruletest::describe(&f.claim)).collect()
     }
 
     #[test]
@@ -728,7 +729,7 @@ mod tests {
     fn spans_slice_the_original_text() {
         let text = "قُتل أكثرُ من ٣٥٠٠ شخصٍ، ونزح 280 ألف.";
         let r = rules();
-        for f in extract(text, "t", None, &r).1 {
+        for f in extract(text, "t", None, r).1 {
             assert_eq!(&text[f.claim.start..f.claim.end], f.claim.text);
         }
     }
@@ -751,8 +752,82 @@ mod tests {
     #[test]
     fn date_without_year_and_without_document_date_keeps_month_and_day() {
         let r = rules();
-        let (_, f) = extract("وقع الانفجار في 4 أغسطس", "t", None, &r);
+        let (_, f) = extract("وقع الانفجار في 4 أغسطس", "t", None, r);
         assert_eq!(f[0].claim.value, Some(Value::Date("--08-04".into())));
+    }
+
+    /// A test-only speller: `n` in Arabic words, masculine or feminine units, "و" joins.
+    fn spell(n: u64, feminine: bool) -> String {
+        const UNITS_M: [&str; 10] = ["", "واحد", "اثنان", "ثلاثة", "أربعة", "خمسة", "ستة", "سبعة", "ثمانية", "تسعة"];
+        const UNITS_F: [&str; 10] = ["", "واحدة", "اثنتان", "ثلاث", "أربع", "خمس", "ست", "سبع", "ثماني", "تسع"];
+        const TENS: [&str; 10] = ["", "عشرة", "عشرون", "ثلاثون", "أربعون", "خمسون", "ستون", "سبعون", "ثمانون", "تسعون"];
+        const HUNDREDS: [&str; 10] = ["", "مئة", "مئتان", "ثلاثمئة", "أربعمئة", "خمسمئة", "ستمئة", "سبعمئة", "ثمانمئة", "تسعمئة"];
+        let units = if feminine { UNITS_F } else { UNITS_M };
+        let below_thousand = |n: u64| -> Vec<String> {
+            let mut parts = Vec::new();
+            let (h, r) = (n / 100, n % 100);
+            if h > 0 {
+                parts.push(HUNDREDS[h as usize].to_string());
+            }
+            match r {
+                0 => {}
+                1..=9 => parts.push(units[r as usize].to_string()),
+                10 => parts.push("عشرة".into()),
+                11 => parts.push("أحد عشر".into()),
+                12 => parts.push("اثنا عشر".into()),
+                13..=19 => parts.push(format!("{} عشر", units[(r - 10) as usize])),
+                _ if r % 10 == 0 => parts.push(TENS[(r / 10) as usize].to_string()),
+                _ => parts.push(format!("{} و{}", units[(r % 10) as usize], TENS[(r / 10) as usize])),
+            }
+            parts
+        };
+        let scaled = |n: u64, one: &str, two: &str, plural: &str, accusative: &str| -> Vec<String> {
+            match n {
+                0 => vec![],
+                1 => vec![one.to_string()],
+                2 => vec![two.to_string()],
+                3..=9 => vec![format!("{} {plural}", units[n as usize])],
+                10 => vec![format!("عشرة {plural}")],
+                _ => {
+                    let mut p = below_thousand(n);
+                    let last = p.pop().unwrap();
+                    p.push(format!("{last} {accusative}"));
+                    p
+                }
+            }
+        };
+        if n == 0 {
+            return "صفر".into();
+        }
+        let mut parts = Vec::new();
+        parts.extend(scaled(n / 1_000_000 % 1000, "مليون", "مليونان", "ملايين", "مليون"));
+        parts.extend(scaled(n / 1000 % 1000, "ألف", "ألفان", "آلاف", "ألف"));
+        parts.extend(below_thousand(n % 1000));
+        parts.join(" و")
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_number_spelled_out_in_arabic_parses_back(n in 1u64..1_000_000_000, feminine: bool) {
+            let r = rules();
+            let words = spell(n, feminine);
+            let toks = crate::normalize::tokenize(&words);
+            let core = parse_words(&toks.tokens, 0, r).expect("parses");
+            proptest::prop_assert_eq!(core.end, toks.tokens.len(), "{} consumed partly", words);
+            proptest::prop_assert_eq!(core.value, Some(Value::Number(n as f64)), "{}", words);
+        }
+    }
+
+    #[test]
+    fn speller_examples_parse() {
+        let r = rules();
+        for n in [1u64, 2, 10, 11, 12, 13, 20, 34, 100, 102, 999, 1000, 2000, 3000, 11_000, 100_000, 1_002_000, 3_000_000, 11_000_000, 123_456_789] {
+            let words = spell(n, false);
+            let toks = crate::normalize::tokenize(&words);
+            let core = parse_words(&toks.tokens, 0, r).unwrap();
+            assert_eq!(core.value, Some(Value::Number(n as f64)), "{words}");
+            assert_eq!(core.end, toks.tokens.len(), "{words}");
+        }
     }
 
     #[test]

@@ -366,6 +366,20 @@ mod tests {
     }
 
     #[test]
+    fn units_convert_before_judging() {
+        let r = rules();
+        // 150 miles ≈ 241 km agrees with 240 km; 13 feet is not 40 m
+        let mut miles = claim("a", 150.0, Qualifier::Exact, 10.0);
+        miles.unit = "mile".into();
+        let mut km = claim("b", 240.0, Qualifier::Exact, 10.0);
+        km.unit = "km".into();
+        assert!(compatible(&miles, &km, &r));
+        km.value = Some(Value::Number(300.0));
+        assert!(!compatible(&miles, &km, &r));
+        assert_eq!(canonical_unit("mile", &r).0, "km");
+    }
+
+    #[test]
     fn verdict_is_symmetric() {
         let r = rules();
         let d1 = Document {

@@ -44,7 +44,9 @@ pub fn extract_all(docs: &[Document], rules: &RuleSet) -> Vec<Claim> {
 }
 
 /// The whole comparison: claims of every document, grouped and judged.
-pub fn compare(docs: Vec<Document>, rules: &RuleSet) -> Report {
+pub fn compare(mut docs: Vec<Document>, rules: &RuleSet) -> Report {
+    // the same documents in any order give the same report
+    docs.sort_by(|a, b| (&a.path, &a.id).cmp(&(&b.path, &b.id)));
     let claims = extract_all(&docs, rules);
     let groups = group::group(&claims, &docs, rules);
     Report { documents: docs, claims, groups }

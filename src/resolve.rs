@@ -2,29 +2,72 @@
 //! about, through the gazetteer) and its cited source (attribution cue + named body).
 
 use crate::extract::Found;
-use crate::normalize::{normalize, Token, Tokens};
-use crate::rules::{RuleSet, SubjectMode};
+use crate::normalize::{normalize, Token, TokenKind, Tokens};
+use crate::rules::{Entity, RuleSet, SubjectMode};
 
 /// A gazetteer name found in the text.
 #[derive(Debug, Clone)]
 pub struct Mention {
     pub start: usize,
     pub end: usize,
-    pub entity: usize,
+    pub entity: Entity,
 }
 
 /// Every gazetteer mention of `set` in the tokens, longest match first, left to right.
-pub fn mentions(t: &[Token], set: &crate::rules::PhraseSet<usize>) -> Vec<Mention> {
+pub fn mentions(t: &[Token], set: &crate::rules::PhraseSet<usize>, rules: &RuleSet) -> Vec<Mention> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < t.len() {
         if let Some((len, &e, _)) = set.match_name_at(t, i) {
-            out.push(Mention { start: i, end: i + len, entity: e });
+            out.push(Mention { start: i, end: i + len, entity: rules.entities[e].clone() });
             i += len;
         } else {
             i += 1;
         }
     }
+    out
+}
+
+/// Places in the text: gazetteer names, plus the name after a place noun ("بلدة الشجرة",
+/// "مدينة درنه") that the gazetteer does not list. Such a name is matched to a listed one when
+/// the spellings are close (Jaro-Winkler ≥ 0.9: "درنه" / "درنة" / "دارنة"), else it becomes
+/// a place of its own with the id `~<normalised name>`, so outlets that name the same unlisted
+/// town still meet.
+pub fn place_mentions(t: &[Token], rules: &RuleSet) -> Vec<Mention> {
+    let mut out = mentions(t, &rules.places, rules);
+    let listed: Vec<(String, &Entity)> =
+        rules.places.phrases().filter(|p| p.words.len() == 1).map(|p| (p.words[0].clone(), &rules.entities[p.payload])).collect();
+    for i in 0..t.len().saturating_sub(1) {
+        let k = i + 1;
+        // an indefinite place noun ("مدينة X", not "المدينة ..."), then a name that carries no
+        // conjunction or preposition
+        let noun = rules.marker("place_noun").and_then(|m| m.match_name_at(t, i));
+        if noun.map(|(l, _, _)| l) != Some(1)
+            || t[k].kind != TokenKind::Word
+            || t[k].sentence != t[i].sentence
+            || t[k].norm.starts_with('و')
+            || t[k].norm.starts_with('ل')
+        {
+            continue;
+        }
+        if out.iter().any(|m| m.start <= k && k < m.end) || rules.marker_at("place_noun_stop", t, k, true).is_some() || rules.number_word(&t[k], true).is_some()
+        {
+            continue;
+        }
+        let name = &t[k].norm;
+        let bare = name.strip_prefix("ال").filter(|r| r.chars().count() >= 3).unwrap_or(name);
+        let best = listed
+            .iter()
+            .map(|(n, e)| (strsim::jaro_winkler(n.strip_prefix("ال").unwrap_or(n), bare), *e))
+            .filter(|(score, _)| *score >= 0.9)
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        let entity = match best {
+            Some((_, e)) => e.clone(),
+            None => Entity { id: format!("~{}", name_key(bare)), kind: "town".into(), label: t[k].norm.clone() },
+        };
+        out.push(Mention { start: k, end: k + 1, entity });
+    }
+    out.sort_by_key(|m| m.start);
     out
 }
 
@@ -40,24 +83,24 @@ fn distance(m: &Mention, start: usize, end: usize) -> usize {
 /// Fills `subject`, `subject_id`, `source` and `source_id` of every claim.
 pub fn resolve(text: &str, toks: &Tokens, found: &mut [Found], rules: &RuleSet) {
     let t = &toks.tokens;
-    let places = mentions(t, &rules.places);
-    let bodies = mentions(t, &rules.bodies);
+    let places = place_mentions(t, rules);
+    let bodies = mentions(t, &rules.bodies, rules);
     for f in found.iter_mut() {
         let sent = t[f.tok_start].sentence;
         let mode = rules.category(&f.claim.category).map(|c| c.rule.subject).unwrap_or_default();
         let chosen = match mode {
             SubjectMode::None => None,
             SubjectMode::Place => places.iter().filter(|m| t[m.start].sentence == sent).min_by_key(|m| {
-                let country = rules.entities[m.entity].kind == "country";
+                let country = m.entity.kind == "country";
                 (distance(m, f.tok_start, f.tok_end) + if country { 1000 } else { 0 }, m.start)
             }),
             SubjectMode::Preceding => {
-                places.iter().rev().filter(|m| m.end <= f.tok_start && rules.entities[m.entity].kind != "country").find(|m| t[m.start].sentence + 3 >= sent)
+                places.iter().rev().filter(|m| m.end <= f.tok_start && m.entity.kind != "country").find(|m| t[m.start].sentence + 3 >= sent)
             }
         };
         if let Some(m) = chosen {
-            f.claim.subject = rules.entities[m.entity].label.clone();
-            f.claim.subject_id = rules.entities[m.entity].id.clone();
+            f.claim.subject = m.entity.label.clone();
+            f.claim.subject_id = m.entity.id.clone();
         }
         if let Some((raw, id)) = cited_source(text, t, sent, f, &bodies, rules) {
             f.claim.source = raw;
@@ -92,7 +135,7 @@ pub fn cited_source_span(text: &str, t: &[Token], sent: usize, lo: usize, hi: us
         .or_else(|| bodies.iter().filter(before_cue).min_by_key(|m| distance(m, lo, hi)));
     if let Some(m) = pick {
         let raw = text[t[m.start].start..t[m.end - 1].end].to_string();
-        return Some((raw, rules.entities[m.entity].id.clone()));
+        return Some((raw, m.entity.id.clone()));
     }
     // an unlisted source: the words after the nearest cue before the claim
     let &(c, len) = cues.iter().rfind(|&&(c, _)| c < lo)?;
@@ -160,6 +203,14 @@ mod tests {
     fn a_rank_takes_the_place_before_it_even_in_an_earlier_sentence() {
         let c = resolved("دخلت الفصائل مدينة حماة. وهي رابع أكبر مدينة في سوريا");
         assert_eq!(c[0].subject_id, "hama");
+    }
+
+    #[test]
+    fn an_unlisted_place_after_a_place_noun_is_a_subject_and_close_spellings_meet_the_gazetteer() {
+        let c = resolved("قتل 30 شخصا في بلدة الكفير");
+        assert_eq!(c[0].subject_id, "~كفير");
+        let c = resolved("غرق 300 شخص في مدينة دارنة");
+        assert_eq!(c[0].subject_id, "derna");
     }
 
     #[test]

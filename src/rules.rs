@@ -317,6 +317,11 @@ impl<T> PhraseSet<T> {
         self.phrases.push(Phrase { words, payload });
     }
 
+    /// All phrases, in the order they were added.
+    pub fn phrases(&self) -> impl Iterator<Item = &Phrase<T>> {
+        self.phrases.iter()
+    }
+
     /// Number of phrases.
     pub fn len(&self) -> usize {
         self.phrases.len()

@@ -87,6 +87,7 @@ pub fn extract_tokens(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
             continue;
         }
         let core = try_date(t, i, doc_date, rules)
+            .or_else(|| try_fraction(t, i, rules))
             .or_else(|| try_ordinal(t, i, rules))
             .or_else(|| try_range(t, i, rules))
             .or_else(|| try_number(t, i, rules))
@@ -232,18 +233,35 @@ fn parse_words(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
     let mut j = i;
     let mut alone_ok = first.alone;
     while j < t.len() && same_sentence(t, i, j) {
-        let tok = &t[j];
+        let step_start = j;
+        // English joins: "one hundred and twenty", "twenty-five"
+        let mut tok = &t[j];
+        let mut english_join = false;
+        if j > i
+            && (tok.norm == "and" || tok.norm == "-")
+            && t.get(j + 1).is_some_and(|n| n.sentence == tok.sentence && rules.numbers.contains_key(n.norm.as_str()))
+        {
+            j += 1;
+            tok = &t[j];
+            english_join = true;
+        }
         let (w, joined) = if j == i {
             (first, false)
         } else if let Some(w) = strip_waw(&tok.norm).and_then(|n| rules.numbers.get(n)) {
             (w, true)
         } else if let Some(w) = rules.numbers.get(tok.norm.as_str()) {
-            (w, false)
+            (w, english_join)
         } else {
-            break;
+            {
+                j = step_start;
+                break;
+            }
         };
         if tok.kind != TokenKind::Word {
-            break;
+            {
+                j = step_start;
+                break;
+            }
         }
         // a compound continues with "و" + number, or (without "و") unit + teen/hundred/scale
         if j > i && !joined {
@@ -251,16 +269,24 @@ fn parse_words(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
                 (prev, w.kind),
                 (Some(NumberKind::Unit), NumberKind::Teen)
                     | (Some(NumberKind::Unit), NumberKind::Hundred)
+                    | (Some(NumberKind::Hundred), NumberKind::Unit | NumberKind::Ten)
+                    | (Some(NumberKind::Scale), NumberKind::Unit | NumberKind::Ten | NumberKind::Hundred)
                     | (Some(NumberKind::Unit | NumberKind::Teen | NumberKind::Ten | NumberKind::Hundred), NumberKind::Scale | NumberKind::ScalePlural)
             );
             if !ok {
-                break;
+                {
+                    j = step_start;
+                    break;
+                }
             }
         }
         match w.kind {
             NumberKind::Unit => {
                 if prev == Some(NumberKind::Unit) {
-                    break;
+                    {
+                        j = step_start;
+                        break;
+                    }
                 }
                 current += w.value;
             }
@@ -280,7 +306,10 @@ fn parse_words(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
             }
             NumberKind::Scale | NumberKind::ScalePlural => {
                 if w.kind == NumberKind::ScalePlural && current == 0.0 {
-                    break;
+                    {
+                        j = step_start;
+                        break;
+                    }
                 }
                 total += if current == 0.0 { 1.0 } else { current } * w.value;
                 current = 0.0;
@@ -288,7 +317,10 @@ fn parse_words(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
             }
             NumberKind::Half => {
                 if last_scale == 0.0 || !joined {
-                    break;
+                    {
+                        j = step_start;
+                        break;
+                    }
                 }
                 total += 0.5 * last_scale;
             }
@@ -340,11 +372,27 @@ fn try_dual(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
     Some(c)
 }
 
+/// "a fifth of the city", "two-thirds of the territory": a share in percent, when "of"
+/// (a `count_of` marker) follows.
+fn try_fraction(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
+    let (len, &percent, _) = rules.fractions.match_at(t, i, false)?;
+    if !same_sentence(t, i, i + len) || rules.marker_at("count_of", t, i + len, false).is_none() {
+        return None;
+    }
+    let mut c = Core::number(i, i + len, round6(percent), 0.0, Form::Ordinal);
+    c.unit = Some("percent".into());
+    Some(c)
+}
+
 fn try_ordinal(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
     let (len, &value, _) = rules.ordinals.match_at(t, i, true)?;
     let end = i + len;
-    let (unit, category) = if same_sentence(t, i, end) && rules.marker_at("superlative", t, end, true).is_some() {
+    // "third-largest": a hyphen may join the ordinal and the superlative
+    let after = if t.get(end).is_some_and(|x| x.norm == "-") { end + 1 } else { end };
+    let (unit, category) = if same_sentence(t, i, after) && rules.marker_at("superlative", t, after, true).is_some() {
         ("rank", None)
+    } else if same_sentence(t, i, after) && rules.marker_at("day_noun_after", t, after, false).is_some() {
+        ("day_index", None)
     } else if i > 0 && same_sentence(t, i - 1, i) && rules.marker("day_noun").and_then(|m| m.match_ending_at(t, i, true)).is_some() {
         ("day_index", None)
     } else if i > 0 && same_sentence(t, i - 1, i) && rules.marker("occasion").and_then(|m| m.match_ending_at(t, i, true)).is_some() {
@@ -383,6 +431,9 @@ fn month_at(t: &[Token], j: usize, rules: &RuleSet) -> Option<(usize, u32)> {
 
 fn try_date(t: &[Token], i: usize, doc_date: Option<&str>, rules: &RuleSet) -> Option<Core> {
     let tok = &t[i];
+    if let Some(c) = try_month_first_date(t, i, doc_date, rules) {
+        return Some(c);
+    }
     let (day, month_start) = if tok.kind == TokenKind::Number && tok.norm.len() <= 2 && tok.norm.bytes().all(|b| b.is_ascii_digit()) {
         let d: u32 = tok.norm.parse().ok()?;
         if !(1..=31).contains(&d) {
@@ -419,6 +470,48 @@ fn try_date(t: &[Token], i: usize, doc_date: Option<&str>, rules: &RuleSet) -> O
     Some(c)
 }
 
+fn day_of(tok: Option<&Token>) -> Option<u32> {
+    let tok = tok?;
+    if tok.kind != TokenKind::Number || tok.norm.len() > 2 || !tok.norm.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    tok.norm.parse().ok().filter(|d| (1..=31).contains(d))
+}
+
+/// "Dec. 6", "December 6, 2024": the month first, then the day, then an optional year.
+fn try_month_first_date(t: &[Token], i: usize, doc_date: Option<&str>, rules: &RuleSet) -> Option<Core> {
+    let (len, &month, _) = rules.months.match_at(t, i, false)?;
+    let mut k = i + len;
+    if t.get(k).is_some_and(|x| x.norm == "." && !x.space_before) {
+        k += 1; // "Dec."
+    }
+    let day = day_of(t.get(k)).filter(|_| same_sentence(t, i, k))?;
+    // "6th"
+    let mut end = k + 1;
+    if t.get(end).is_some_and(|x| !x.space_before && matches!(x.norm.as_str(), "st" | "nd" | "rd" | "th")) {
+        end += 1;
+    }
+    let year = if t.get(end).is_some_and(|x| x.norm == ",") && t.get(end + 1).and_then(year_of).is_some() {
+        end += 2;
+        year_of(&t[end - 1])
+    } else if let Some(y) = t.get(end).and_then(year_of) {
+        end += 1;
+        Some(y)
+    } else {
+        infer_year(doc_date, month, day)
+    };
+    let value = match year {
+        Some(y) => format!("{y:04}-{month:02}-{day:02}"),
+        None => format!("--{month:02}-{day:02}"),
+    };
+    let mut c = Core::number(i, end, 0.0, 0.0, Form::Date);
+    c.value = Some(Value::Date(value));
+    c.low = None;
+    c.high = None;
+    c.unit = Some("date".into());
+    Some(c)
+}
+
 /// The year of a day and month written without one: the publication year, or the year
 /// before when the date would fall more than a month after publication.
 pub fn infer_year(doc_date: Option<&str>, month: u32, day: u32) -> Option<i32> {
@@ -438,7 +531,9 @@ fn try_range(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
     if let Some(len) = rules.marker_at("range_between", t, i, true) {
         let a = try_number(t, i + len, rules)?;
         let and = a.end;
-        let b = if rules.marker_at("range_and", t, and, false).is_some() && t.get(and).is_some_and(|x| x.norm == "و") {
+        let b = if rules.marker_at("range_and", t, and, false).is_some()
+            && t.get(and + 1).is_some_and(|x| x.kind == TokenKind::Number || rules.number_word(x, false).is_some())
+        {
             try_number(t, and + 1, rules)?
         } else if let Some(n) = t.get(and).and_then(|x| strip_waw(&x.norm)) {
             let _ = n;
@@ -454,9 +549,11 @@ fn try_range(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
         let sep = a.end;
         let is_dash = t.get(sep).is_some_and(|x| matches!(x.norm.as_str(), "-" | "–") && !x.space_before)
             && t.get(sep + 1).is_some_and(|x| x.kind == TokenKind::Number && !x.space_before);
+        // "من 10 إلى 20"; in English "10 to 20" (but "from 10 to 20" is a change, not a range)
+        let before = if i > 0 { t[i - 1].norm.as_str() } else { "" };
+        let english = t[i + 1..].first().is_some_and(|x| x.norm.is_ascii());
         let is_to = rules.marker_at("range_to", t, sep, false).is_some()
-            && i > 0
-            && t[i - 1].norm == "من"
+            && (before == "من" || english && before != "from")
             && t.get(sep + 1).is_some_and(|x| x.kind == TokenKind::Number);
         if (is_dash || is_to) && same_sentence(t, i, sep + 1) {
             let b = try_number(t, sep + 1, rules)?;
@@ -509,20 +606,57 @@ fn complete(text: &str, toks: &Tokens, mut core: Core, doc_id: &str, rules: &Rul
         if t.get(core.end).is_some_and(|x| x.kind == TokenKind::Number && !x.space_before) {
             return None;
         }
+        // glued to Latin letters ("A320", "COVID19", "IMG_2034"): a code, unless a unit or scale
+        // follows ("5km", "11.3k")
+        let latin = |x: &Token| x.norm.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+        if i > 0 && !t[i].space_before && latin(&t[i - 1]) {
+            return None;
+        }
+        if let Some(next) = t.get(core.end).filter(|x| !x.space_before && latin(x)) {
+            if rules.units.match_at(t, core.end, false).is_none() && rules.number_word(next, false).is_none() {
+                return None;
+            }
+        }
+        // a list marker: "1." or "2)" opening a line
+        let opens_line = i == 0 || t[i - 1].line != t[i].line;
+        if opens_line && core.end == i + 1 && t.get(i + 1).is_some_and(|x| (x.norm == "." || x.norm == ")") && !x.space_before && x.line == t[i].line) {
+            return None;
+        }
     }
     // Counted noun / unit after the number ("1183 شخصًا", "عشرات من المعتقلين", "80 %").
     let mut unit_end = core.end;
     let mut noun_at = None;
     if core.unit.is_none() {
         let mut k = core.end;
-        if core.form == Form::Vague && t.get(k).is_some_and(|x| x.norm == "من") {
+        // "عشرات من المعتقلين", "dozens of people", "tens of thousands of people"
+        if rules.marker_at("count_of", t, k, false).is_some() && (core.form == Form::Vague || core.form == Form::Words && core.step >= 1000.0) {
             k += 1;
         }
-        if same_sentence(t, i, k) && !excluded.get(k).copied().unwrap_or(true) {
-            if let Some((len, u, _)) = rules.units.match_at(t, k, true) {
+        // "24-hour": a hyphen between the number and its unit
+        if t.get(k).is_some_and(|x| x.norm == "-" && !x.space_before) && t.get(k + 1).is_some_and(|x| !x.space_before) {
+            k += 1;
+        }
+        // English adjectives between the number and its noun: "20 Syrian soldiers"
+        let latin_word = |x: &Token| x.kind == TokenKind::Word && x.norm.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+        for skip in 0..=2 {
+            let at = k + skip;
+            if !same_sentence(t, i, at) || excluded.get(at).copied().unwrap_or(true) {
+                break;
+            }
+            if let Some((len, u, _)) = rules.units.match_at(t, at, true) {
                 core.unit = Some(u.id.clone());
-                noun_at = Some(k);
-                unit_end = k + len;
+                noun_at = Some(at);
+                unit_end = at + len;
+                break;
+            }
+            if !latin_word(&t[at]) || rules.marker_at("count_of", t, at, false).is_some() || rules.number_word(&t[at], false).is_some() {
+                break;
+            }
+        }
+        // "$2.5 billion": a currency sign before the number
+        if core.unit.is_none() && i > 0 {
+            if let Some((_, u)) = rules.unit_prefixes.match_ending_at(t, i, false) {
+                core.unit = Some(u.id.clone());
             }
         }
         // "عائلة واحدة", "المحافظات الجنوبية الثلاث": a number word after its noun (and an
@@ -656,9 +790,12 @@ fn categorize(t: &[Token], span: (usize, usize), core: &Core, noun_at: Option<us
             if !noun_hit && cue_dist.is_none() {
                 continue;
             }
-            2 + 20 * noun_hit as i64 + 10 * cue_dist.is_some() as i64 + 10 * (!cat.with.is_empty()) as i64
+            2 + 10 * noun_hit as i64 + 10 * cue_dist.is_some() as i64 + 10 * (!cat.with.is_empty()) as i64
         };
-        let key = score * 1000 - cue_dist.unwrap_or(0) as i64;
+        // a counted noun alone ("20 soldiers") yields to a cue word of the same score ("wounded")
+        // unless the category has cue words too, so the noun names the category ("100 جريح")
+        let noun_defines = noun_hit && !(cat.cues.is_empty() && cat.with.is_empty());
+        let key = score * 1000 - cue_dist.unwrap_or(if fallback || noun_defines { 0 } else { 500 }) as i64;
         if best.as_ref().map_or(true, |(b, _, _)| key > *b) {
             best = Some((key, order, r.id.clone()));
         }
@@ -690,7 +827,16 @@ fn nearest(t: &[Token], span: (usize, usize), anchor: usize, set: &crate::rules:
             let (a, b) = if k < lo_span { (k + len, lo_span) } else { (hi_span, k) };
             let marks = (a.min(b)..b.max(a)).filter(|&x| is_clause_mark(x)).count();
             // a cue after the number counts one more: Arabic puts the verb first ("نزح 300")
-            let d = if k < lo_span { lo_span - (k + len - 1) } else { k + 2 - hi_span } + 3 * marks;
+            // English puts the verb after its subject ("20 people were killed"): no extra there
+            // and a cue after the number one less ("twenty were injured" beats "killed and twenty")
+            let verb_first = t[k].norm.chars().next().is_some_and(|c| !c.is_ascii());
+            let d = if k < lo_span {
+                lo_span - (k + len - 1)
+            } else if verb_first {
+                k + 2 - hi_span
+            } else {
+                k - hi_span
+            } + 3 * marks;
             if best.map_or(true, |b| d < b) {
                 best = Some(d);
             }

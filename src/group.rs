@@ -14,7 +14,7 @@ type BlockKey = (String, String, String, String);
 
 fn block_key(c: &Claim, rules: &RuleSet) -> Option<BlockKey> {
     let cat = rules.category(&c.category);
-    if cat.is_some_and(|x| !x.rule.groupable) {
+    if cat.is_some_and(|x| !x.groupable()) {
         return None;
     }
     if c.kind == "event" {
@@ -23,7 +23,7 @@ fn block_key(c: &Claim, rules: &RuleSet) -> Option<BlockKey> {
         let era = c.time.as_deref().filter(|t| t.len() == 4).unwrap_or("");
         return Some((c.kind.clone(), c.family.clone(), format!("event{era}"), c.subject_id.clone()));
     }
-    let subject = if cat.is_some_and(|x| x.rule.subject == SubjectMode::None) { String::new() } else { c.subject_id.clone() };
+    let subject = if cat.is_some_and(|x| x.subject() == SubjectMode::None) { String::new() } else { c.subject_id.clone() };
     let (unit, _) = canonical_unit(&c.unit, rules);
     Some((c.kind.clone(), c.category.clone(), unit.to_string(), subject))
 }

@@ -110,6 +110,8 @@ pub fn figure(c: &Claim) -> String {
         Some(Value::Date(d)) => d.clone(),
         None => c.text.clone(),
     };
+    // a measure carries its unit ("6 mile" beside "10 km"); counts of people do not
+    let v = if matches!(c.unit.as_str(), "person" | "none" | "date" | "rank" | "day_index") || c.value.is_none() { v } else { format!("{v} {}", c.unit) };
     match c.qualifier {
         Qualifier::Exact | Qualifier::Vague => v,
         Qualifier::Range => format!("{}–{}", fmt_number(c.low.unwrap_or(0.0)), fmt_number(c.high.unwrap_or(0.0))),
@@ -150,7 +152,7 @@ pub fn judge(claims: &[&Claim], docs: &HashMap<&str, &Document>, rules: &RuleSet
         let times = if claims.len() > 1 { format!(", repeated {} times", claims.len()) } else { String::new() };
         return (Verdict::Single, format!("only {} states it{times}", cite(c, docs)), Vec::new());
     }
-    let running = claims.first().and_then(|c| rules.category(&c.category)).is_some_and(|c| c.rule.running);
+    let running = claims.first().and_then(|c| rules.category(&c.category)).is_some_and(|c| c.running());
     let date_of = |c: &Claim| docs.get(c.doc.as_str()).and_then(|d| d.date.clone());
     let mut conflict: Option<String> = None;
     let mut changed_over_time = false;

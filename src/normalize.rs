@@ -205,7 +205,10 @@ pub fn tokenize(text: &str) -> Tokens {
         tokens.push(Token { start: pos, end, kind: TokenKind::Punct, norm, sentence, line, space_before });
         sentence_has_tokens = true;
         space_before = false;
-        if is_sentence_end(c) {
+        // "Dec. 6", "U.S. officials": a full stop before a digit or a lower-case word is an
+        // abbreviation's, not a sentence end
+        let abbreviation = c == '.' && text[end..].trim_start_matches([' ', '\t']).chars().next().is_some_and(|n| is_digit(n) || n.is_lowercase());
+        if is_sentence_end(c) && !abbreviation {
             sentences.push(Sentence { start: sentence_start, end });
             sentence += 1;
             sentence_has_tokens = false;

@@ -85,9 +85,10 @@ pub fn resolve(text: &str, toks: &Tokens, found: &mut [Found], rules: &RuleSet) 
     let t = &toks.tokens;
     let places = place_mentions(t, rules);
     let bodies = mentions(t, &rules.bodies, rules);
+    let wire = wire_source(text, t, &bodies);
     for f in found.iter_mut() {
         let sent = t[f.tok_start].sentence;
-        let mode = rules.category(&f.claim.category).map(|c| c.rule.subject).unwrap_or_default();
+        let mode = rules.category(&f.claim.category).map(|c| c.subject()).unwrap_or_default();
         let chosen = match mode {
             SubjectMode::None => None,
             SubjectMode::Place => places.iter().filter(|m| t[m.start].sentence == sent).min_by_key(|m| {
@@ -102,11 +103,25 @@ pub fn resolve(text: &str, toks: &Tokens, found: &mut [Found], rules: &RuleSet) 
             f.claim.subject = m.entity.label.clone();
             f.claim.subject_id = m.entity.id.clone();
         }
-        if let Some((raw, id)) = cited_source(text, t, sent, f, &bodies, rules) {
+        if let Some((raw, id)) = cited_source(text, t, sent, f, &bodies, rules).or_else(|| wire.clone()) {
             f.claim.source = raw;
             f.claim.source_id = id;
         }
     }
+}
+
+/// A wire tag in the dateline ("BEIRUT (AP) —", "دمشق (أ ف ب)"): the source of every figure
+/// the story does not attribute otherwise.
+pub fn wire_source(text: &str, t: &[Token], bodies: &[Mention]) -> Option<(String, String)> {
+    bodies
+        .iter()
+        .filter(|m| t[m.start].line < 3 && matches!(m.entity.kind.as_str(), "agency"))
+        .find(|m| {
+            let line_start = t.iter().position(|x| x.line == t[m.start].line).unwrap_or(0);
+            // the tag opens its line ("BEIRUT (AP) —"), not a parenthesis inside a sentence
+            m.start > 0 && m.start <= line_start + 4 && t[m.start - 1].norm == "(" && t.get(m.end).is_some_and(|x| x.norm == ")")
+        })
+        .map(|m| (text[t[m.start].start..t[m.end - 1].end].to_string(), m.entity.id.clone()))
 }
 
 /// The source a sentence cites: the named body right after an attribution cue ("بحسب الأمم

@@ -83,6 +83,9 @@ pub struct UnitRule {
     /// Dual forms that carry the number 2 themselves: `يومين` = two days.
     #[serde(default)]
     pub duals: Vec<String>,
+    /// Signs written before the number: `$` in "$2.5 billion".
+    #[serde(default)]
+    pub prefix: Vec<String>,
     /// Convert to this unit before judging (`mile` → `km`).
     #[serde(default)]
     pub to: Option<String>,
@@ -96,6 +99,14 @@ pub struct UnitRule {
 pub struct OrdinalRule {
     pub forms: Vec<String>,
     pub value: f64,
+}
+
+/// `[[fraction]]`: a fraction word that states a share ("a fifth of" = 20 %).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FractionRule {
+    pub forms: Vec<String>,
+    pub percent: f64,
 }
 
 /// `[[month]]`: month names in every naming system.
@@ -147,15 +158,15 @@ pub struct CategoryRule {
     pub units: Vec<String>,
     /// A running toll: a rise between publication days is an update, not a conflict.
     #[serde(default)]
-    pub running: bool,
+    pub running: Option<bool>,
     #[serde(default)]
-    pub subject: SubjectMode,
+    pub subject: Option<SubjectMode>,
     /// Relative tolerance for `about` figures in this category.
     #[serde(default)]
     pub tolerance: Option<f64>,
-    /// Whether claims of this category are grouped across documents.
-    #[serde(default = "yes")]
-    pub groupable: bool,
+    /// Whether claims of this category are grouped across documents (default true).
+    #[serde(default)]
+    pub groupable: Option<bool>,
     /// How many tokens around the number cue words are looked for.
     #[serde(default)]
     pub window: Option<usize>,
@@ -230,6 +241,8 @@ pub struct RuleFile {
     pub ordinal: Vec<OrdinalRule>,
     #[serde(default)]
     pub month: Vec<MonthRule>,
+    #[serde(default)]
+    pub fraction: Vec<FractionRule>,
     #[serde(default)]
     pub marker: Vec<MarkerRule>,
     #[serde(default)]
@@ -393,6 +406,23 @@ pub struct Category {
     pub with: PhraseSet<()>,
 }
 
+impl Category {
+    /// Whether a rise between publication days is an update (a running toll).
+    pub fn running(&self) -> bool {
+        self.rule.running.unwrap_or(false)
+    }
+
+    /// How the subject is found.
+    pub fn subject(&self) -> SubjectMode {
+        self.rule.subject.unwrap_or_default()
+    }
+
+    /// Whether claims of this category are grouped across documents.
+    pub fn groupable(&self) -> bool {
+        self.rule.groupable.unwrap_or(true)
+    }
+}
+
 /// A compiled unit: what a counted noun or symbol is, and its conversion.
 #[derive(Debug, Clone)]
 pub struct UnitInfo {
@@ -411,10 +441,13 @@ pub struct RuleSet {
     pub units: PhraseSet<UnitInfo>,
     /// Dual nouns that carry the number 2 (`يومين`).
     pub duals: PhraseSet<UnitInfo>,
+    /// Unit signs before the number (`$`).
+    pub unit_prefixes: PhraseSet<UnitInfo>,
     /// unit id → (target unit, factor)
     pub conversions: HashMap<String, (String, f64)>,
     pub ordinals: PhraseSet<f64>,
     pub months: PhraseSet<u32>,
+    pub fractions: PhraseSet<f64>,
     pub markers: HashMap<String, PhraseSet<()>>,
     pub categories: Vec<Category>,
     /// Action classes of factual claims, and their triggers (payload: index into `actions`).
@@ -507,6 +540,9 @@ impl RuleSet {
             for f in &u.duals {
                 self.duals.add(f, UnitInfo { id: u.id.clone(), dual: true });
             }
+            for f in &u.prefix {
+                self.unit_prefixes.add(f, UnitInfo { id: u.id.clone(), dual: false });
+            }
         }
         for o in file.ordinal {
             for f in &o.forms {
@@ -519,6 +555,11 @@ impl RuleSet {
             }
             for f in &m.forms {
                 self.months.add(f, m.number);
+            }
+        }
+        for f in file.fraction {
+            for form in &f.forms {
+                self.fractions.add(form, f.percent);
             }
         }
         for m in file.marker {
@@ -538,28 +579,60 @@ impl RuleSet {
             for f in &c.with {
                 cat.with.add(f, ());
             }
+            // a category defined in several files (one a language) gathers their words; a
+            // setting given later overrides an earlier one
             if let Some(pos) = self.categories.iter().position(|x| x.rule.id == c.id) {
-                self.categories[pos] = cat;
+                let old = &mut self.categories[pos];
+                for f in &c.nouns {
+                    old.nouns.add(f, ());
+                }
+                for f in &c.cues {
+                    old.cues.add(f, ());
+                }
+                for f in &c.with {
+                    old.with.add(f, ());
+                }
+                let r = &mut old.rule;
+                r.nouns.extend(c.nouns.iter().cloned());
+                r.cues.extend(c.cues.iter().cloned());
+                r.with.extend(c.with.iter().cloned());
+                for u in &c.units {
+                    if !r.units.contains(u) {
+                        r.units.push(u.clone());
+                    }
+                }
+                r.running = c.running.or(r.running);
+                r.subject = c.subject.or(r.subject);
+                r.tolerance = c.tolerance.or(r.tolerance);
+                r.groupable = c.groupable.or(r.groupable);
+                r.window = c.window.or(r.window);
             } else {
                 self.categories.push(cat);
             }
         }
+        // an action defined in several files (one a language) gathers their triggers and needs
         for a in file.action {
             let idx = match self.actions.iter().position(|(x, _)| x.id == a.id) {
-                Some(i) => i,
+                Some(i) => {
+                    if self.actions[i].0.family != a.family {
+                        return Err(err(format!("action {:?}: family {:?} differs from {:?} given before", a.id, a.family, self.actions[i].0.family)));
+                    }
+                    i
+                }
                 None => {
-                    self.actions.push((a.clone(), PhraseSet::default()));
+                    self.actions.push((ActionRule { triggers: Vec::new(), needs: Vec::new(), ..a.clone() }, PhraseSet::default()));
                     self.actions.len() - 1
                 }
             };
-            let mut needs = PhraseSet::default();
             for f in &a.needs {
-                needs.add(f, ());
+                self.actions[idx].1.add(f, ());
             }
             for f in &a.triggers {
                 self.triggers.add(f, idx);
             }
-            self.actions[idx] = (a, needs);
+            let rule = &mut self.actions[idx].0;
+            rule.triggers.extend(a.triggers);
+            rule.needs.extend(a.needs);
         }
         if let Some(j) = file.judge {
             if judge.is_some() {

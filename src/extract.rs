@@ -391,9 +391,9 @@ fn try_ordinal(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
     let after = if t.get(end).is_some_and(|x| x.norm == "-") { end + 1 } else { end };
     let (unit, category) = if same_sentence(t, i, after) && rules.marker_at("superlative", t, after, true).is_some() {
         ("rank", None)
-    } else if same_sentence(t, i, after) && rules.marker_at("day_noun_after", t, after, false).is_some() {
-        ("day_index", None)
-    } else if i > 0 && same_sentence(t, i - 1, i) && rules.marker("day_noun").and_then(|m| m.match_ending_at(t, i, true)).is_some() {
+    } else if (same_sentence(t, i, after) && rules.marker_at("day_noun_after", t, after, false).is_some())
+        || (i > 0 && same_sentence(t, i - 1, i) && rules.marker("day_noun").and_then(|m| m.match_ending_at(t, i, true)).is_some())
+    {
         ("day_index", None)
     } else if i > 0 && same_sentence(t, i - 1, i) && rules.marker("occasion").and_then(|m| m.match_ending_at(t, i, true)).is_some() {
         ("rank", Some("occasion"))

@@ -75,7 +75,7 @@ pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
         return Vec::new();
     }
     let excluded = crate::extract::excluded_tokens(t, rules);
-    let places = place_mentions(t, rules);
+    let places = place_mentions(t, text, rules);
     let bodies = mentions(t, &rules.bodies, rules);
     let is_country = |m: &Mention| m.entity.kind == "country";
     let mut out: Vec<Found> = Vec::new();
@@ -211,7 +211,7 @@ pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
                 qualifier: Qualifier::Event,
                 unit: "event".into(),
                 category: rule.id.clone(),
-                subject: m.entity.label.clone(),
+                subject: m.entity.label_for(&text[t[i].start..t[i + len - 1].end]).to_string(),
                 subject_id: m.entity.id.clone(),
                 source: source.as_ref().map(|s| s.0.clone()).unwrap_or_default(),
                 source_id: source.as_ref().map(|s| s.1.clone()).unwrap_or_default(),

@@ -151,13 +151,22 @@ fn source_line(text: &str) -> Option<String> {
 }
 
 /// A full date (day, month, year) in the first lines of the text: the dateline.
+/// Falls back to the last full date in the last lines ("Posted Dec 8, 2024").
 fn dateline(text: &str, rules: &RuleSet) -> Option<String> {
-    let head: String = text.lines().take(6).collect::<Vec<_>>().join("\n");
-    let (_, found) = crate::extract::extract(&head, "", None, rules);
-    found.into_iter().find_map(|f| match f.claim.value {
-        Some(crate::model::Value::Date(d)) if d.len() == 10 && !d.starts_with('-') => Some(d),
-        _ => None,
-    })
+    let lines: Vec<&str> = text.lines().collect();
+    let full_date = |chunk: &[&str], last: bool| {
+        let (_, found) = crate::extract::extract(&chunk.join("\n"), "", None, rules);
+        let mut dates = found.into_iter().filter_map(|f| match f.claim.value {
+            Some(crate::model::Value::Date(d)) if d.len() == 10 && !d.starts_with('-') => Some(d),
+            _ => None,
+        });
+        if last {
+            dates.last()
+        } else {
+            dates.next()
+        }
+    };
+    full_date(&lines[..lines.len().min(6)], false).or_else(|| full_date(&lines[lines.len().saturating_sub(6)..], true))
 }
 
 /// `ar` when Arabic letters outnumber Latin ones, else `en`.

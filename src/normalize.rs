@@ -205,9 +205,11 @@ pub fn tokenize(text: &str) -> Tokens {
         tokens.push(Token { start: pos, end, kind: TokenKind::Punct, norm, sentence, line, space_before });
         sentence_has_tokens = true;
         space_before = false;
-        // "Dec. 6", "U.S. officials": a full stop before a digit or a lower-case word is an
+        // "Dec. 6", "U.N.", "U.S. officials": a full stop before a digit or a lower-case word is an
         // abbreviation's, not a sentence end
-        let abbreviation = c == '.' && text[end..].trim_start_matches([' ', '\t']).chars().next().is_some_and(|n| is_digit(n) || n.is_lowercase());
+        let abbreviation = c == '.'
+            && (text[end..].chars().next().is_some_and(|n| n.is_alphabetic() || n == '.')
+                || text[end..].trim_start_matches([' ', '\t']).chars().next().is_some_and(|n| is_digit(n) || n.is_lowercase()));
         if is_sentence_end(c) && !abbreviation {
             sentences.push(Sentence { start: sentence_start, end });
             sentence += 1;

@@ -28,12 +28,16 @@ pub fn mentions(t: &[Token], set: &crate::rules::PhraseSet<usize>, rules: &RuleS
     out
 }
 
+fn text_starts_upper(t: &[Token], k: usize, text: &str) -> bool {
+    text.get(t[k].start..).and_then(|s| s.chars().next()).is_some_and(char::is_uppercase)
+}
+
 /// Places in the text: gazetteer names, plus the name after a place noun ("بلدة الشجرة",
 /// "مدينة درنه") that the gazetteer does not list. Such a name is matched to a listed one when
 /// the spellings are close (Jaro-Winkler ≥ 0.9: "درنه" / "درنة" / "دارنة"), else it becomes
 /// a place of its own with the id `~<normalised name>`, so outlets that name the same unlisted
 /// town still meet.
-pub fn place_mentions(t: &[Token], rules: &RuleSet) -> Vec<Mention> {
+pub fn place_mentions(t: &[Token], source_text: &str, rules: &RuleSet) -> Vec<Mention> {
     let mut out = mentions(t, &rules.places, rules);
     let listed: Vec<(String, &Entity)> =
         rules.places.phrases().filter(|p| p.words.len() == 1).map(|p| (p.words[0].clone(), &rules.entities[p.payload])).collect();
@@ -54,6 +58,10 @@ pub fn place_mentions(t: &[Token], rules: &RuleSet) -> Vec<Mention> {
         {
             continue;
         }
+        // in Latin script a name is capitalised ("the town of Jindires", not "the city lasted")
+        if t[k].norm.is_ascii() && !text_starts_upper(t, k, source_text) {
+            continue;
+        }
         let name = &t[k].norm;
         let bare = name.strip_prefix("ال").filter(|r| r.chars().count() >= 3).unwrap_or(name);
         let best = listed
@@ -63,10 +71,16 @@ pub fn place_mentions(t: &[Token], rules: &RuleSet) -> Vec<Mention> {
             .max_by(|a, b| a.0.total_cmp(&b.0));
         let entity = match best {
             Some((_, e)) => e.clone(),
-            None => Entity { id: format!("~{}", name_key(bare)), kind: "town".into(), label: t[k].norm.clone() },
+            None => Entity { id: format!("~{}", name_key(bare)), kind: "town".into(), label: t[k].norm.clone(), label_en: t[k].norm.clone() },
         };
         out.push(Mention { start: k, end: k + 1, entity });
     }
+    // "Britain-based", "ومقره بريطانيا": the seat of a source, not what a figure is about
+    out.retain(|m| {
+        let before = m.start > 0 && rules.marker("place_seat").and_then(|s| s.match_ending_at(t, m.start, true)).is_some();
+        let after = t.get(m.end).is_some_and(|x| x.norm == "-") && t.get(m.end + 1).is_some_and(|x| x.norm == "based");
+        !before && !after
+    });
     out.sort_by_key(|m| m.start);
     out
 }
@@ -83,7 +97,7 @@ fn distance(m: &Mention, start: usize, end: usize) -> usize {
 /// Fills `subject`, `subject_id`, `source` and `source_id` of every claim.
 pub fn resolve(text: &str, toks: &Tokens, found: &mut [Found], rules: &RuleSet) {
     let t = &toks.tokens;
-    let places = place_mentions(t, rules);
+    let places = place_mentions(t, text, rules);
     let bodies = mentions(t, &rules.bodies, rules);
     let wire = wire_source(text, t, &bodies);
     for f in found.iter_mut() {
@@ -100,7 +114,7 @@ pub fn resolve(text: &str, toks: &Tokens, found: &mut [Found], rules: &RuleSet) 
             }
         };
         if let Some(m) = chosen {
-            f.claim.subject = m.entity.label.clone();
+            f.claim.subject = m.entity.label_for(&f.claim.sentence).to_string();
             f.claim.subject_id = m.entity.id.clone();
         }
         if let Some((raw, id)) = cited_source(text, t, sent, f, &bodies, rules).or_else(|| wire.clone()) {
@@ -152,8 +166,12 @@ pub fn cited_source_span(text: &str, t: &[Token], sent: usize, lo: usize, hi: us
         let raw = text[t[m.start].start..t[m.end - 1].end].to_string();
         return Some((raw, m.entity.id.clone()));
     }
-    // an unlisted source: the words after the nearest cue before the claim
+    // an unlisted source: the words after the nearest cue before the claim — only where the
+    // source follows its cue ("ذكر مصدر أمني", "according to officials"), not "X said 20"
     let &(c, len) = cues.iter().rfind(|&&(c, _)| c < lo)?;
+    if t[c].norm.is_ascii() && rules.marker_at("attribution_before_source", t, c, false).is_none() {
+        return None;
+    }
     let mut end = c + len;
     while end < t.len()
         && end < c + len + 4

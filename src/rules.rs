@@ -270,6 +270,21 @@ pub struct Entity {
     pub kind: String,
     /// The first name given, used for display.
     pub label: String,
+    /// The first Latin-script name, shown for claims written in English.
+    pub label_en: String,
+}
+
+impl Entity {
+    /// The entity's name in the script of `text` (English names for English claims).
+    pub fn label_for(&self, text: &str) -> &str {
+        let latin = text.chars().filter(|c| c.is_alphabetic()).take(40).filter(char::is_ascii_alphabetic).count();
+        let arabic = text.chars().filter(|c| ('\u{0600}'..='\u{06FF}').contains(c)).take(40).count();
+        if latin > arabic && !self.label_en.is_empty() {
+            &self.label_en
+        } else {
+            &self.label
+        }
+    }
 }
 
 /// A sequence of normalised word patterns; a pattern ending in `*` matches by prefix.
@@ -655,7 +670,8 @@ impl RuleSet {
             if names.is_empty() {
                 return Err(Error::Rule { file: name.to_string(), message: format!("row {}: {:?} has no names", n + 2, row.id) });
             }
-            self.entities.push(Entity { id: row.id.clone(), kind: row.kind.clone(), label: names[0].to_string() });
+            let label_en = names.iter().find(|n| n.chars().all(|c| c.is_ascii())).map(|n| n.to_string()).unwrap_or_default();
+            self.entities.push(Entity { id: row.id.clone(), kind: row.kind.clone(), label: names[0].to_string(), label_en });
             let target = if is_place_kind(&row.kind) { &mut self.places } else { &mut self.bodies };
             for nm in names {
                 target.add(nm, idx);

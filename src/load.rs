@@ -161,7 +161,7 @@ fn dateline(text: &str, rules: &RuleSet) -> Option<String> {
             _ => None,
         });
         if last {
-            dates.last()
+            dates.next_back()
         } else {
             dates.next()
         }

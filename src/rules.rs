@@ -670,7 +670,7 @@ impl RuleSet {
             if names.is_empty() {
                 return Err(Error::Rule { file: name.to_string(), message: format!("row {}: {:?} has no names", n + 2, row.id) });
             }
-            let label_en = names.iter().find(|n| n.chars().all(|c| c.is_ascii())).map(|n| n.to_string()).unwrap_or_default();
+            let label_en = names.iter().find(|n| n.is_ascii()).map(|n| n.to_string()).unwrap_or_default();
             self.entities.push(Entity { id: row.id.clone(), kind: row.kind.clone(), label: names[0].to_string(), label_en });
             let target = if is_place_kind(&row.kind) { &mut self.places } else { &mut self.bodies };
             for nm in names {

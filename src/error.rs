@@ -23,6 +23,9 @@ pub enum Error {
     /// A rule file's own example failed.
     #[error("{0}")]
     RuleTests(String),
+    /// A `claimdiff.toml` (or baseline) is wrong.
+    #[error("{path}: {message}")]
+    Config { path: PathBuf, message: String },
     /// A claims file given to `compare --claims` is wrong.
     #[error("{path}:{line}: {message}")]
     Claims { path: PathBuf, line: usize, message: String },

@@ -796,7 +796,7 @@ fn categorize(t: &[Token], span: (usize, usize), core: &Core, noun_at: Option<us
         // unless the category has cue words too, so the noun names the category ("100 جريح")
         let noun_defines = noun_hit && !(cat.cues.is_empty() && cat.with.is_empty());
         let key = score * 1000 - cue_dist.unwrap_or(if fallback || noun_defines { 0 } else { 500 }) as i64;
-        if best.as_ref().map_or(true, |(b, _, _)| key > *b) {
+        if best.as_ref().is_none_or(|(b, _, _)| key > *b) {
             best = Some((key, order, r.id.clone()));
         }
     }
@@ -837,7 +837,7 @@ fn nearest(t: &[Token], span: (usize, usize), anchor: usize, set: &crate::rules:
             } else {
                 k - hi_span
             } + 3 * marks;
-            if best.map_or(true, |b| d < b) {
+            if best.is_none_or(|b| d < b) {
                 best = Some(d);
             }
         }

@@ -88,10 +88,21 @@ pub fn interval(c: &Claim, rules: &RuleSet) -> Option<Interval> {
     Some(Interval { lo: iv.lo * factor, hi: iv.hi * factor })
 }
 
+/// Whether two ISO dates can name the same day: one may be less precise ("2024-12" and
+/// "2024-12-06") or lack its year ("--11-27" and "2024-11-27").
+pub fn dates_compatible(x: &str, y: &str) -> bool {
+    let strip_year = |d: &str| d.strip_prefix("--").map(str::to_string).or_else(|| d.get(5..).map(str::to_string)).unwrap_or_default();
+    if x.starts_with("--") || y.starts_with("--") {
+        let (a, b) = (strip_year(x), strip_year(y));
+        return a.starts_with(&b) || b.starts_with(&a);
+    }
+    x.starts_with(y) || y.starts_with(x)
+}
+
 /// Whether two claims can both be true.
 pub fn compatible(a: &Claim, b: &Claim, rules: &RuleSet) -> bool {
     match (&a.value, &b.value) {
-        (Some(Value::Date(x)), Some(Value::Date(y))) => x.starts_with(y.as_str()) || y.starts_with(x.as_str()),
+        (Some(Value::Date(x)), Some(Value::Date(y))) => dates_compatible(x, y),
         _ => match (interval(a, rules), interval(b, rules)) {
             (Some(x), Some(y)) => x.intersects(&y),
             _ => true,
@@ -365,6 +376,14 @@ mod tests {
         d2.date = Some("2024-12-06".into());
         let docs: HashMap<&str, &Document> = [("a", &d1), ("b", &d2)].into_iter().collect();
         assert_eq!(judge(&[&a, &b], &docs, &r).0, Verdict::Conflict);
+    }
+
+    #[test]
+    fn dates_compare_at_the_precision_both_give() {
+        assert!(dates_compatible("2024-12", "2024-12-06"));
+        assert!(dates_compatible("--11-27", "2024-11-27"));
+        assert!(!dates_compatible("--11-27", "2024-11-28"));
+        assert!(!dates_compatible("2024-11-27", "2024-12-06"));
     }
 
     #[test]

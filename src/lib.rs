@@ -5,6 +5,7 @@
 //! `load` (documents) → `normalize` (tokens) → `extract` (figures) and `events` (factual
 //! claims) → `resolve` (subjects, sources) → `group` (same quantity) → `judge` (verdicts) → `render` (outputs).
 
+pub mod check;
 pub mod error;
 pub mod events;
 pub mod extract;

@@ -10,9 +10,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const EXIT_HELP: &str = "Exit codes:
-  0  success (for `compare --fail-on-conflict`: no conflict found)
-  1  `compare --fail-on-conflict` found a conflict; `rules test` had a failing example
-  2  usage, input, manifest or rule-file error (the message names the file and line)";
+  0  success (`check`: no finding at error severity; `compare --fail-on-conflict`: no conflict)
+  1  `check` found a finding at error severity; `compare --fail-on-conflict` found a conflict;
+     `rules test` had a failing example
+  2  usage, input, manifest, config or rule-file error (the message names the file and line)";
 
 #[derive(Parser)]
 #[command(name = "claimdiff", version, about = "Extract numeric claims from news articles and compare them across outlets", after_help = EXIT_HELP)]
@@ -72,6 +73,27 @@ enum Command {
         /// Exit with 1 when a conflict is found.
         #[arg(long)]
         fail_on_conflict: bool,
+    },
+    /// Check drafts against their sources and published pieces against each other, for CI.
+    /// Settings come from claimdiff.toml (see docs/ci.md).
+    #[command(after_help = EXIT_HELP)]
+    Check {
+        /// Only report findings in these files or folders (default: everything the config names).
+        paths: Vec<PathBuf>,
+        /// The config file (default: ./claimdiff.toml).
+        #[arg(long, default_value = "claimdiff.toml")]
+        config: PathBuf,
+        #[arg(long, value_enum, default_value = "human")]
+        format: claimdiff::render::check::CheckFormat,
+        /// Record today's findings in this baseline file and exit 0.
+        #[arg(long)]
+        write_baseline: Option<PathBuf>,
+        /// A baseline file of accepted findings (overrides `baseline` in the config).
+        #[arg(long)]
+        baseline: Option<PathBuf>,
+        /// Only report findings in these files (those a pull request changed).
+        #[arg(long, num_args = 1..)]
+        changed: Vec<PathBuf>,
     },
     /// Work with rule files.
     Rules {
@@ -177,6 +199,47 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let opts = options(&input);
             write_output(&input, |w| render(&report, Mode::Compare, format, opts, w))?;
             Ok(if fail_on_conflict && conflicts { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Check { paths, config, format, write_baseline, baseline, changed } => {
+            use claimdiff::check::{findings, load_inputs, Baseline, Config, Severity};
+            if !config.is_file() {
+                anyhow::bail!("{}: no such config file (create claimdiff.toml or pass --config)", config.display());
+            }
+            let cfg = Config::read(&config)?;
+            let root = config.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
+            let mut rules = load_rules(cfg.rules.as_ref().map(|r| root.join(r)).as_deref())?;
+            for (cat, t) in &cfg.tolerance {
+                if !rules.set_tolerance(cat, *t) {
+                    anyhow::bail!("{}: tolerance.{cat}: no such category", config.display());
+                }
+            }
+            let inputs = load_inputs(&root, &cfg, &rules)?;
+            let mut found = findings(&inputs, &cfg, &rules);
+            // --changed and PATHS limit the report to some files (relative to the config's folder)
+            let rel = |p: &PathBuf| -> String {
+                let abs = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+                let root_abs = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
+                abs.strip_prefix(&root_abs).map(|r| r.to_string_lossy().replace('\\', "/")).unwrap_or_else(|_| p.to_string_lossy().into_owned())
+            };
+            let limits: Vec<String> = changed.iter().chain(&paths).map(rel).collect();
+            if !limits.is_empty() {
+                found.retain(|f| limits.iter().any(|l| f.path == *l || f.path.starts_with(&format!("{}/", l.trim_end_matches('/'))) || l.is_empty()));
+            }
+            if let Some(path) = write_baseline {
+                let text = serde_json::to_string_pretty(&Baseline::of(&found))? + "\n";
+                std::fs::write(&path, text).with_context(|| format!("{}: cannot write baseline", path.display()))?;
+                eprintln!("claimdiff: wrote {} finding(s) to {}", found.len(), path.display());
+                return Ok(ExitCode::SUCCESS);
+            }
+            let baseline_path = baseline.or_else(|| cfg.baseline.as_ref().map(|b| root.join(b)));
+            if let Some(b) = baseline_path.filter(|b| b.exists()) {
+                found = Baseline::read(&b)?.filter(found);
+            }
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::new(stdout.lock());
+            claimdiff::render::check::write(&found, format, &mut w)?;
+            w.flush()?;
+            Ok(if found.iter().any(|f| f.severity == Severity::Error) { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Rules { action: RulesAction::Test { rules } } => {
             let rules = load_rules(rules.as_deref())?;

@@ -384,7 +384,7 @@ impl<T> PhraseSet<T> {
                 if !word_matches(&p.words[0], form) {
                     continue;
                 }
-                if self.rest_matches(tokens, i, p) && best.map_or(true, |(l, _, _)| p.words.len() > l) {
+                if self.rest_matches(tokens, i, p) && best.is_none_or(|(l, _, _)| p.words.len() > l) {
                     best = Some((p.words.len(), idx, fi > 0));
                 }
             }
@@ -688,6 +688,17 @@ impl RuleSet {
     /// Whether token `i` starts a marker phrase of `kind`; returns its length.
     pub fn marker_at(&self, kind: &str, tokens: &[Token], i: usize, prefix: bool) -> Option<usize> {
         self.markers.get(kind)?.match_at(tokens, i, prefix).map(|(l, _, _)| l)
+    }
+
+    /// Sets the `about` tolerance of a category; false when there is no such category.
+    pub fn set_tolerance(&mut self, id: &str, tolerance: f64) -> bool {
+        match self.categories.iter_mut().find(|c| c.rule.id == id) {
+            Some(c) => {
+                c.rule.tolerance = Some(tolerance);
+                true
+            }
+            None => false,
+        }
     }
 
     /// The category rule with this id.

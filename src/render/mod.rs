@@ -1,6 +1,7 @@
 //! Takes a [`Report`]; writes it in one output format. Only this module writes output.
 //! A new format is one file here.
 
+pub mod check;
 pub mod csv;
 pub mod json;
 pub mod markdown;

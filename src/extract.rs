@@ -372,11 +372,14 @@ fn try_dual(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
     Some(c)
 }
 
-/// "a fifth of the city", "two-thirds of the territory": a share in percent, when "of"
-/// (a `count_of` marker) follows.
+/// "a fifth of the city", "ربع المدينة": a share in percent, when "of" (a `count_of` marker)
+/// or, in Arabic, a definite noun follows ("خمس السكان" is a fifth, "خمس سنوات" five years).
 fn try_fraction(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
-    let (len, &percent, _) = rules.fractions.match_at(t, i, false)?;
-    if !same_sentence(t, i, i + len) || rules.marker_at("count_of", t, i + len, false).is_none() {
+    let (len, &percent, _) = rules.fractions.match_name_at(t, i)?; // "الربع الأول" is a first quarter
+    // "a fifth of the city" / "ربع المدينة": "of", or in Arabic a definite noun, follows
+    let next = t.get(i + len).filter(|_| same_sentence(t, i, i + len))?;
+    let arabic_definite = next.norm.starts_with("ال") && !t[i].norm.is_ascii();
+    if rules.marker_at("count_of", t, i + len, false).is_none() && !arabic_definite {
         return None;
     }
     let mut c = Core::number(i, i + len, round6(percent), 0.0, Form::Ordinal);

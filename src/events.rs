@@ -135,14 +135,14 @@ pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
             if rules.marker_at("attribution", t, k, true).is_some() {
                 break; // "... بحسب فرانس برس": the source, not the object
             }
-            if let Some(m) = bodies.iter().find(|m| m.start == k) {
+            if let Some(m) = bodies.binary_search_by_key(&k, |m| m.start).ok().map(|x| &bodies[x]) {
                 k = m.end; // an actor's name ("هيئة تحرير الشام") is read past, not as a trigger
                 continue;
             }
             if k > i + len && trigger_at(toks, k, rules).is_some() {
                 break;
             }
-            if let Some(m) = places.iter().find(|m| m.start == k) {
+            if let Some(m) = places.binary_search_by_key(&k, |m| m.start).ok().map(|x| &places[x]) {
                 // a country is the object only right after the trigger or a preposition, not in
                 // "موالية لإيران" (loyal to Iran)
                 let after_preposition = matches!(t[k - 1].norm.as_str(), "من" | "في" | "على" | "الى" | "عن" | "بين" | "جنوب" | "شمال" | "شرق" | "غرب" | "وسط");

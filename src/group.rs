@@ -68,21 +68,28 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
             }
             continue;
         }
-        let mut clusters: Vec<Vec<usize>> = Vec::new();
+        // a cluster keeps one claim per distinct figure and the figure each document gave, so
+        // placing a claim costs the number of distinct figures, not the cluster's size
+        struct Cluster<'c> {
+            members: Vec<usize>,
+            figures: Vec<usize>,
+            by_doc: HashMap<&'c str, usize>,
+        }
+        let mut clusters: Vec<Cluster> = Vec::new();
         for &i in &members {
             let c = &claims[i];
             let mut best: Option<(f64, usize)> = None;
             for (gi, cl) in clusters.iter().enumerate() {
-                let same_doc: Vec<&Claim> = cl.iter().map(|&j| &claims[j]).filter(|o| o.doc == c.doc).collect();
-                if same_doc.iter().any(|o| !same_figure(o, c)) {
+                let same_doc = cl.by_doc.get(c.doc.as_str()).map(|&j| &claims[j]);
+                if same_doc.is_some_and(|o| !same_figure(o, c)) {
                     continue; // a document's different figures are different quantities
                 }
-                let dist = if !same_doc.is_empty() {
+                let dist = if same_doc.is_some() {
                     -1.0
-                } else if cl.iter().any(|&j| compatible(&claims[j], c, rules)) {
+                } else if cl.figures.iter().any(|&j| compatible(&claims[j], c, rules)) {
                     0.0
                 } else {
-                    match (magnitude(c, rules), cl.iter().filter_map(|&j| magnitude(&claims[j], rules)).next()) {
+                    match (magnitude(c, rules), magnitude(&claims[cl.figures[0]], rules)) {
                         (Some(a), Some(b)) => (a / b).ln().abs(),
                         _ => 1.0,
                     }
@@ -91,11 +98,21 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
                     best = Some((dist, gi));
                 }
             }
-            match best {
-                Some((_, gi)) => clusters[gi].push(i),
-                None => clusters.push(vec![i]),
+            let gi = match best {
+                Some((_, gi)) => gi,
+                None => {
+                    clusters.push(Cluster { members: Vec::new(), figures: Vec::new(), by_doc: HashMap::new() });
+                    clusters.len() - 1
+                }
+            };
+            let cl = &mut clusters[gi];
+            cl.members.push(i);
+            cl.by_doc.entry(c.doc.as_str()).or_insert(i);
+            if !cl.figures.iter().any(|&j| same_figure(&claims[j], c)) {
+                cl.figures.push(i);
             }
         }
+        let clusters: Vec<Vec<usize>> = clusters.into_iter().map(|c| c.members).collect();
         for cl in clusters {
             groups.push((cl, key.3.clone()));
         }

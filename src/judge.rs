@@ -142,6 +142,16 @@ fn cite(c: &Claim, docs: &HashMap<&str, &Document>) -> String {
     }
 }
 
+/// Joins at most five items, then says how many more: a reason stays one readable line.
+fn short_list(items: Vec<String>, sep: &str) -> String {
+    let n = items.len();
+    let mut out = items.into_iter().take(5).collect::<Vec<_>>().join(sep);
+    if n > 5 {
+        out.push_str(&format!("{sep}and {} more", n - 5));
+    }
+    out
+}
+
 /// The independent sources behind claims: the cited source, else the outlet itself.
 pub fn independent_sources(claims: &[&Claim], docs: &HashMap<&str, &Document>) -> Vec<String> {
     let set: BTreeSet<String> = claims
@@ -165,10 +175,15 @@ pub fn judge(claims: &[&Claim], docs: &HashMap<&str, &Document>, rules: &RuleSet
     }
     let running = claims.first().and_then(|c| rules.category(&c.category)).is_some_and(|c| c.running());
     let date_of = |c: &Claim| docs.get(c.doc.as_str()).and_then(|d| d.date.clone());
+    // one claim per (figure, date) stands for all that repeat it: a thousand outlets repeating
+    // one figure cost one comparison, not a million (a document's different figures never share
+    // a group, so distinct figures come from distinct documents)
+    let mut seen = BTreeSet::new();
+    let reps: Vec<&Claim> = claims.iter().copied().filter(|c| seen.insert((figure(c), date_of(c)))).collect();
     let mut conflict: Option<String> = None;
     let mut changed_over_time = false;
-    'outer: for (i, a) in claims.iter().enumerate() {
-        for b in &claims[i + 1..] {
+    'outer: for (i, a) in reps.iter().enumerate() {
+        for b in &reps[i + 1..] {
             if a.doc == b.doc || compatible(a, b, rules) {
                 continue;
             }
@@ -212,7 +227,7 @@ pub fn judge(claims: &[&Claim], docs: &HashMap<&str, &Document>, rules: &RuleSet
         return (Verdict::Update, format!("running toll rose: {line}"), timeline);
     }
     let figures: BTreeSet<String> = claims.iter().map(|c| figure(c)).collect();
-    let fig = figures.into_iter().collect::<Vec<_>>().join(" / ");
+    let fig = short_list(figures.into_iter().collect(), " / ");
     (Verdict::Agree, format!("{} outlets agree on {fig}{src_note}", doc_set.len()), Vec::new())
 }
 
@@ -271,7 +286,7 @@ fn judge_events(claims: &[&Claim], docs: &HashMap<&str, &Document>) -> (Verdict,
         by_action.entry(c.category.as_str()).or_default().insert(docs.get(c.doc.as_str()).map_or(c.doc.clone(), |d| d.outlet.clone()));
     }
     let actions =
-        by_action.iter().map(|(a, o)| format!("{} ({})", a.replace('_', " "), o.iter().cloned().collect::<Vec<_>>().join(", "))).collect::<Vec<_>>().join("; ");
+        by_action.iter().map(|(a, o)| format!("{} ({})", a.replace('_', " "), short_list(o.iter().cloned().collect(), ", "))).collect::<Vec<_>>().join("; ");
     let place = claims[0].subject.as_str();
     (Verdict::Agree, format!("{} outlets agree on {place}: {actions}; {} independent sources", doc_set.len(), sources.len()), Vec::new())
 }

@@ -47,7 +47,14 @@ pub fn is_digit(c: char) -> bool {
 
 /// Whether `c` belongs inside a word (letters, Arabic marks, tatweel).
 fn is_word_char(c: char) -> bool {
-    (c.is_alphabetic() || fold_char(c).is_none() || c == '\u{0640}') && !is_digit(c) && !c.is_whitespace()
+    // fast paths: ASCII and the Arabic block cover nearly all news text
+    if c.is_ascii() {
+        return c.is_ascii_alphabetic();
+    }
+    if ('\u{0621}'..='\u{064A}').contains(&c) || ('\u{064B}'..='\u{065F}').contains(&c) || c == '\u{0640}' || c == '\u{0670}' {
+        return true;
+    }
+    (c.is_alphabetic() || fold_char(c).is_none()) && !is_digit(c) && !c.is_whitespace()
 }
 
 /// What a token is.
@@ -75,6 +82,50 @@ pub struct Token {
     pub line: usize,
     /// Whether whitespace precedes this token (false when glued: `500%`, `من500`).
     pub space_before: bool,
+    /// Byte lengths of the proclitics that can be stripped from `norm` (see [`variants`]),
+    /// computed once so matching never allocates.
+    pub strips: [u8; 6],
+    pub n_strips: u8,
+    /// Bit k set when strip k removes the article (`ال`, `لل`): not allowed for names.
+    pub article_strips: u8,
+}
+
+impl Token {
+    /// The word and the forms it stands for without a proclitic: `وبالمئة`, `بالمئة`, `المئة`, ...
+    pub fn forms(&self, prefix: bool) -> impl Iterator<Item = &str> {
+        let n = if prefix { self.n_strips as usize } else { 0 };
+        std::iter::once(self.norm.as_str()).chain(self.strips[..n].iter().map(move |&k| &self.norm[k as usize..]))
+    }
+
+    /// Like [`Token::forms`] but never without the article: for proper names.
+    pub fn name_forms(&self) -> impl Iterator<Item = &str> {
+        let n = self.n_strips as usize;
+        std::iter::once(self.norm.as_str())
+            .chain(self.strips[..n].iter().enumerate().filter(move |(k, _)| self.article_strips & (1 << k) == 0).map(move |(_, &k)| &self.norm[k as usize..]))
+    }
+}
+
+/// The proclitic strips of a word: byte lengths, count, and which remove an article.
+fn proclitic_strips(word: &str) -> ([u8; 6], u8, u8) {
+    let mut strips = [0u8; 6];
+    let mut n = 0usize;
+    let mut article = 0u8;
+    for p in PREFIXES {
+        if n == strips.len() {
+            break;
+        }
+        if let Some(rest) = word.strip_prefix(p) {
+            let k = p.len() as u8;
+            if rest.chars().count() >= 2 && !strips[..n].contains(&k) {
+                if p.contains("ال") || *p == "لل" {
+                    article |= 1 << n;
+                }
+                strips[n] = k;
+                n += 1;
+            }
+        }
+    }
+    (strips, n as u8, article)
 }
 
 /// A sentence: its byte span in the original text.
@@ -165,7 +216,7 @@ pub fn tokenize(text: &str) -> Tokens {
                 sentence_start = pos;
             }
             sentence_has_tokens = true;
-            tokens.push(Token { start: pos, end, kind: TokenKind::Number, norm, sentence, line, space_before });
+            tokens.push(Token { start: pos, end, kind: TokenKind::Number, norm, sentence, line, space_before, strips: [0; 6], n_strips: 0, article_strips: 0 });
             space_before = false;
             i = j;
             continue;
@@ -182,7 +233,8 @@ pub fn tokenize(text: &str) -> Tokens {
             }
             sentence_has_tokens = true;
             if !norm.is_empty() {
-                tokens.push(Token { start: pos, end, kind: TokenKind::Word, norm, sentence, line, space_before });
+                let (strips, n_strips, article_strips) = proclitic_strips(&norm);
+                tokens.push(Token { start: pos, end, kind: TokenKind::Word, norm, sentence, line, space_before, strips, n_strips, article_strips });
             }
             space_before = false;
             i = j;
@@ -202,7 +254,7 @@ pub fn tokenize(text: &str) -> Tokens {
             '٪' => "%".to_string(),
             c => c.to_string(),
         };
-        tokens.push(Token { start: pos, end, kind: TokenKind::Punct, norm, sentence, line, space_before });
+        tokens.push(Token { start: pos, end, kind: TokenKind::Punct, norm, sentence, line, space_before, strips: [0; 6], n_strips: 0, article_strips: 0 });
         sentence_has_tokens = true;
         space_before = false;
         // "Dec. 6", "U.N.", "U.S. officials": a full stop before a digit or a lower-case word is an

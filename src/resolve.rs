@@ -39,8 +39,7 @@ fn text_starts_upper(t: &[Token], k: usize, text: &str) -> bool {
 /// town still meet.
 pub fn place_mentions(t: &[Token], source_text: &str, rules: &RuleSet) -> Vec<Mention> {
     let mut out = mentions(t, &rules.places, rules);
-    let listed: Vec<(String, &Entity)> =
-        rules.places.phrases().filter(|p| p.words.len() == 1).map(|p| (p.words[0].clone(), &rules.entities[p.payload])).collect();
+    let mut listed: Option<Vec<(&str, &Entity)>> = None; // built on the first place noun
     for i in 0..t.len().saturating_sub(1) {
         let k = i + 1;
         // an indefinite place noun ("مدينة X", not "المدينة ..."), then a name that carries no
@@ -64,6 +63,9 @@ pub fn place_mentions(t: &[Token], source_text: &str, rules: &RuleSet) -> Vec<Me
         }
         let name = &t[k].norm;
         let bare = name.strip_prefix("ال").filter(|r| r.chars().count() >= 3).unwrap_or(name);
+        let listed = listed.get_or_insert_with(|| {
+            rules.places.phrases().filter(|p| p.words.len() == 1).map(|p| (p.words[0].as_str(), &rules.entities[p.payload])).collect()
+        });
         let best = listed
             .iter()
             .map(|(n, e)| (strsim::jaro_winkler(n.strip_prefix("ال").unwrap_or(n), bare), *e))
@@ -147,8 +149,9 @@ fn cited_source(text: &str, t: &[Token], sent: usize, f: &Found, bodies: &[Menti
 
 /// [`cited_source`] for a claim covering tokens `[lo, hi)`: (as written, id).
 pub fn cited_source_span(text: &str, t: &[Token], sent: usize, lo: usize, hi: usize, bodies: &[Mention], rules: &RuleSet) -> Option<(String, String)> {
-    let cues: Vec<(usize, usize)> =
-        (0..t.len()).filter(|&k| t[k].sentence == sent).filter_map(|k| rules.marker_at("attribution", t, k, true).map(|len| (k, len))).collect();
+    // tokens are in sentence order: the sentence is one slice
+    let (first, last) = (t.partition_point(|x| x.sentence < sent), t.partition_point(|x| x.sentence <= sent));
+    let cues: Vec<(usize, usize)> = (first..last).filter_map(|k| rules.marker_at("attribution", t, k, true).map(|len| (k, len))).collect();
     if cues.is_empty() {
         return None;
     }

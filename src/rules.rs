@@ -3,7 +3,7 @@
 //! months, markers and the gazetteer. Code holds mechanisms; this data holds the language.
 
 use crate::error::{Error, Result};
-use crate::normalize::{normalize, tokenize, variants, Token, TokenKind};
+use crate::normalize::{normalize, tokenize, Token, TokenKind};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -297,14 +297,37 @@ pub struct Phrase<T> {
 /// A set of phrases matched against tokens, the first word allowed to carry a proclitic.
 #[derive(Debug, Clone)]
 pub struct PhraseSet<T> {
-    exact_first: HashMap<String, Vec<usize>>,
-    wildcard_first: Vec<usize>,
+    exact_first: FastMap<String, Vec<usize>>,
+    /// Phrases whose first word is a prefix pattern, by the pattern's first character.
+    wildcard_first: FastMap<char, Vec<usize>>,
     phrases: Vec<Phrase<T>>,
 }
 
+/// FNV-1a: the maps here are keyed by short words and looked up once per token and pattern;
+/// SipHash's flood resistance buys nothing for keys that come from our own rule files.
+#[derive(Default, Clone, Copy)]
+pub struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf29ce484222325 } else { self.0 };
+        for &b in bytes {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x100000001b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// A hash map with [`Fnv`] hashing.
+pub type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+
 impl<T> Default for PhraseSet<T> {
     fn default() -> Self {
-        PhraseSet { exact_first: HashMap::new(), wildcard_first: Vec::new(), phrases: Vec::new() }
+        PhraseSet { exact_first: FastMap::default(), wildcard_first: FastMap::default(), phrases: Vec::new() }
     }
 }
 
@@ -338,7 +361,8 @@ impl<T> PhraseSet<T> {
         }
         let idx = self.phrases.len();
         if words[0].ends_with('*') {
-            self.wildcard_first.push(idx);
+            let c = words[0].chars().next().unwrap_or('*');
+            self.wildcard_first.entry(c).or_default().push(idx);
         } else {
             self.exact_first.entry(words[0].clone()).or_default().push(idx);
         }
@@ -364,21 +388,21 @@ impl<T> PhraseSet<T> {
     /// proclitic). `prefix` allows a proclitic on the first word (`لأكثر من`).
     pub fn match_at(&self, tokens: &[Token], i: usize, prefix: bool) -> Option<(usize, &T, bool)> {
         let first = tokens.get(i)?;
-        let forms: Vec<&str> = if prefix { variants(&first.norm) } else { vec![first.norm.as_str()] };
-        self.match_forms(tokens, i, &forms)
+        self.match_forms(tokens, i, first.forms(prefix))
     }
 
     /// Like [`PhraseSet::match_at`] for proper names: a conjunction or preposition may be
     /// attached (`والقنيطرة`, `لدمشق`), the article may not (`السورية` is not `سورية`).
     pub fn match_name_at(&self, tokens: &[Token], i: usize) -> Option<(usize, &T, bool)> {
         let first = tokens.get(i)?;
-        self.match_forms(tokens, i, &crate::normalize::variants_no_article(&first.norm))
+        self.match_forms(tokens, i, first.name_forms())
     }
 
-    fn match_forms(&self, tokens: &[Token], i: usize, forms: &[&str]) -> Option<(usize, &T, bool)> {
+    fn match_forms<'f>(&self, tokens: &[Token], i: usize, forms: impl Iterator<Item = &'f str>) -> Option<(usize, &T, bool)> {
         let mut best: Option<(usize, usize, bool)> = None;
-        for (fi, form) in forms.iter().enumerate() {
-            let candidates = self.exact_first.get(*form).into_iter().flatten().chain(self.wildcard_first.iter());
+        for (fi, form) in forms.enumerate() {
+            let wild = form.chars().next().and_then(|c| self.wildcard_first.get(&c));
+            let candidates = self.exact_first.get(form).into_iter().flatten().chain(wild.into_iter().flatten());
             for &idx in candidates {
                 let p = &self.phrases[idx];
                 if !word_matches(&p.words[0], form) {
@@ -449,7 +473,7 @@ pub struct UnitInfo {
 /// All rules, compiled once at start-up.
 #[derive(Debug, Clone, Default)]
 pub struct RuleSet {
-    pub numbers: HashMap<String, NumberWord>,
+    pub numbers: FastMap<String, NumberWord>,
     pub vague: PhraseSet<VagueRule>,
     pub qualifiers_before: PhraseSet<String>,
     pub qualifiers_after: PhraseSet<String>,
@@ -463,7 +487,7 @@ pub struct RuleSet {
     pub ordinals: PhraseSet<f64>,
     pub months: PhraseSet<u32>,
     pub fractions: PhraseSet<f64>,
-    pub markers: HashMap<String, PhraseSet<()>>,
+    pub markers: FastMap<String, PhraseSet<()>>,
     pub categories: Vec<Category>,
     /// Action classes of factual claims, and their triggers (payload: index into `actions`).
     pub actions: Vec<(ActionRule, PhraseSet<()>)>,
@@ -717,7 +741,7 @@ impl RuleSet {
         if !allow_prefix {
             return None;
         }
-        for v in variants(&tok.norm).into_iter().skip(1) {
+        for v in tok.forms(true).skip(1) {
             if let Some(w) = self.numbers.get(v) {
                 let definite = tok.norm.len() > v.len() && tok.norm[..tok.norm.len() - v.len()].ends_with("ال");
                 if definite && !w.definite {

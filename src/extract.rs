@@ -376,7 +376,7 @@ fn try_dual(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
 /// or, in Arabic, a definite noun follows ("خمس السكان" is a fifth, "خمس سنوات" five years).
 fn try_fraction(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
     let (len, &percent, _) = rules.fractions.match_name_at(t, i)?; // "الربع الأول" is a first quarter
-    // "a fifth of the city" / "ربع المدينة": "of", or in Arabic a definite noun, follows
+                                                                   // "a fifth of the city" / "ربع المدينة": "of", or in Arabic a definite noun, follows
     let next = t.get(i + len).filter(|_| same_sentence(t, i, i + len))?;
     let arabic_definite = next.norm.starts_with("ال") && !t[i].norm.is_ascii();
     if rules.marker_at("count_of", t, i + len, false).is_none() && !arabic_definite {

@@ -44,6 +44,19 @@ pub fn extract_all(docs: &[Document], rules: &RuleSet) -> Vec<Claim> {
     claims
 }
 
+/// Groups and judges claims extracted elsewhere (`compare --claims`): ids are renumbered in
+/// document then offset order, so the report does not depend on the order of the input.
+pub fn compare_claims(mut docs: Vec<Document>, mut claims: Vec<Claim>, rules: &RuleSet) -> Report {
+    docs.sort_by(|a, b| (&a.path, &a.id).cmp(&(&b.path, &b.id)));
+    let rank: std::collections::HashMap<String, usize> = docs.iter().enumerate().map(|(i, d)| (d.id.clone(), i)).collect();
+    claims.sort_by(|a, b| (rank.get(&a.doc), a.start, a.end, &a.kind, &a.subject_id).cmp(&(rank.get(&b.doc), b.start, b.end, &b.kind, &b.subject_id)));
+    for (i, c) in claims.iter_mut().enumerate() {
+        c.id = format!("c{}", i + 1);
+    }
+    let groups = group::group(&claims, &docs, rules);
+    Report { documents: docs, claims, groups }
+}
+
 /// The whole comparison: claims of every document, grouped and judged.
 pub fn compare(mut docs: Vec<Document>, rules: &RuleSet) -> Report {
     // the same documents in any order give the same report

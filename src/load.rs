@@ -209,3 +209,86 @@ pub fn load_all(paths: &[PathBuf], manifest: Option<&Path>, rules: &RuleSet) -> 
     }
     Ok(docs)
 }
+
+/// One article of a JSONL corpus: `{"id","outlet","date","url","language","text"}`.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct JsonlArticle {
+    pub id: String,
+    #[serde(default)]
+    pub outlet: Option<String>,
+    #[serde(default)]
+    pub date: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub language: Option<String>,
+    pub text: String,
+}
+
+/// Reads a JSONL corpus line by line: each item is a document or an error naming the line.
+/// Blank lines are skipped. Memory stays constant whatever the corpus size.
+pub fn jsonl_documents<'r, R: std::io::BufRead + 'r>(reader: R, name: &'r Path, rules: &'r RuleSet) -> impl Iterator<Item = Result<Document>> + 'r {
+    reader.lines().enumerate().filter_map(move |(n, line)| {
+        let line = match line {
+            Ok(l) => l,
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                return Some(Err(Error::Claims { path: name.into(), line: n + 1, message: "not valid UTF-8".into() }))
+            }
+            Err(e) => return Some(Err(Error::Io { path: name.into(), source: e })),
+        };
+        if line.trim().is_empty() {
+            return None;
+        }
+        let a: JsonlArticle = match serde_json::from_str(&line) {
+            Ok(a) => a,
+            Err(e) => return Some(Err(Error::Claims { path: name.into(), line: n + 1, message: format!("not an article: {e}") })),
+        };
+        if let Some(d) = a.date.as_deref().filter(|d| !d.is_empty() && !is_iso_date(d)) {
+            return Some(Err(Error::Claims { path: name.into(), line: n + 1, message: format!("date {d:?} is not YYYY-MM-DD") }));
+        }
+        let row = ManifestRow {
+            outlet: a.outlet.unwrap_or_default(),
+            date: a.date.unwrap_or_default(),
+            url: a.url.unwrap_or_default(),
+            language: a.language.unwrap_or_default(),
+        };
+        Some(Ok(make_document(&a.id, &a.id, a.text, row, rules)))
+    })
+}
+
+/// A claim as `extract --format jsonl` writes it: the claim with its document's outlet and date.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct ClaimLine {
+    #[serde(flatten)]
+    pub claim: crate::model::Claim,
+    #[serde(default)]
+    pub outlet: Option<String>,
+    #[serde(default)]
+    pub date: Option<String>,
+}
+
+/// Reads claims extracted elsewhere (`extract --format jsonl`, e.g. as the map step of a
+/// cluster job) and the documents they name, for `compare --claims`.
+pub fn read_claims<R: std::io::BufRead>(reader: R, name: &Path) -> Result<(Vec<Document>, Vec<crate::model::Claim>)> {
+    let mut docs: std::collections::BTreeMap<String, Document> = std::collections::BTreeMap::new();
+    let mut claims = Vec::new();
+    for (n, line) in reader.lines().enumerate() {
+        let line = line.map_err(|e| Error::Io { path: name.into(), source: e })?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let c: ClaimLine = serde_json::from_str(&line).map_err(|e| Error::Claims { path: name.into(), line: n + 1, message: format!("not a claim: {e}") })?;
+        docs.entry(c.claim.doc.clone()).or_insert_with(|| Document {
+            id: c.claim.doc.clone(),
+            path: c.claim.doc.clone(),
+            outlet: c.outlet.clone().unwrap_or_else(|| c.claim.doc.clone()),
+            date_source: if c.date.is_some() { "claims" } else { "unknown" }.into(),
+            date: c.date.clone(),
+            language: detect_language(&c.claim.sentence).into(),
+            url: None,
+            text: String::new(),
+        });
+        claims.push(c.claim);
+    }
+    Ok((docs.into_values().collect(), claims))
+}

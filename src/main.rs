@@ -25,8 +25,16 @@ struct Cli {
 #[derive(clap::Args)]
 struct Input {
     /// Files or folders (recursively, .txt/.md); `-` reads stdin.
-    #[arg(required = true)]
+    #[arg(required_unless_present_any = ["jsonl", "claims"])]
     paths: Vec<PathBuf>,
+    /// Read articles from a JSONL file (`-` = stdin), one a line:
+    /// {"id","outlet","date","url","language","text"}. With `extract --format jsonl` claims are
+    /// written as articles are read, in constant memory.
+    #[arg(long, conflicts_with = "paths")]
+    jsonl: Option<PathBuf>,
+    /// `compare` only: group claims extracted elsewhere (the output of `extract --format jsonl`).
+    #[arg(long, conflicts_with_all = ["paths", "jsonl"])]
+    claims: Option<PathBuf>,
     /// CSV manifest with columns file,outlet,date,url,language (default: sources.csv in a
     /// folder given as a path, when there is one).
     #[arg(long)]
@@ -135,7 +143,74 @@ fn load_rules(dir: Option<&Path>) -> Result<RuleSet> {
 }
 
 fn load_docs(input: &Input, rules: &RuleSet) -> Result<Vec<claimdiff::model::Document>> {
+    if let Some(path) = &input.jsonl {
+        let reader = open_reader(path)?;
+        return Ok(claimdiff::load::jsonl_documents(reader, path, rules).collect::<Result<Vec<_>, _>>()?);
+    }
     Ok(claimdiff::load::load_all(&input.paths, input.manifest.as_deref(), rules)?)
+}
+
+fn open_reader(path: &Path) -> Result<Box<dyn std::io::BufRead>> {
+    Ok(if path.as_os_str() == "-" {
+        Box::new(std::io::BufReader::new(std::io::stdin()))
+    } else {
+        Box::new(std::io::BufReader::new(std::fs::File::open(path).with_context(|| format!("{}: cannot open", path.display()))?))
+    })
+}
+
+/// A progress bar on stderr, only when stderr is a terminal (never in pipes, CI or tests).
+fn progress(total: Option<u64>) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = match total {
+        Some(n) => indicatif::ProgressBar::new(n),
+        None => indicatif::ProgressBar::new_spinner(),
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {pos} documents {msg} [{elapsed}]").unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    bar
+}
+
+/// `extract --jsonl FILE --format jsonl`: reads articles in chunks, extracts each chunk in
+/// parallel, writes its claims in input order — constant memory, byte-identical output whatever
+/// the thread count.
+fn stream_extract(input: &Input, path: &Path, rules: &RuleSet) -> Result<()> {
+    const CHUNK: usize = 512;
+    let reader = open_reader(path)?;
+    let mut docs = claimdiff::load::jsonl_documents(reader, path, rules);
+    let bar = progress(None);
+    let started = std::time::Instant::now();
+    let mut bytes = 0usize;
+    let mut next_id = 1usize;
+    write_output(input, |w| {
+        loop {
+            let chunk: Vec<claimdiff::model::Document> = match docs.by_ref().take(CHUNK).collect::<Result<Vec<_>, _>>() {
+                Ok(c) => c,
+                Err(e) => return Err(std::io::Error::other(e.to_string())),
+            };
+            if chunk.is_empty() {
+                break;
+            }
+            use rayon::prelude::*;
+            let per_doc: Vec<Vec<claimdiff::model::Claim>> = chunk.par_iter().map(|d| claimdiff::claims_of(d, rules)).collect();
+            let mut claims: Vec<claimdiff::model::Claim> = per_doc.into_iter().flatten().collect();
+            for c in &mut claims {
+                c.id = format!("c{next_id}");
+                next_id += 1;
+            }
+            bytes += chunk.iter().map(|d| d.text.len()).sum::<usize>();
+            let report = claimdiff::model::Report { documents: chunk, claims, groups: Vec::new() };
+            render(&report, Mode::Extract, Format::Jsonl, options(input), w)?;
+            bar.inc(report.documents.len() as u64);
+            bar.set_message(format!("{:.1} MB/s", bytes as f64 / 1e6 / started.elapsed().as_secs_f64().max(1e-9)));
+        }
+        Ok(())
+    })?;
+    bar.finish_and_clear();
+    Ok(())
 }
 
 fn write_output(input: &Input, f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
@@ -175,6 +250,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Extract { input, format } => {
             let rules = load_rules(input.rules.as_deref())?;
+            if input.claims.is_some() {
+                anyhow::bail!("--claims is for `compare`: it groups claims that were already extracted");
+            }
+            if let (Some(path), Format::Jsonl) = (&input.jsonl, format) {
+                stream_extract(&input, path, &rules)?;
+                return Ok(ExitCode::SUCCESS);
+            }
             let docs = load_docs(&input, &rules)?;
             let claims = claimdiff::extract_all(&docs, &rules);
             let report = Report { documents: docs, claims, groups: Vec::new() };
@@ -184,8 +266,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Compare { input, format, only, category, fail_on_conflict } => {
             let rules = load_rules(input.rules.as_deref())?;
-            let docs = load_docs(&input, &rules)?;
-            let mut report = claimdiff::compare(docs, &rules);
+            let mut report = match &input.claims {
+                Some(path) => {
+                    let (docs, claims) = claimdiff::load::read_claims(open_reader(path)?, path)?;
+                    claimdiff::compare_claims(docs, claims, &rules)
+                }
+                None => claimdiff::compare(load_docs(&input, &rules)?, &rules),
+            };
             let conflicts = report.groups.iter().any(|g| g.verdict == Verdict::Conflict);
             report.groups.retain(|g| {
                 let verdict_ok = match only {

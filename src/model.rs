@@ -147,8 +147,9 @@ pub struct Claim {
     /// For event claims: when it happened, if the sentence dates it before publication (a year).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
-    /// How many digits of the stated figure are significant, used for rounding (0 = n/a).
-    #[serde(skip)]
+    /// The precision the wording implies (`3 آلاف` → 1000, `3500` → 100; 0 = none), used to
+    /// read round figures as rounded.
+    #[serde(default, rename = "step")]
     pub rounding_step: f64,
 }
 

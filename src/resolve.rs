@@ -63,9 +63,8 @@ pub fn place_mentions(t: &[Token], source_text: &str, rules: &RuleSet) -> Vec<Me
         }
         let name = &t[k].norm;
         let bare = name.strip_prefix("ال").filter(|r| r.chars().count() >= 3).unwrap_or(name);
-        let listed = listed.get_or_insert_with(|| {
-            rules.places.phrases().filter(|p| p.words.len() == 1).map(|p| (p.words[0].as_str(), &rules.entities[p.payload])).collect()
-        });
+        let listed = listed
+            .get_or_insert_with(|| rules.places.phrases().filter(|p| p.words.len() == 1).map(|p| (p.words[0].as_str(), &rules.entities[p.payload])).collect());
         let best = listed
             .iter()
             .map(|(n, e)| (strsim::jaro_winkler(n.strip_prefix("ال").unwrap_or(n), bare), *e))

@@ -222,3 +222,49 @@ fn user_rules_extend_the_builtin_ones_and_rules_test_runs_their_examples() {
 fn help_documents_exit_codes() {
     claimdiff().arg("--help").assert().success().stdout(predicate::str::contains("Exit codes"));
 }
+
+fn seeds_jsonl() -> String {
+    let manifest = fs::read_to_string("seeds/sources.csv").unwrap();
+    let mut out = String::new();
+    for line in manifest.lines().skip(1) {
+        let cols: Vec<&str> = line.split(',').collect();
+        let text = fs::read_to_string(format!("seeds/{}", cols[0])).unwrap();
+        let id = cols[0].trim_end_matches(".txt");
+        out.push_str(&serde_json::json!({"id": id, "outlet": cols[1], "date": cols[2], "url": "", "language": "ar", "text": text}).to_string());
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn jsonl_streams_from_stdin_to_stdout_and_compare_groups_claims_extracted_elsewhere() {
+    // the map step: articles in, claims out, one a line
+    let out = claimdiff().args(["extract", "--jsonl", "-", "--format", "jsonl"]).write_stdin(seeds_jsonl()).output().unwrap();
+    assert!(out.status.success());
+    let claims = String::from_utf8(out.stdout).unwrap();
+    assert!(claims.lines().count() > 100);
+    assert!(claims.lines().all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()));
+    // the reduce step: the same groups as comparing the files directly
+    let from_claims: serde_json::Value =
+        serde_json::from_slice(&claimdiff().args(["compare", "--claims", "-", "--format", "json"]).write_stdin(claims).output().unwrap().stdout).unwrap();
+    let direct: serde_json::Value = serde_json::from_str(&stdout_of(&["compare", "--format", "json", "seeds/"])).unwrap();
+    let verdicts = |r: &serde_json::Value| {
+        r["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| (g["verdict"].to_string(), g["category"].to_string(), g["claims"].as_array().unwrap().len()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(verdicts(&from_claims), verdicts(&direct));
+}
+
+#[test]
+fn a_jsonl_line_that_is_not_json_names_its_line() {
+    claimdiff()
+        .args(["extract", "--jsonl", "-", "--format", "jsonl"])
+        .write_stdin("{\"id\":\"a\",\"text\":\"قتل 5 أشخاص\"}\nnot json\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("-:2: not an article"));
+}

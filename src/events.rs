@@ -77,6 +77,8 @@ pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
     let excluded = crate::extract::excluded_tokens(t, rules);
     let places = place_mentions(t, text, rules);
     let bodies = mentions(t, &rules.bodies, rules);
+    let cues = crate::resolve::marker_positions(t, "attribution", rules);
+    let anaphors: Vec<usize> = crate::resolve::marker_positions(t, "place_anaphor", rules).into_iter().map(|(k, _)| k).collect();
     let is_country = |m: &Mention| m.entity.kind == "country";
     let mut out: Vec<Found> = Vec::new();
     // the claims of the last affirmed trigger, which a later "نفت ذلك" denies
@@ -105,7 +107,7 @@ pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
                         c.start = t[i].start;
                         c.end = t[end_tok - 1].end;
                         c.text = text[c.start..c.end].to_string();
-                        c.sentence = s.map(|s| text[s.start..s.end].trim().to_string()).unwrap_or_default();
+                        c.sentence = s.map(|s| crate::extract::sentence_text(text, s, c.start, c.end)).unwrap_or_default();
                         c.source = source.clone();
                         c.source_id = source_id.clone();
                         c.time = doc_date.map(str::to_string);
@@ -122,7 +124,8 @@ pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
             continue;
         };
         // "هيئة تحرير الشام": a trigger word inside a name is no trigger
-        if let Some(m) = bodies.iter().chain(places.iter()).find(|m| m.start <= i && i < m.end) {
+        let covering = |ms: &'_ [Mention]| ms[..ms.partition_point(|m| m.start <= i)].last().filter(|m| i < m.end).cloned();
+        if let Some(m) = covering(&bodies).or_else(|| covering(&places)) {
             i = m.end;
             continue;
         }
@@ -176,7 +179,7 @@ pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
         } else if !found_places.is_empty() {
             found_places.clone()
         } else {
-            let (m, end) = earlier_place(toks, i, len, &places, rules).unzip();
+            let (m, end) = earlier_place(toks, i, len, &places, &anaphors, rules).unzip();
             object_end = end.unwrap_or(object_end);
             m.into_iter().collect()
         };
@@ -189,10 +192,10 @@ pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
             || (i.saturating_sub(5)..i).any(|k| t[k].sentence == sent && rules.marker_at("denial", t, k, true).is_some());
         let (rule, _) = &rules.actions[action];
         let actor = nearest_actor(t, &bodies, i, i + len);
-        let source = crate::resolve::cited_source_span(text, t, sent, i, clause_end, &bodies, rules);
+        let source = crate::resolve::cited_source_span(text, t, sent, i, clause_end, &bodies, &cues, rules);
         let time = clause_year(toks, i, (object_end.max(clause_end)).min(i + len + 8), doc_date).or_else(|| doc_date.map(str::to_string));
         let s = toks.sentences.get(sent).copied();
-        let sentence = s.map(|s| text[s.start..s.end].trim().to_string()).unwrap_or_default();
+        let sentence = s.map(|s| crate::extract::sentence_text(text, s, t[i].start, t[i + len - 1].end)).unwrap_or_default();
         let first_new = out.len();
         for m in chosen {
             let (a, b) = if m.start >= i { (i, m.end) } else { (i, object_end) };
@@ -236,31 +239,34 @@ pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
 /// city named before), "وفي دير الزور، أكدت قسد انتشارها" (the place the sentence opens
 /// with). Without such a pointer a trigger with no place gives no claim.
 /// Returns the place and the token after the pointer word (the end of the claim's span).
-fn earlier_place<'m>(toks: &Tokens, i: usize, len: usize, places: &'m [Mention], rules: &RuleSet) -> Option<(&'m Mention, usize)> {
+fn earlier_place<'m>(toks: &Tokens, i: usize, len: usize, places: &'m [Mention], anaphors: &[usize], rules: &RuleSet) -> Option<(&'m Mention, usize)> {
     let t = &toks.tokens;
     let sent = t[i].sentence;
     let specific = |m: &&Mention| m.entity.kind != "country";
     // the sentence opens with "(و)في <place>": its frame
-    let first = t.iter().position(|x| x.sentence == sent)?;
+    let first = t.partition_point(|x| x.sentence < sent);
     if matches!(t[first].norm.as_str(), "في" | "وفي") {
-        if let Some(m) = places.iter().find(|m| m.start == first + 1).filter(specific) {
+        if let Some(m) = places.binary_search_by_key(&(first + 1), |m| m.start).ok().map(|x| &places[x]).filter(specific) {
             return Some((m, i + len));
         }
     }
     // a word after the trigger (or in the sentence before it) that stands for a place
     let after = (i + len..(i + len + 8).min(t.len())).find(|&k| t[k].sentence == sent && rules.marker_at("place_anaphor", t, k, true).is_some());
-    let before = (first..i).any(|k| rules.marker_at("place_anaphor", t, k, true).is_some());
+    let before = anaphors[anaphors.partition_point(|&k| k < first)..].first().is_some_and(|&k| k < i);
     if after.is_none() && !before {
         return None;
     }
     let end = after.map_or(i + len, |k| k + 1);
     // the nearest place before the trigger in its sentence; else the first place (the topic)
     // of the nearest earlier sentence that names one
-    if let Some(m) = places.iter().rev().filter(|m| m.end <= i && t[m.start].sentence == sent).find(specific) {
+    let before = &places[..places.partition_point(|m| m.start < i)];
+    let recent = || before.iter().rev().filter(|m| m.end <= i).take_while(|m| t[m.start].sentence + 3 >= sent);
+    if let Some(m) = recent().take_while(|m| t[m.start].sentence == sent).find(specific) {
         return Some((m, end));
     }
-    let prev_sent = places.iter().rev().filter(|m| m.end <= i && t[m.start].sentence + 3 >= sent).find(specific).map(|m| t[m.start].sentence)?;
-    places.iter().filter(|m| t[m.start].sentence == prev_sent).find(specific).map(|m| (m, end))
+    let prev_sent = recent().find(specific).map(|m| t[m.start].sentence)?;
+    let from = before.partition_point(|m| t[m.start].sentence < prev_sent);
+    before[from..].iter().take_while(|m| t[m.start].sentence == prev_sent).find(specific).map(|m| (m, end))
 }
 
 /// A year in the trigger's clause before the publication year dates the event
@@ -280,7 +286,7 @@ fn clause_year(toks: &Tokens, lo: usize, hi: usize, doc_date: Option<&str>) -> O
 /// Who acted: the body (force, faction) nearest the trigger in its sentence.
 fn nearest_actor(t: &[crate::normalize::Token], bodies: &[Mention], lo: usize, hi: usize) -> String {
     let sent = t[lo].sentence;
-    bodies
+    crate::resolve::near_mentions(bodies, lo, hi, 10)
         .iter()
         .filter(|m| t[m.start].sentence == sent && m.entity.kind == "body")
         .map(|m| (if m.start >= hi { m.start - hi } else { lo.saturating_sub(m.end) + 1 }, m))
@@ -293,7 +299,7 @@ fn nearest_actor(t: &[crate::normalize::Token], bodies: &[Mention], lo: usize, h
 /// The body named right next to a denial: "وزارة الدفاع السورية نفت ذلك", "نفته وزارة الدفاع".
 fn nearest_body(text: &str, t: &[crate::normalize::Token], bodies: &[Mention], lo: usize, hi: usize) -> Option<(String, String)> {
     let sent = t[lo].sentence;
-    bodies
+    crate::resolve::near_mentions(bodies, lo, hi, 8)
         .iter()
         .filter(|m| t[m.start].sentence == sent)
         .map(|m| (if m.start >= hi { m.start - hi } else { lo.saturating_sub(m.end) }, m))

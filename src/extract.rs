@@ -65,6 +65,27 @@ pub struct Found {
     pub claim: Claim,
 }
 
+/// The sentence of a claim as written; a sentence longer than 600 bytes (a page with no full
+/// stops) is cut to the 300 bytes either side of the claim, marked with "…", so a claim never
+/// carries a whole page.
+pub fn sentence_text(text: &str, s: crate::normalize::Sentence, start: usize, end: usize) -> String {
+    const MAX: usize = 600;
+    if s.end - s.start <= MAX {
+        return text[s.start..s.end].trim().to_string();
+    }
+    let mut a = start.saturating_sub(MAX / 2).max(s.start);
+    let mut b = (end + MAX / 2).min(s.end);
+    while !text.is_char_boundary(a) {
+        a -= 1;
+    }
+    while !text.is_char_boundary(b) {
+        b += 1;
+    }
+    let lead = if a > s.start { "…" } else { "" };
+    let tail = if b < s.end { "…" } else { "" };
+    format!("{lead}{}{tail}", text[a..b].trim())
+}
+
 /// Extracts every figure of one document.
 ///
 /// `doc_id` names the document in the claims; `doc_date` (ISO) completes dates written without
@@ -732,7 +753,7 @@ fn complete(text: &str, toks: &Tokens, mut core: Core, doc_id: &str, rules: &Rul
     let start = t[i].start;
     let end = t[span_end_tok - 1].end;
     let s = toks.sentences.get(t[i].sentence).copied();
-    let sentence = s.map(|s| text[s.start..s.end].trim().to_string()).unwrap_or_default();
+    let sentence = s.map(|s| sentence_text(text, s, start, end)).unwrap_or_default();
     let claim = Claim {
         id: String::new(),
         kind: "figure".into(),

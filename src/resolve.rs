@@ -39,6 +39,7 @@ fn text_starts_upper(t: &[Token], k: usize, text: &str) -> bool {
 /// town still meet.
 pub fn place_mentions(t: &[Token], source_text: &str, rules: &RuleSet) -> Vec<Mention> {
     let mut out = mentions(t, &rules.places, rules);
+    let listed_count = out.len(); // out[..listed_count] is sorted by start
     let mut listed: Option<Vec<(&str, &Entity)>> = None; // built on the first place noun
     for i in 0..t.len().saturating_sub(1) {
         let k = i + 1;
@@ -53,7 +54,7 @@ pub fn place_mentions(t: &[Token], source_text: &str, rules: &RuleSet) -> Vec<Me
         {
             continue;
         }
-        if out.iter().any(|m| m.start <= k && k < m.end) || rules.marker_at("place_noun_stop", t, k, true).is_some() || rules.number_word(&t[k], true).is_some()
+        if out[..listed_count][..out[..listed_count].partition_point(|m| m.start <= k)].last().is_some_and(|m| k < m.end) || rules.marker_at("place_noun_stop", t, k, true).is_some() || rules.number_word(&t[k], true).is_some()
         {
             continue;
         }
@@ -86,6 +87,13 @@ pub fn place_mentions(t: &[Token], source_text: &str, rules: &RuleSet) -> Vec<Me
     out
 }
 
+/// The mentions (sorted by start) that begin within `window` tokens of `[lo, hi)`.
+pub fn near_mentions(mentions: &[Mention], lo: usize, hi: usize, window: usize) -> &[Mention] {
+    let a = mentions.partition_point(|m| m.start + window < lo);
+    let b = mentions.partition_point(|m| m.start <= hi + window);
+    &mentions[a..b.max(a)]
+}
+
 /// How far a mention is from a claim, in tokens (0 when they touch).
 fn distance(m: &Mention, start: usize, end: usize) -> usize {
     if m.end <= start {
@@ -101,24 +109,30 @@ pub fn resolve(text: &str, toks: &Tokens, found: &mut [Found], rules: &RuleSet) 
     let places = place_mentions(t, text, rules);
     let bodies = mentions(t, &rules.bodies, rules);
     let wire = wire_source(text, t, &bodies);
+    let cues = marker_positions(t, "attribution", rules);
     for f in found.iter_mut() {
         let sent = t[f.tok_start].sentence;
         let mode = rules.category(&f.claim.category).map(|c| c.subject()).unwrap_or_default();
         let chosen = match mode {
             SubjectMode::None => None,
-            SubjectMode::Place => places.iter().filter(|m| t[m.start].sentence == sent).min_by_key(|m| {
+            // the nearest place of the sentence, looked for within 60 tokens either side
+            SubjectMode::Place => near_mentions(&places, f.tok_start, f.tok_end, 60).iter().filter(|m| t[m.start].sentence == sent).min_by_key(|m| {
                 let country = m.entity.kind == "country";
                 (distance(m, f.tok_start, f.tok_end) + if country { 1000 } else { 0 }, m.start)
             }),
             SubjectMode::Preceding => {
-                places.iter().rev().filter(|m| m.end <= f.tok_start && m.entity.kind != "country").find(|m| t[m.start].sentence + 3 >= sent)
+                places[..places.partition_point(|m| m.start < f.tok_start)]
+                    .iter()
+                    .rev()
+                    .take_while(|m| t[m.start].sentence + 3 >= sent)
+                    .find(|m| m.end <= f.tok_start && m.entity.kind != "country")
             }
         };
         if let Some(m) = chosen {
             f.claim.subject = m.entity.label_for(&f.claim.sentence).to_string();
             f.claim.subject_id = m.entity.id.clone();
         }
-        if let Some((raw, id)) = cited_source(text, t, sent, f, &bodies, rules).or_else(|| wire.clone()) {
+        if let Some((raw, id)) = cited_source(text, t, sent, f, &bodies, &cues, rules).or_else(|| wire.clone()) {
             f.claim.source = raw;
             f.claim.source_id = id;
         }
@@ -142,19 +156,39 @@ pub fn wire_source(text: &str, t: &[Token], bodies: &[Mention]) -> Option<(Strin
 /// The source a sentence cites: the named body right after an attribution cue ("بحسب الأمم
 /// المتحدة", "أفاد المرصد"); else, after a cue, the words naming an unlisted source up to
 /// the next function word ("ذكر مصدر أمني عراقي أن" → "مصدر أمني عراقي").
-fn cited_source(text: &str, t: &[Token], sent: usize, f: &Found, bodies: &[Mention], rules: &RuleSet) -> Option<(String, String)> {
-    cited_source_span(text, t, sent, f.tok_start, f.tok_end, bodies, rules)
+fn cited_source(text: &str, t: &[Token], sent: usize, f: &Found, bodies: &[Mention], cues: &[(usize, usize)], rules: &RuleSet) -> Option<(String, String)> {
+    cited_source_span(text, t, sent, f.tok_start, f.tok_end, bodies, cues, rules)
+}
+
+/// Every place a marker phrase of `kind` starts, with its length, found once per document.
+pub fn marker_positions(t: &[Token], kind: &str, rules: &RuleSet) -> Vec<(usize, usize)> {
+    let Some(set) = rules.marker(kind) else { return Vec::new() };
+    (0..t.len()).filter_map(|k| set.match_at(t, k, true).map(|(len, _, _)| (k, len))).collect()
 }
 
 /// [`cited_source`] for a claim covering tokens `[lo, hi)`: (as written, id).
-pub fn cited_source_span(text: &str, t: &[Token], sent: usize, lo: usize, hi: usize, bodies: &[Mention], rules: &RuleSet) -> Option<(String, String)> {
+/// `cues` are the document's attribution cues ([`marker_positions`]).
+#[allow(clippy::too_many_arguments)]
+pub fn cited_source_span(
+    text: &str,
+    t: &[Token],
+    sent: usize,
+    lo: usize,
+    hi: usize,
+    bodies: &[Mention],
+    all_cues: &[(usize, usize)],
+    rules: &RuleSet,
+) -> Option<(String, String)> {
     // tokens are in sentence order: the sentence is one slice
-    let (first, last) = (t.partition_point(|x| x.sentence < sent), t.partition_point(|x| x.sentence <= sent));
-    let cues: Vec<(usize, usize)> = (first..last).filter_map(|k| rules.marker_at("attribution", t, k, true).map(|len| (k, len))).collect();
+    // (an attribution is local: in a sentence without end, only 60 tokens either side count)
+    let (first, last) = (t.partition_point(|x| x.sentence < sent).max(lo.saturating_sub(60)), t.partition_point(|x| x.sentence <= sent).min(hi + 60));
+    let cues = &all_cues[all_cues.partition_point(|c| c.0 < first)..all_cues.partition_point(|c| c.0 < last)];
     if cues.is_empty() {
         return None;
     }
     let outside = |m: &Mention| m.end <= lo || m.start >= hi;
+    // only the mentions of this sentence (bodies are sorted by start)
+    let bodies = &bodies[bodies.partition_point(|m| m.start < first)..bodies.partition_point(|m| m.start < last)];
     // right after the cue ("أفاد المرصد"); else right before it ("وكان المرصد قد أفاد")
     let after_cue = |m: &&Mention| t[m.start].sentence == sent && outside(m) && cues.iter().any(|&(c, len)| m.start >= c + len && m.start <= c + len + 3);
     let before_cue = |m: &&Mention| t[m.start].sentence == sent && outside(m) && cues.iter().any(|&(c, _)| m.end <= c && m.end + 2 >= c);

@@ -65,11 +65,11 @@ pub struct Found {
     pub claim: Claim,
 }
 
-/// The sentence of a claim as written; a sentence longer than 600 bytes (a page with no full
-/// stops) is cut to the 300 bytes either side of the claim, marked with "…", so a claim never
+/// The sentence of a claim as written; a sentence longer than 2000 bytes (a page with no full
+/// stops) is cut to the 1000 bytes either side of the claim, marked with "…", so a claim never
 /// carries a whole page.
 pub fn sentence_text(text: &str, s: crate::normalize::Sentence, start: usize, end: usize) -> String {
-    const MAX: usize = 600;
+    const MAX: usize = 2000;
     if s.end - s.start <= MAX {
         return text[s.start..s.end].trim().to_string();
     }

@@ -97,7 +97,13 @@ fn main() -> std::io::Result<()> {
         let id = format!("{n:07}");
         std::fs::write(out.join("articles").join(format!("{id}.txt")), &text)?;
         writeln!(manifest, "{id}.txt,{outlet},{date},,ar")?;
-        let line = format!("{{\"id\":{:?},\"outlet\":{:?},\"date\":{:?},\"url\":\"\",\"language\":\"ar\",\"text\":{}}}", id, outlet, date, json_string(&text));
+        let line = format!(
+            "{{\"id\":{},\"outlet\":{},\"date\":{},\"url\":\"\",\"language\":\"ar\",\"text\":{}}}",
+            json_string(&id),
+            json_string(outlet),
+            json_string(&date),
+            json_string(&text)
+        );
         writeln!(jsonl, "{line}")?;
         written += text.len() as u64;
         n += 1;

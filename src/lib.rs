@@ -4,11 +4,13 @@
 //! The pipeline, one module a stage:
 //! `load` (documents) → `normalize` (tokens) → `extract` (figures) and `events` (factual
 //! claims) → `resolve` (subjects, sources) → `group` (same quantity) → `judge` (verdicts) → `render` (outputs).
+#![forbid(unsafe_code)]
 
 pub mod check;
 pub mod error;
 pub mod events;
 pub mod extract;
+pub mod fuzzing;
 pub mod group;
 pub mod judge;
 pub mod load;

@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::model::Document;
 use crate::rules::RuleSet;
 use std::collections::HashMap;
-use std::io::Read;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 /// One manifest row: `file,outlet,date,url,language` (extra columns ignored).
@@ -96,8 +96,32 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     Ok(())
 }
 
+/// How documents are read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReadOptions {
+    /// Decode invalid UTF-8 with replacement characters (and a warning) instead of failing.
+    pub lossy: bool,
+}
+
+/// What reading a file gave: a document, or a file skipped with a reason (binary).
+#[derive(Debug)]
+pub enum ReadOutcome {
+    Document(Box<Document>, Option<String>),
+    Skipped(String),
+}
+
 /// Reads one document and fills in its provenance.
 pub fn read_document(path: &Path, manifest: &Manifest, rules: &RuleSet) -> Result<Document> {
+    match read_document_with(path, manifest, rules, ReadOptions::default())? {
+        ReadOutcome::Document(d, _) => Ok(*d),
+        ReadOutcome::Skipped(why) => Err(Error::Io { path: path.into(), source: std::io::Error::other(why) }),
+    }
+}
+
+/// [`read_document`] with options: a binary file (a NUL byte in its first 8 KiB, as ripgrep
+/// decides) is skipped with a reason; invalid UTF-8 is an error naming the byte offset, or under
+/// `lossy` decoded with replacement characters and a warning.
+pub fn read_document_with(path: &Path, manifest: &Manifest, rules: &RuleSet, opts: ReadOptions) -> Result<ReadOutcome> {
     let bytes = if path.as_os_str() == "-" {
         let mut b = Vec::new();
         std::io::stdin().read_to_end(&mut b).map_err(|e| Error::Io { path: path.into(), source: e })?;
@@ -105,10 +129,21 @@ pub fn read_document(path: &Path, manifest: &Manifest, rules: &RuleSet) -> Resul
     } else {
         std::fs::read(path).map_err(|e| Error::Io { path: path.into(), source: e })?
     };
-    let text = String::from_utf8(bytes).map_err(|e| Error::NotUtf8 { path: path.into(), offset: e.utf8_error().valid_up_to() })?;
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return Ok(ReadOutcome::Skipped(format!("{}: binary file, skipped", path.display())));
+    }
+    let (text, warning) = match String::from_utf8(bytes) {
+        Ok(t) => (t, None),
+        Err(e) if opts.lossy => {
+            let offset = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            (text, Some(format!("{}: not valid UTF-8 from byte {offset}; decoded with replacement characters, offsets after it shift", path.display())))
+        }
+        Err(e) => return Err(Error::NotUtf8 { path: path.into(), offset: e.utf8_error().valid_up_to() }),
+    };
     let row = path.canonicalize().ok().and_then(|k| manifest.get(&k)).cloned().unwrap_or_default();
     let stem = if path.as_os_str() == "-" { "stdin".to_string() } else { path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default() };
-    Ok(make_document(&stem, &path.to_string_lossy(), text, row, rules))
+    Ok(ReadOutcome::Document(Box::new(make_document(&stem, &path.to_string_lossy(), text, row, rules)), warning))
 }
 
 /// Builds a document from its text and manifest row (outlet, date and language fallbacks).
@@ -187,27 +222,48 @@ pub fn detect_language(text: &str) -> &'static str {
     }
 }
 
+/// Documents read, and the warnings for files skipped or decoded lossily.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub docs: Vec<Document>,
+    pub warnings: Vec<String>,
+}
+
 /// Reads every document under `paths` with its manifest (`manifest`, or a `sources.csv` in a
 /// folder given as a path). Two files with one stem keep distinct ids (`a`, `a~2`).
 pub fn load_all(paths: &[PathBuf], manifest: Option<&Path>, rules: &RuleSet) -> Result<Vec<Document>> {
+    Ok(load_all_with(paths, manifest, rules, ReadOptions::default())?.docs)
+}
+
+/// [`load_all`] with options; binary files are skipped with a warning, not an error.
+pub fn load_all_with(paths: &[PathBuf], manifest: Option<&Path>, rules: &RuleSet, opts: ReadOptions) -> Result<Loaded> {
     let found = manifest.map(Path::to_path_buf).or_else(|| paths.iter().find(|p| p.is_dir() && p.join("sources.csv").is_file()).map(|p| p.join("sources.csv")));
     let manifest = match &found {
         Some(p) => read_manifest(p)?,
         None => Manifest::new(),
     };
     let files = expand_paths(paths)?;
-    let mut docs = Vec::with_capacity(files.len());
+    let mut loaded = Loaded { docs: Vec::with_capacity(files.len()), warnings: Vec::new() };
     let mut seen: HashMap<String, usize> = HashMap::new();
     for f in files {
-        let mut d = read_document(&f, &manifest, rules)?;
+        let mut d = match read_document_with(&f, &manifest, rules, opts)? {
+            ReadOutcome::Document(d, warning) => {
+                loaded.warnings.extend(warning);
+                *d
+            }
+            ReadOutcome::Skipped(why) => {
+                loaded.warnings.push(why);
+                continue;
+            }
+        };
         let n = seen.entry(d.id.clone()).or_insert(0);
         *n += 1;
         if *n > 1 {
             d.id = format!("{}~{}", d.id, n);
         }
-        docs.push(d);
+        loaded.docs.push(d);
     }
-    Ok(docs)
+    Ok(loaded)
 }
 
 /// One article of a JSONL corpus: `{"id","outlet","date","url","language","text"}`.

@@ -1,4 +1,5 @@
 //! The `claimdiff` binary: parses arguments, calls the library, maps errors to exit codes.
+#![forbid(unsafe_code)]
 
 use anyhow::{Context, Result};
 use claimdiff::model::{Report, Verdict};
@@ -48,6 +49,10 @@ struct Input {
     /// Start CSV output with a UTF-8 byte-order mark (so Excel shows Arabic).
     #[arg(long)]
     bom: bool,
+    /// Decode files that are not valid UTF-8 with replacement characters (with a warning)
+    /// instead of stopping with an error.
+    #[arg(long)]
+    lossy: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -147,7 +152,11 @@ fn load_docs(input: &Input, rules: &RuleSet) -> Result<Vec<claimdiff::model::Doc
         let reader = open_reader(path)?;
         return Ok(claimdiff::load::jsonl_documents(reader, path, rules).collect::<Result<Vec<_>, _>>()?);
     }
-    Ok(claimdiff::load::load_all(&input.paths, input.manifest.as_deref(), rules)?)
+    let loaded = claimdiff::load::load_all_with(&input.paths, input.manifest.as_deref(), rules, claimdiff::load::ReadOptions { lossy: input.lossy })?;
+    for w in &loaded.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(loaded.docs)
 }
 
 fn open_reader(path: &Path) -> Result<Box<dyn std::io::BufRead>> {

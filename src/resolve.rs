@@ -54,7 +54,9 @@ pub fn place_mentions(t: &[Token], source_text: &str, rules: &RuleSet) -> Vec<Me
         {
             continue;
         }
-        if out[..listed_count][..out[..listed_count].partition_point(|m| m.start <= k)].last().is_some_and(|m| k < m.end) || rules.marker_at("place_noun_stop", t, k, true).is_some() || rules.number_word(&t[k], true).is_some()
+        if out[..listed_count][..out[..listed_count].partition_point(|m| m.start <= k)].last().is_some_and(|m| k < m.end)
+            || rules.marker_at("place_noun_stop", t, k, true).is_some()
+            || rules.number_word(&t[k], true).is_some()
         {
             continue;
         }
@@ -120,13 +122,11 @@ pub fn resolve(text: &str, toks: &Tokens, found: &mut [Found], rules: &RuleSet) 
                 let country = m.entity.kind == "country";
                 (distance(m, f.tok_start, f.tok_end) + if country { 1000 } else { 0 }, m.start)
             }),
-            SubjectMode::Preceding => {
-                places[..places.partition_point(|m| m.start < f.tok_start)]
-                    .iter()
-                    .rev()
-                    .take_while(|m| t[m.start].sentence + 3 >= sent)
-                    .find(|m| m.end <= f.tok_start && m.entity.kind != "country")
-            }
+            SubjectMode::Preceding => places[..places.partition_point(|m| m.start < f.tok_start)]
+                .iter()
+                .rev()
+                .take_while(|m| t[m.start].sentence + 3 >= sent)
+                .find(|m| m.end <= f.tok_start && m.entity.kind != "country"),
         };
         if let Some(m) = chosen {
             f.claim.subject = m.entity.label_for(&f.claim.sentence).to_string();

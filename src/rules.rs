@@ -10,6 +10,13 @@ use std::path::Path;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 
+/// The largest rule file accepted.
+pub const MAX_RULE_FILE_BYTES: usize = 8 << 20;
+/// The most phrases a rule set may hold (the built-in rules hold a few thousand).
+pub const MAX_PHRASES: usize = 500_000;
+/// The most words one rule phrase may have.
+pub const MAX_PHRASE_WORDS: usize = 12;
+
 /// What part a number word plays in a compound.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
@@ -353,12 +360,14 @@ pub fn phrase_words(phrase: &str) -> Vec<String> {
 }
 
 impl<T> PhraseSet<T> {
-    /// Adds a phrase (written naturally; normalised here).
+    /// Adds a phrase (written naturally; normalised here). Phrases longer than
+    /// [`MAX_PHRASE_WORDS`] words are cut to that length.
     pub fn add(&mut self, phrase: &str, payload: T) {
-        let words = phrase_words(phrase);
+        let mut words = phrase_words(phrase);
         if words.is_empty() {
             return;
         }
+        words.truncate(MAX_PHRASE_WORDS);
         let idx = self.phrases.len();
         if words[0].ends_with('*') {
             let c = words[0].chars().next().unwrap_or('*');
@@ -524,6 +533,11 @@ impl RuleSet {
         let mut set = RuleSet::default();
         let mut judge = None;
         for (name, text) in &files {
+            // a rule set is data a user may hand us: bound it so a pathological one is refused,
+            // not slow
+            if text.len() > MAX_RULE_FILE_BYTES {
+                return Err(Error::Rule { file: name.clone(), message: format!("{} bytes; a rule file may hold at most {MAX_RULE_FILE_BYTES}", text.len()) });
+            }
             if name.ends_with(".csv") {
                 set.add_gazetteer(name, text)?;
                 continue;
@@ -532,6 +546,13 @@ impl RuleSet {
             set.add_file(name, file, &mut judge)?;
         }
         set.judge = judge.unwrap_or_default();
+        let phrases = set.phrase_count();
+        if phrases > MAX_PHRASES {
+            return Err(Error::Rule {
+                file: dir.map_or("(built-in)".into(), |d| d.display().to_string()),
+                message: format!("{phrases} phrases; at most {MAX_PHRASES} are allowed"),
+            });
+        }
         Ok(set)
     }
 
@@ -702,6 +723,24 @@ impl RuleSet {
             }
         }
         Ok(())
+    }
+
+    /// How many phrases all sets hold.
+    pub fn phrase_count(&self) -> usize {
+        self.vague.len()
+            + self.qualifiers_before.len()
+            + self.qualifiers_after.len()
+            + self.units.len()
+            + self.duals.len()
+            + self.ordinals.len()
+            + self.months.len()
+            + self.fractions.len()
+            + self.places.len()
+            + self.bodies.len()
+            + self.triggers.len()
+            + self.markers.values().map(PhraseSet::len).sum::<usize>()
+            + self.categories.iter().map(|c| c.nouns.len() + c.cues.len() + c.with.len()).sum::<usize>()
+            + self.numbers.len()
     }
 
     /// The marker set of a kind (empty when no rule defines it).

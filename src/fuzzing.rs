@@ -1,0 +1,57 @@
+//! Takes arbitrary bytes; drives one reader or stage with them. The entry points of the fuzz
+//! targets (`fuzz/`) and of the regression test that replays their corpus on stable Rust
+//! (`tests/fuzz_regressions.rs`). Each must return without panicking, whatever the input.
+
+use crate::rules::RuleSet;
+use std::sync::OnceLock;
+
+fn builtin() -> &'static RuleSet {
+    static R: OnceLock<RuleSet> = OnceLock::new();
+    R.get_or_init(|| RuleSet::builtin().expect("built-in rules load"))
+}
+
+/// Extraction, events, resolution and grouping over the text (decoded lossily).
+pub fn extract(data: &[u8]) {
+    let text = String::from_utf8_lossy(data).into_owned();
+    let doc = crate::load::make_document("fuzz", "fuzz", text, Default::default(), builtin());
+    let claims = crate::claims_of(&doc, builtin());
+    for c in &claims {
+        assert!(doc.text.is_char_boundary(c.start) && doc.text.is_char_boundary(c.end) && c.start <= c.end, "claim offsets off a char boundary");
+    }
+    let _ = crate::group::group(&claims, std::slice::from_ref(&doc), builtin());
+}
+
+/// The rule loader over one rule file (as TOML and as a gazetteer CSV).
+pub fn rules(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let dir = std::env::temp_dir().join(format!("claimdiff-fuzz-rules-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    for name in ["extra.toml", "extra.csv"] {
+        let path = dir.join(name);
+        if std::fs::write(&path, text).is_ok() {
+            let _ = RuleSet::load(Some(&dir));
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+}
+
+/// The manifest reader.
+pub fn manifest(data: &[u8]) {
+    let dir = std::env::temp_dir().join(format!("claimdiff-fuzz-manifest-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let path = dir.join("sources.csv");
+    if std::fs::write(&path, data).is_ok() {
+        let _ = crate::load::read_manifest(&path);
+    }
+}
+
+/// The JSONL article reader and the claims reader.
+pub fn jsonl(data: &[u8]) {
+    let name = std::path::Path::new("fuzz.jsonl");
+    for doc in crate::load::jsonl_documents(std::io::Cursor::new(data), name, builtin()).flatten() {
+        let _ = crate::claims_of(&doc, builtin());
+    }
+    if let Ok((docs, claims)) = crate::load::read_claims(std::io::Cursor::new(data), name) {
+        let _ = crate::compare_claims(docs, claims, builtin());
+    }
+}

@@ -467,9 +467,17 @@ fn try_date(t: &[Token], i: usize, doc_date: Option<&str>, rules: &RuleSet) -> O
         (Some(d), i + 1)
     } else if let Some(len) = rules.marker_at("month_part", t, i, true) {
         (None, i + len)
+    } else if let Some((len, &d, _)) = rules.ordinals.match_at(t, i, true).filter(|(_, &d, _)| (1.0..=31.0).contains(&d)) {
+        // "السادس من ديسمبر": an ordinal day, only with "من" and a month after it
+        if t.get(i + len).is_none_or(|x| x.norm != "من") {
+            return None;
+        }
+        (Some(d as u32), i + len)
     } else {
         return None;
     };
+    // "6 من ديسمبر", "الـ6 من ديسمبر"
+    let month_start = if t.get(month_start).is_some_and(|x| x.norm == "من") && rules.months.match_at(t, month_start + 1, false).is_some() { month_start + 1 } else { month_start };
     if !same_sentence(t, i, month_start) {
         return None;
     }
@@ -642,9 +650,9 @@ fn complete(text: &str, toks: &Tokens, mut core: Core, doc_id: &str, rules: &Rul
                 return None;
             }
         }
-        // a list marker: "1." or "2)" opening a line
+        // a list marker: "1." or "2)" or "3-" opening a line
         let opens_line = i == 0 || t[i - 1].line != t[i].line;
-        if opens_line && core.end == i + 1 && t.get(i + 1).is_some_and(|x| (x.norm == "." || x.norm == ")") && !x.space_before && x.line == t[i].line) {
+        if opens_line && core.end == i + 1 && t.get(i + 1).is_some_and(|x| matches!(x.norm.as_str(), "." | ")" | "-") && x.line == t[i].line) {
             return None;
         }
     }

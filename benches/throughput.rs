@@ -147,6 +147,8 @@ fn synthetic(n: usize) -> (Vec<Document>, Vec<Claim>) {
                 polarity: String::new(),
                 family: String::new(),
                 time: None,
+                trigger_span: None,
+                place_span: None,
                 rounding_step: 1.0,
             }
         })

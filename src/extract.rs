@@ -477,7 +477,11 @@ fn try_date(t: &[Token], i: usize, doc_date: Option<&str>, rules: &RuleSet) -> O
         return None;
     };
     // "6 من ديسمبر", "الـ6 من ديسمبر"
-    let month_start = if t.get(month_start).is_some_and(|x| x.norm == "من") && rules.months.match_at(t, month_start + 1, false).is_some() { month_start + 1 } else { month_start };
+    let month_start = if t.get(month_start).is_some_and(|x| x.norm == "من") && rules.months.match_at(t, month_start + 1, false).is_some() {
+        month_start + 1
+    } else {
+        month_start
+    };
     if !same_sentence(t, i, month_start) {
         return None;
     }
@@ -785,6 +789,8 @@ fn complete(text: &str, toks: &Tokens, mut core: Core, doc_id: &str, rules: &Rul
         polarity: String::new(),
         family: String::new(),
         time: None,
+        trigger_span: None,
+        place_span: None,
         rounding_step: core.step,
     };
     Some(Found { tok_start: i, tok_end: span_end_tok.max(unit_end), claim })

@@ -158,7 +158,14 @@ pub fn independent_sources(claims: &[&Claim], docs: &HashMap<&str, &Document>) -
         .iter()
         .map(|c| if c.source_id.is_empty() { docs.get(c.doc.as_str()).map_or(c.doc.clone(), |d| d.outlet.clone()) } else { c.source_id.clone() })
         .collect();
-    set.into_iter().collect()
+    // unlisted sources spelled two ways ("مصدر أمني عراقي" / "مصدر امني عراقي") are one
+    let mut out: Vec<String> = Vec::new();
+    for s in set {
+        if !out.iter().any(|o| crate::resolve::same_name(o, &s)) {
+            out.push(s);
+        }
+    }
+    out
 }
 
 /// The verdict of one group.
@@ -318,6 +325,8 @@ mod tests {
             polarity: String::new(),
             family: String::new(),
             time: None,
+            trigger_span: None,
+            place_span: None,
             rounding_step: step,
         }
     }

@@ -147,6 +147,11 @@ pub struct Claim {
     /// For event claims: when it happened, if the sentence dates it before publication (a year).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
+    /// For event claims: byte spans of the trigger words and of the place, in the original text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trigger_span: Option<Span>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place_span: Option<Span>,
     /// The precision the wording implies (`3 آلاف` → 1000, `3500` → 100; 0 = none), used to
     /// read round figures as rounded.
     #[serde(default, rename = "step")]

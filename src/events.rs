@@ -21,8 +21,16 @@ fn trigger_at(toks: &Tokens, i: usize, rules: &RuleSet) -> Option<(usize, usize)
     if stripped && (first.starts_with('ل') || first.starts_with("ول") || first.starts_with("فل")) {
         return None;
     }
-    // a wish, condition or state in the four words before ("في حال سيطرت", "مناطق سيطرتها") or after ("السيطرة الوشيكة")
+    // a sentence that opens with a condition ("وفي حال سيطرت ... فلن تبقى ... تحت سيطرة") states
+    // no event at all
     let sent = t[i].sentence;
+    let opening = t.partition_point(|x| x.sentence < sent);
+    if let Some(cond) = rules.marker("condition") {
+        if (opening..(opening + 3).min(t.len())).any(|k| t[k].sentence == sent && cond.match_at(t, k, true).is_some()) {
+            return None;
+        }
+    }
+    // a wish, condition or state in the four words before ("في حال سيطرت", "مناطق سيطرتها") or after ("السيطرة الوشيكة")
     let blocker = rules.marker("event_blocker")?;
     for end in i.saturating_sub(4)..=i {
         if end > 0 && t[end - 1].sentence == sent && blocker.match_ending_at(t, end, true).is_some() {
@@ -133,6 +141,7 @@ pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
         // the places after the trigger, up to the next trigger or clause stop
         let mut k = i + len;
         let mut found_places: Vec<&Mention> = Vec::new();
+        let mut located_places: Vec<&Mention> = Vec::new();
         let limit = (i + len + 24).min(t.len());
         while k < limit && t[k].sentence == sent && !excluded[k] {
             if rules.marker_at("attribution", t, k, true).is_some() {
@@ -151,8 +160,17 @@ pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
                 let after_preposition = matches!(t[k - 1].norm.as_str(), "من" | "في" | "على" | "الى" | "عن" | "بين" | "جنوب" | "شمال" | "شرق" | "غرب" | "وسط");
                 let label = crate::normalize::normalize(&m.entity.label);
                 let governed = (t[k].norm.starts_with('ل') || t[k].norm.starts_with("ول")) && !label.starts_with('ل');
+                // "بريف حمص", "شرقي مدينة نوى": a locator, not the object
+                let located = rules.marker("place_locator").is_some_and(|l| l.match_ending_at(t, k, true).is_some())
+                    || (k >= 2
+                        && rules.marker("place_noun").is_some_and(|n| n.match_at(t, k - 1, true).is_some())
+                        && rules.marker("place_locator").is_some_and(|l| l.match_ending_at(t, k - 1, true).is_some()));
                 if !is_country(m) || ((after_preposition || k == i + len) && !governed) {
-                    found_places.push(m);
+                    if located {
+                        located_places.push(m);
+                    } else {
+                        found_places.push(m);
+                    }
                 }
                 k = m.end;
                 continue;
@@ -169,6 +187,15 @@ pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
             i += len;
             continue;
         };
+        // only a locator place ("على بعد خمسة كيلومترات من أطراف حمص"): the best there is
+        if found_places.is_empty() {
+            found_places = located_places;
+        }
+        // "معبر البوكمال ... تحت سيطرة قسد": under control, the place comes first
+        if found_places.is_empty() && i > 0 && rules.marker("control_state").is_some_and(|m| m.match_ending_at(t, i, true).is_some()) {
+            found_places
+                .extend(places[..places.partition_point(|m| m.start < i)].iter().rev().take_while(|m| m.end + 8 >= i && t[m.start].sentence == sent).take(1));
+        }
         let mut seen = std::collections::HashSet::new();
         found_places.retain(|m| seen.insert(m.entity.id.clone()));
         let specific: Vec<&Mention> = found_places.iter().copied().filter(|m| !is_country(m)).collect();
@@ -254,7 +281,8 @@ fn earlier_place<'m>(toks: &Tokens, i: usize, len: usize, places: &'m [Mention],
     }
     // a word after the trigger (or in the sentence before it) that stands for a place
     let after = (i + len..(i + len + 8).min(t.len())).find(|&k| t[k].sentence == sent && rules.marker_at("place_anaphor", t, k, true).is_some());
-    let before = anaphors[anaphors.partition_point(|&k| k < first)..].first().is_some_and(|&k| k < i);
+    // a pointer before the trigger counts within six words of it
+    let before = anaphors[anaphors.partition_point(|&k| k < first.max(i.saturating_sub(6)))..].first().is_some_and(|&k| k < i);
     if after.is_none() && !before {
         return None;
     }
@@ -352,6 +380,20 @@ mod tests {
         assert!(events("من شأن سيطرة الفصائل على حمص أن تقطع الطريق").is_empty());
         assert!(events("دعا القائد قواته للانسحاب من دمشق").is_empty());
         assert!(events("تحدث عن السيطرة الوشيكة على دمشق").is_empty());
+    }
+
+    #[test]
+    fn a_place_that_only_locates_the_object_is_not_taken() {
+        // "بريف حمص": Rastan and Talbiseh were taken, not Homs
+        assert_eq!(events("حررت الفصائل مدينتي الرستن وتلبيسة بريف حمص"), vec!["event took_control rastan affirmed", "event took_control talbiseh affirmed"]);
+        // with nothing else named, the locator is the best there is
+        assert_eq!(events("باتت الفصائل على بعد خمسة كيلومترات من أطراف حمص"), vec!["event reached homs affirmed"]);
+    }
+
+    #[test]
+    fn a_conditional_sentence_states_no_event_and_under_control_looks_back() {
+        assert!(events("وفي حال سيطرت الفصائل على حمص، فلن تبقى سوى دمشق تحت سيطرة الحكومة").is_empty());
+        assert_eq!(events("وأصبح معبر البوكمال الحدودي تحت سيطرة قسد"), vec!["event took_control albukamal_crossing affirmed"]);
     }
 
     #[test]

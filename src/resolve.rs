@@ -70,7 +70,10 @@ pub fn place_mentions(t: &[Token], source_text: &str, rules: &RuleSet) -> Vec<Me
             .get_or_insert_with(|| rules.places.phrases().filter(|p| p.words.len() == 1).map(|p| (p.words[0].as_str(), &rules.entities[p.payload])).collect());
         let best = listed
             .iter()
-            .map(|(n, e)| (strsim::jaro_winkler(n.strip_prefix("ال").unwrap_or(n), bare), *e))
+            .map(|(n, e)| (n.strip_prefix("ال").unwrap_or(n), *e))
+            // close in spelling and in length: "دارنة" is "درنة", "الجبيلية" is not "جبلة"
+            .filter(|(n, _)| n.chars().count().abs_diff(bare.chars().count()) <= 1)
+            .map(|(n, e)| (strsim::jaro_winkler(n, bare), e))
             .filter(|(score, _)| *score >= 0.9)
             .max_by(|a, b| a.0.total_cmp(&b.0));
         let entity = match best {

@@ -4,7 +4,7 @@
 //! Candidates are blocked by (kind, category, unit, subject), so the cost is near-linear in
 //! the number of claims; inside a block a document contributes one figure per group.
 
-use crate::judge::{canonical_unit, compatible, independent_sources, interval, judge};
+use crate::judge::{canonical_unit, independent_sources, interval, judge, Interval};
 use crate::model::{Claim, Document, Group, Value, Verdict};
 use crate::rules::{RuleSet, SubjectMode};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -28,11 +28,19 @@ fn block_key(c: &Claim, rules: &RuleSet) -> Option<BlockKey> {
     Some((c.kind.clone(), c.category.clone(), unit.to_string(), subject))
 }
 
-/// A representative number of a claim for "closest figure" choices.
-fn magnitude(c: &Claim, rules: &RuleSet) -> Option<f64> {
-    let iv = interval(c, rules)?;
+/// A representative number of a claim's interval for "closest figure" choices.
+fn magnitude(iv: Option<Interval>) -> Option<f64> {
+    let iv = iv?;
     let hi = if iv.hi.is_finite() { iv.hi } else { iv.lo * 1.5 };
     Some(((iv.lo.max(1e-9)) * hi.max(1e-9)).sqrt())
+}
+
+/// [`compatible`] with both intervals computed beforehand.
+fn compatible_cached(a: &Claim, b: &Claim, ia: Option<Interval>, ib: Option<Interval>) -> bool {
+    match (ia, ib) {
+        (Some(x), Some(y)) => x.intersects(&y), // dates have no interval: they fall through
+        _ => crate::judge::compatible_values(a, b),
+    }
 }
 
 fn same_figure(a: &Claim, b: &Claim) -> bool {
@@ -59,9 +67,11 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
             blocks.entry(siblings[0].clone()).or_default().extend(moved);
         }
     }
+    // every claim's interval, computed once
+    let ivs: Vec<Option<Interval>> = claims.iter().map(|c| interval(c, rules)).collect();
     let mut groups: Vec<(Vec<usize>, String)> = Vec::new();
     for (key, mut members) in blocks {
-        members.sort_by_key(|&i| (doc_rank.get(claims[i].doc.as_str()).copied().unwrap_or(usize::MAX), claims[i].start));
+        members.sort_by_cached_key(|&i| (doc_rank.get(claims[i].doc.as_str()).copied().unwrap_or(usize::MAX), claims[i].start));
         if key.0 == "event" {
             for cl in event_clusters(claims, &members, &doc_map) {
                 groups.push((cl, key.3.clone()));
@@ -86,10 +96,10 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
                 }
                 let dist = if same_doc.is_some() {
                     -1.0
-                } else if cl.figures.iter().any(|&j| compatible(&claims[j], c, rules)) {
+                } else if cl.figures.iter().any(|&j| compatible_cached(&claims[j], c, ivs[j], ivs[i])) {
                     0.0
                 } else {
-                    match (magnitude(c, rules), magnitude(&claims[cl.figures[0]], rules)) {
+                    match (magnitude(ivs[i]), magnitude(ivs[cl.figures[0]])) {
                         (Some(a), Some(b)) => (a / b).ln().abs(),
                         _ => 1.0,
                     }

@@ -110,6 +110,14 @@ pub fn compatible(a: &Claim, b: &Claim, rules: &RuleSet) -> bool {
     }
 }
 
+/// [`compatible`] for claims without intervals: dates compare as dates, the rest can be true.
+pub fn compatible_values(a: &Claim, b: &Claim) -> bool {
+    match (&a.value, &b.value) {
+        (Some(Value::Date(x)), Some(Value::Date(y))) => dates_compatible(x, y),
+        _ => true,
+    }
+}
+
 /// The figure as an editor reads it: `أكثر من 3500` → "more than 3500".
 pub fn figure(c: &Claim) -> String {
     if c.kind == "event" {
@@ -158,11 +166,33 @@ pub fn independent_sources(claims: &[&Claim], docs: &HashMap<&str, &Document>) -
         .iter()
         .map(|c| if c.source_id.is_empty() { docs.get(c.doc.as_str()).map_or(c.doc.clone(), |d| d.outlet.clone()) } else { c.source_id.clone() })
         .collect();
-    // unlisted sources spelled two ways ("مصدر أمني عراقي" / "مصدر امني عراقي") are one
-    let mut out: Vec<String> = Vec::new();
-    for s in set {
-        if !out.iter().any(|o| crate::resolve::same_name(o, &s)) {
-            out.push(s);
+    // unlisted sources spelled two ways ("عبدالغني" / "عبد الغني") are one: same key, kept once
+    let mut keys = BTreeSet::new();
+    set.into_iter().filter(|s| keys.insert(crate::resolve::name_key(s))).collect()
+}
+
+/// Of many distinct figures, the few that decide the verdict: per publication date, the claims
+/// with the highest and lowest bounds. Two intervals are disjoint exactly when one's low is at or
+/// above the other's high, so whether any pair is disjoint (on one day, or rising or falling
+/// across days) is decided by these extremes; the pairwise check then costs the number of
+/// dates, not the square of the number of figures.
+fn extremes<'a>(reps: &[&'a Claim], date_of: &dyn Fn(&Claim) -> Option<String>, rules: &RuleSet) -> Vec<&'a Claim> {
+    let mut out: Vec<&'a Claim> = Vec::new();
+    let mut by_date: BTreeMap<Option<String>, Vec<(&'a Claim, Interval)>> = BTreeMap::new();
+    for &c in reps {
+        match interval(c, rules) {
+            Some(iv) => by_date.entry(date_of(c)).or_default().push((c, iv)),
+            None => out.push(c), // dates and unbounded claims are few: keep them all
+        }
+    }
+    for (_, xs) in by_date {
+        let pick = |f: &dyn Fn(&Interval) -> f64, max: bool| {
+            xs.iter().max_by(|a, b| if max { f(&a.1).total_cmp(&f(&b.1)) } else { f(&b.1).total_cmp(&f(&a.1)) }).map(|x| x.0)
+        };
+        for c in [pick(&|iv| iv.lo, true), pick(&|iv| iv.lo, false), pick(&|iv| iv.hi, true), pick(&|iv| iv.hi, false)].into_iter().flatten() {
+            if !out.iter().any(|o| std::ptr::eq(*o, c)) {
+                out.push(c);
+            }
         }
     }
     out
@@ -186,7 +216,10 @@ pub fn judge(claims: &[&Claim], docs: &HashMap<&str, &Document>, rules: &RuleSet
     // one figure cost one comparison, not a million (a document's different figures never share
     // a group, so distinct figures come from distinct documents)
     let mut seen = BTreeSet::new();
-    let reps: Vec<&Claim> = claims.iter().copied().filter(|c| seen.insert((figure(c), date_of(c)))).collect();
+    let mut reps: Vec<&Claim> = claims.iter().copied().filter(|c| seen.insert((figure(c), date_of(c)))).collect();
+    if reps.len() > 32 {
+        reps = extremes(&reps, &date_of, rules);
+    }
     let mut conflict: Option<String> = None;
     let mut changed_over_time = false;
     'outer: for (i, a) in reps.iter().enumerate() {

@@ -6,7 +6,7 @@
 //!
 //! Figures are recorded in docs/performance.md.
 
-use claimdiff::model::{Claim, Document, Qualifier, Value};
+use claimdiff::model::{Claim, Document, Value};
 use claimdiff::rules::RuleSet;
 use divan::counter::{BytesCount, ItemsCount};
 use divan::Bencher;
@@ -132,24 +132,14 @@ fn synthetic(n: usize) -> (Vec<Document>, Vec<Claim>) {
                 start: i,
                 end: i + 3,
                 text: v.to_string(),
-                sentence: String::new(),
                 value: Some(Value::Number(v)),
                 low: Some(v),
                 high: Some(v),
-                qualifier: Qualifier::Exact,
                 unit: "person".into(),
                 category: cats[(x >> 8) as usize % cats.len()].into(),
-                subject: String::new(),
                 subject_id: format!("place{}", (x >> 16) % 50),
-                source: String::new(),
-                source_id: String::new(),
-                actor: String::new(),
-                polarity: String::new(),
-                family: String::new(),
-                time: None,
-                trigger_span: None,
-                place_span: None,
                 rounding_step: 1.0,
+                ..Default::default()
             }
         })
         .collect();

@@ -39,6 +39,16 @@ struct Core {
 }
 
 impl Core {
+    /// A date over tokens `[start, end)`, its value an ISO string.
+    fn date(start: usize, end: usize, value: String) -> Core {
+        let mut c = Core::number(start, end, 0.0, 0.0, Form::Date);
+        c.value = Some(Value::Date(value));
+        c.low = None;
+        c.high = None;
+        c.unit = Some("date".into());
+        c
+    }
+
     fn number(start: usize, end: usize, v: f64, step: f64, form: Form) -> Core {
         Core {
             start,
@@ -499,12 +509,7 @@ fn try_date(t: &[Token], i: usize, doc_date: Option<&str>, rules: &RuleSet) -> O
         (None, Some(d)) => format!("--{month:02}-{d:02}"),
         (None, None) => format!("--{month:02}"),
     };
-    let mut c = Core::number(i, end, 0.0, 0.0, Form::Date);
-    c.value = Some(Value::Date(value));
-    c.low = None;
-    c.high = None;
-    c.unit = Some("date".into());
-    Some(c)
+    Some(Core::date(i, end, value))
 }
 
 fn day_of(tok: Option<&Token>) -> Option<u32> {
@@ -541,12 +546,7 @@ fn try_month_first_date(t: &[Token], i: usize, doc_date: Option<&str>, rules: &R
         Some(y) => format!("{y:04}-{month:02}-{day:02}"),
         None => format!("--{month:02}-{day:02}"),
     };
-    let mut c = Core::number(i, end, 0.0, 0.0, Form::Date);
-    c.value = Some(Value::Date(value));
-    c.low = None;
-    c.high = None;
-    c.unit = Some("date".into());
-    Some(c)
+    Some(Core::date(i, end, value))
 }
 
 /// The year of a day and month written without one: the publication year, or the year

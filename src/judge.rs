@@ -337,30 +337,18 @@ mod tests {
 
     fn claim(doc: &str, v: f64, q: Qualifier, step: f64) -> Claim {
         Claim {
-            id: String::new(),
             kind: "figure".into(),
             doc: doc.into(),
-            start: 0,
             end: 1,
             text: fmt_number(v),
-            sentence: String::new(),
             value: Some(Value::Number(v)),
             low: Some(v),
             high: Some(v),
             qualifier: q,
             unit: "person".into(),
             category: "killed".into(),
-            subject: String::new(),
-            subject_id: String::new(),
-            source: String::new(),
-            source_id: String::new(),
-            actor: String::new(),
-            polarity: String::new(),
-            family: String::new(),
-            time: None,
-            trigger_span: None,
-            place_span: None,
             rounding_step: step,
+            ..Default::default()
         }
     }
 

@@ -28,9 +28,10 @@ pub struct Document {
 }
 
 /// How a stated figure bounds the true one: `أكثر من 3500` is `MoreThan`.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Qualifier {
+    #[default]
     Exact,
     MoreThan,
     AtLeast,
@@ -102,7 +103,7 @@ pub struct Span {
 }
 
 /// A numeric or factual claim found in one document.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 pub struct Claim {
     /// Report-wide id (`c1`, `c2`, ...), assigned after sorting by document and offset.
     pub id: String,

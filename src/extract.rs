@@ -816,7 +816,7 @@ fn categorize(t: &[Token], span: (usize, usize), core: &Core, noun_at: Option<us
         if fallback && (r.units.is_empty() || unit == "none") {
             continue;
         }
-        let window = r.window.unwrap_or(12);
+        let window = r.window.unwrap_or(16);
         let noun_hit = noun_at.is_some_and(|k| cat.nouns.match_at(t, k, true).is_some());
         let cue_dist = nearest(t, span, core.start, &cat.cues, window);
         let with_hit = cat.with.is_empty() || nearest(t, span, core.start, &cat.with, window).is_some();
@@ -829,7 +829,9 @@ fn categorize(t: &[Token], span: (usize, usize), core: &Core, noun_at: Option<us
             if !noun_hit && cue_dist.is_none() {
                 continue;
             }
-            2 + 10 * noun_hit as i64 + 10 * cue_dist.is_some() as i64 + 10 * (!cat.with.is_empty()) as i64
+            // `with` adds weight only beside a counted noun ("20 مدنيا" + "مقتل"); alone it is a
+            // condition, not evidence
+            2 + 10 * noun_hit as i64 + 10 * cue_dist.is_some() as i64 + 10 * (noun_hit && !cat.with.is_empty()) as i64
         };
         // a counted noun alone ("20 soldiers") yields to a cue word of the same score ("wounded")
         // unless the category has cue words too, so the noun names the category ("100 جريح")

@@ -24,7 +24,9 @@ fn block_key(c: &Claim, rules: &RuleSet) -> Option<BlockKey> {
         return Some((c.kind.clone(), c.family.clone(), format!("event{era}"), c.subject_id.clone()));
     }
     let subject = if cat.is_some_and(|x| x.subject() == SubjectMode::None) { String::new() } else { c.subject_id.clone() };
-    let (unit, _) = canonical_unit(&c.unit, rules);
+    // a bare number counts what its category counts: "the toll passes 5,300" is 5,300 people
+    let implied = cat.and_then(|x| x.rule.units.iter().find(|u| *u != "none")).filter(|_| c.unit == "none");
+    let (unit, _) = canonical_unit(implied.map_or(&c.unit, |u| u), rules);
     Some((c.kind.clone(), c.category.clone(), unit.to_string(), subject))
 }
 
@@ -86,41 +88,63 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
             by_doc: HashMap<&'c str, usize>,
         }
         let mut clusters: Vec<Cluster> = Vec::new();
-        for &i in &members {
-            let c = &claims[i];
-            let mut best: Option<(f64, usize)> = None;
-            for (gi, cl) in clusters.iter().enumerate() {
-                let same_doc = cl.by_doc.get(c.doc.as_str()).map(|&j| &claims[j]);
-                if same_doc.is_some_and(|o| !same_figure(o, c)) {
-                    continue; // a document's different figures are different quantities
+        // one document at a time; within it, the claim that fits an existing cluster best is
+        // placed first, so a document's figures go where they agree before where they do not
+        let mut pos = 0;
+        while pos < members.len() {
+            let doc = claims[members[pos]].doc.as_str();
+            let end = members[pos..].iter().position(|&i| claims[i].doc != doc).map_or(members.len(), |k| pos + k);
+            let mut pending: Vec<usize> = members[pos..end].to_vec();
+            while !pending.is_empty() {
+                let mut pick: Option<(f64, usize, Option<usize>)> = None; // (distance, index in pending, cluster)
+                for (pi, &i) in pending.iter().enumerate() {
+                    let c = &claims[i];
+                    let mut best: Option<(f64, usize)> = None;
+                    for (gi, cl) in clusters.iter().enumerate() {
+                        let same_doc = cl.by_doc.get(c.doc.as_str()).map(|&j| &claims[j]);
+                        if same_doc.is_some_and(|o| !same_figure(o, c)) {
+                            continue; // a document's different figures are different quantities
+                        }
+                        let dist = if same_doc.is_some() {
+                            -1.0
+                        } else if cl.figures.iter().any(|&j| compatible_cached(&claims[j], c, ivs[j], ivs[i])) {
+                            0.0
+                        } else {
+                            match (magnitude(ivs[i]), magnitude(ivs[cl.figures[0]])) {
+                                (Some(a), Some(b)) => (a / b).ln().abs(),
+                                _ => 1.0,
+                            }
+                        };
+                        if best.is_none_or(|(d, _)| dist < d) {
+                            best = Some((dist, gi));
+                        }
+                    }
+                    let (d, g) = best.map_or((f64::INFINITY, None), |(d, g)| (d, Some(g)));
+                    if pick.is_none_or(|(pd, _, _)| d < pd) {
+                        pick = Some((d, pi, g));
+                    }
                 }
-                let dist = if same_doc.is_some() {
-                    -1.0
-                } else if cl.figures.iter().any(|&j| compatible_cached(&claims[j], c, ivs[j], ivs[i])) {
-                    0.0
-                } else {
-                    match (magnitude(ivs[i]), magnitude(ivs[cl.figures[0]])) {
-                        (Some(a), Some(b)) => (a / b).ln().abs(),
-                        _ => 1.0,
+                let Some((_, pi, g)) = pick else { break };
+                let i = pending.remove(pi);
+                let c = &claims[i];
+                let gi = match g {
+                    Some(gi) => gi,
+                    None => {
+                        clusters.push(Cluster { members: Vec::new(), figures: Vec::new(), by_doc: HashMap::new() });
+                        clusters.len() - 1
                     }
                 };
-                if best.is_none_or(|(d, _)| dist < d) {
-                    best = Some((dist, gi));
+                let cl = &mut clusters[gi];
+                cl.members.push(i);
+                cl.by_doc.entry(c.doc.as_str()).or_insert(i);
+                if !cl.figures.iter().any(|&j| same_figure(&claims[j], c)) {
+                    cl.figures.push(i);
                 }
             }
-            let gi = match best {
-                Some((_, gi)) => gi,
-                None => {
-                    clusters.push(Cluster { members: Vec::new(), figures: Vec::new(), by_doc: HashMap::new() });
-                    clusters.len() - 1
-                }
-            };
-            let cl = &mut clusters[gi];
-            cl.members.push(i);
-            cl.by_doc.entry(c.doc.as_str()).or_insert(i);
-            if !cl.figures.iter().any(|&j| same_figure(&claims[j], c)) {
-                cl.figures.push(i);
-            }
+            pos = end;
+        }
+        for cl in &mut clusters {
+            cl.members.sort_by_key(|&i| (doc_rank.get(claims[i].doc.as_str()).copied().unwrap_or(usize::MAX), claims[i].start));
         }
         let clusters: Vec<Vec<usize>> = clusters.into_iter().map(|c| c.members).collect();
         for cl in clusters {

@@ -94,7 +94,7 @@ impl Config {
     /// Reads and validates a config file; an unknown key is an error naming key and line.
     pub fn read(path: &Path) -> Result<Config> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
-        let cfg: Config = toml::from_str(&text).map_err(|e| Error::Config { path: path.to_path_buf(), message: one_line(&e.to_string()) })?;
+        let cfg: Config = toml::from_str(&text).map_err(|e| Error::Config { path: path.to_path_buf(), message: crate::rules::one_line(&e.to_string()) })?;
         for (cat, t) in &cfg.tolerance {
             if !(0.0..1.0).contains(t) {
                 return Err(Error::Config { path: path.to_path_buf(), message: format!("tolerance.{cat} = {t}: must be at least 0 and below 1") });
@@ -108,10 +108,6 @@ impl Config {
         }
         Ok(cfg)
     }
-}
-
-fn one_line(s: &str) -> String {
-    s.split('\n').map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('|')).collect::<Vec<_>>().join(" ")
 }
 
 /// Compiles a glob (`*`, `**`, `?`, `{a,b}`) over `/`-separated relative paths.

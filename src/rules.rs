@@ -798,7 +798,8 @@ pub fn is_place_kind(kind: &str) -> bool {
     matches!(kind, "country" | "governorate" | "city" | "town" | "village" | "region" | "facility" | "crossing" | "prison" | "base" | "airport" | "district")
 }
 
-fn one_line(s: &str) -> String {
+/// A parser's multi-line message (TOML's caret diagrams) on one line, for `error: ...`.
+pub(crate) fn one_line(s: &str) -> String {
     s.split('\n').map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('|')).collect::<Vec<_>>().join(" ")
 }
 

@@ -15,13 +15,14 @@ pub fn write(report: &Report, mode: Mode, out: &mut dyn Write) -> std::io::Resul
     let claims = super::claim_index(report);
     match mode {
         Mode::Extract => {
-            writeln!(out, "| doc | text | value | qualifier | unit | category | subject | source |")?;
-            writeln!(out, "|---|---|---|---|---|---|---|---|")?;
+            writeln!(out, "| doc | kind | text | value | qualifier | unit | category | subject | source |")?;
+            writeln!(out, "|---|---|---|---|---|---|---|---|---|")?;
             for c in &report.claims {
                 writeln!(
                     out,
-                    "| {} | {} | {} | {} | {} | {} | {} | {} |",
+                    "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
                     cell(&c.doc),
+                    c.kind,
                     cell(&c.text),
                     value_text(c),
                     c.qualifier.as_str(),
@@ -34,8 +35,8 @@ pub fn write(report: &Report, mode: Mode, out: &mut dyn Write) -> std::io::Resul
         }
         Mode::Compare => {
             writeln!(out, "# claimdiff: {} documents, {} groups\n", report.documents.len(), report.groups.len())?;
-            writeln!(out, "| group | verdict | what | figure | outlet | date | source | words |")?;
-            writeln!(out, "|---|---|---|---|---|---|---|---|")?;
+            writeln!(out, "| group | kind | verdict | what | figure | outlet | date | source | words |")?;
+            writeln!(out, "|---|---|---|---|---|---|---|---|---|")?;
             for g in &report.groups {
                 let what = if g.subject.is_empty() { g.category.clone() } else { format!("{} @ {}", g.category, g.subject) };
                 for (k, id) in g.claims.iter().enumerate() {
@@ -43,11 +44,14 @@ pub fn write(report: &Report, mode: Mode, out: &mut dyn Write) -> std::io::Resul
                         continue;
                     };
                     let d = docs.get(c.doc.as_str());
-                    let (gid, verdict, what) =
-                        if k == 0 { (g.id.as_str(), format!("**{}**", g.verdict.as_str()), what.as_str()) } else { ("", String::new(), "") };
+                    let (gid, kind, verdict, what) = if k == 0 {
+                        (g.id.as_str(), g.kind.as_str(), format!("**{}**", g.verdict.as_str()), what.as_str())
+                    } else {
+                        ("", "", String::new(), "")
+                    };
                     writeln!(
                         out,
-                        "| {gid} | {verdict} | {} | {} | {} | {} | {} | «{}» |",
+                        "| {gid} | {kind} | {verdict} | {} | {} | {} | {} | {} | «{}» |",
                         cell(what),
                         cell(&figure(c)),
                         cell(d.map_or(c.doc.as_str(), |d| d.outlet.as_str())),

@@ -16,10 +16,11 @@ pub fn write(report: &Report, mode: Mode, opts: Options, out: &mut dyn Write) ->
     table.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic).set_width(opts.width);
     match mode {
         Mode::Extract => {
-            table.set_header(vec!["doc", "bytes", "text", "value", "qualifier", "unit", "category", "subject", "source"]);
+            table.set_header(vec!["doc", "kind", "bytes", "text", "value", "qualifier", "unit", "category", "subject", "source"]);
             for c in &report.claims {
                 table.add_row(vec![
                     c.doc.clone(),
+                    c.kind.clone(),
                     format!("{}-{}", c.start, c.end),
                     c.text.clone(),
                     value_text(c),
@@ -32,7 +33,7 @@ pub fn write(report: &Report, mode: Mode, opts: Options, out: &mut dyn Write) ->
             }
         }
         Mode::Compare => {
-            table.set_header(vec!["group", "verdict", "what", "figures (outlet, date, source)", "why"]);
+            table.set_header(vec!["group", "kind", "verdict", "what", "figures (outlet, date, source)", "why"]);
             for g in &report.groups {
                 let mut lines = Vec::new();
                 for id in &g.claims {
@@ -45,7 +46,7 @@ pub fn write(report: &Report, mode: Mode, opts: Options, out: &mut dyn Write) ->
                     }
                 }
                 let what = if g.subject.is_empty() { g.category.clone() } else { format!("{} @ {}", g.category, g.subject) };
-                table.add_row(vec![g.id.clone(), g.verdict.as_str().to_string(), what, lines.join("\n"), g.reason.clone()]);
+                table.add_row(vec![g.id.clone(), g.kind.clone(), g.verdict.as_str().to_string(), what, lines.join("\n"), g.reason.clone()]);
             }
         }
     }

@@ -193,8 +193,9 @@ pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
         }
         // "معبر البوكمال ... تحت سيطرة قسد": under control, the place comes first
         if found_places.is_empty() && i > 0 && rules.marker("control_state").is_some_and(|m| m.match_ending_at(t, i, true).is_some()) {
-            found_places
-                .extend(places[..places.partition_point(|m| m.start < i)].iter().rev().take_while(|m| m.end + 8 >= i && t[m.start].sentence == sent).take(1));
+            // the nearest place that is not a country ("معبر البوكمال الحدودي مع العراق تحت سيطرة")
+            let before = &places[..places.partition_point(|m| m.start < i)];
+            found_places.extend(before.iter().rev().take_while(|m| m.end + 8 >= i && t[m.start].sentence == sent).find(|m| !is_country(m)));
         }
         let mut seen = std::collections::HashSet::new();
         found_places.retain(|m| seen.insert(m.entity.id.clone()));
@@ -394,6 +395,8 @@ mod tests {
     fn a_conditional_sentence_states_no_event_and_under_control_looks_back() {
         assert!(events("وفي حال سيطرت الفصائل على حمص، فلن تبقى سوى دمشق تحت سيطرة الحكومة").is_empty());
         assert_eq!(events("وأصبح معبر البوكمال الحدودي تحت سيطرة قسد"), vec!["event took_control albukamal_crossing affirmed"]);
+        // a country beside it is not what is under control
+        assert_eq!(events("أكدت قسد أن معبر البوكمال الحدودي مع العراق تحت سيطرتها"), vec!["event took_control albukamal_crossing affirmed"]);
     }
 
     #[test]

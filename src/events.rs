@@ -55,7 +55,7 @@ fn needs_met(toks: &Tokens, lo: usize, hi: usize, needs: &crate::rules::PhraseSe
 /// action whose `needs` are met in the clause wins.
 fn refine_action(toks: &Tokens, i: usize, len: usize, clause_end: usize, action: usize, rules: &RuleSet) -> Option<usize> {
     let words: Vec<String> = toks.tokens[i..i + len].iter().map(|x| x.norm.clone()).collect();
-    let stripped: Vec<&str> = crate::normalize::variants(&words[0]);
+    let stripped: Vec<&str> = toks.tokens[i].forms(true).collect();
     for (idx, (a, needs)) in rules.actions.iter().enumerate() {
         if needs.is_empty() || idx == action && needs.is_empty() {
             continue;

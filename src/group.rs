@@ -5,7 +5,7 @@
 //! the number of claims; inside a block a document contributes one figure per group.
 
 use crate::judge::{canonical_unit, independent_sources, interval, judge, Interval};
-use crate::model::{Claim, Document, Group, Value, Verdict};
+use crate::model::{Claim, Document, Group};
 use crate::rules::{RuleSet, SubjectMode};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -211,14 +211,4 @@ fn event_clusters(claims: &[Claim], members: &[usize], docs: &HashMap<&str, &Doc
         out.push(rest);
     }
     out
-}
-
-/// Whether a value is a date (dates compare as strings, never as numbers).
-pub fn is_date(c: &Claim) -> bool {
-    matches!(c.value, Some(Value::Date(_)))
-}
-
-/// Whether a group holds more than one document (used by `--only`).
-pub fn is_comparison(g: &Group) -> bool {
-    g.verdict != Verdict::Single
 }

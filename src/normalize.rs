@@ -287,29 +287,8 @@ const PREFIXES: &[&str] =
 ///
 /// A stripped form keeps at least two letters, so short words are not eaten.
 pub fn variants(word: &str) -> Vec<&str> {
-    let mut out = vec![word];
-    for p in PREFIXES {
-        if let Some(rest) = word.strip_prefix(p) {
-            if rest.chars().count() >= 2 && !out.contains(&rest) {
-                out.push(rest);
-            }
-        }
-    }
-    out
-}
-
-/// Like [`variants`], but only conjunctions and prepositions are removed, never the article:
-/// for proper names, where `السورية` (Syrian) must not become `سورية` (Syria).
-pub fn variants_no_article(word: &str) -> Vec<&str> {
-    let mut out = vec![word];
-    for p in PREFIXES.iter().filter(|p| !p.contains("ال") && **p != "لل") {
-        if let Some(rest) = word.strip_prefix(p) {
-            if rest.chars().count() >= 2 && !out.contains(&rest) {
-                out.push(rest);
-            }
-        }
-    }
-    out
+    let (strips, n, _) = proclitic_strips(word);
+    std::iter::once(word).chain(strips[..n as usize].iter().map(|&k| &word[k as usize..])).collect()
 }
 
 /// Strips only the joining `و` ("and") of a number word in a compound: `وعشرين` → `عشرين`.

@@ -250,6 +250,7 @@ pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
                 polarity: if negated { "denied".into() } else { "affirmed".into() },
                 family: rule.family.clone(),
                 time: time.clone(),
+                time_span: None,
                 trigger_span: Some(crate::model::Span { start: t[i].start, end: t[i + len - 1].end }),
                 place_span: Some(crate::model::Span { start: t[m.start].start, end: t[m.end - 1].end }),
                 rounding_step: 0.0,

@@ -789,6 +789,7 @@ fn complete(text: &str, toks: &Tokens, mut core: Core, doc_id: &str, rules: &Rul
         polarity: String::new(),
         family: String::new(),
         time: None,
+        time_span: None,
         trigger_span: None,
         place_span: None,
         rounding_step: core.step,

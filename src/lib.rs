@@ -3,7 +3,7 @@
 //!
 //! The pipeline, one module a stage:
 //! `load` (documents) → `normalize` (tokens) → `extract` (figures) and `events` (factual
-//! claims) → `resolve` (subjects, sources) → `group` (same quantity) → `judge` (verdicts) → `render` (outputs).
+//! claims) → `resolve` (subjects, sources) → `when` (weekdays date claims) → `group` (same quantity) → `judge` (verdicts) → `render` (outputs).
 #![forbid(unsafe_code)]
 
 pub mod check;
@@ -20,6 +20,7 @@ pub mod render;
 pub mod resolve;
 pub mod rules;
 pub mod ruletest;
+pub mod when;
 
 use model::{Claim, Document, Report};
 use rayon::prelude::*;
@@ -29,7 +30,10 @@ use rules::RuleSet;
 pub fn claims_of(doc: &Document, rules: &RuleSet) -> Vec<Claim> {
     let (toks, mut found) = extract::extract(&doc.text, &doc.id, doc.date.as_deref(), rules);
     resolve::resolve(&doc.text, &toks, &mut found, rules);
-    let events = events::extract_events(&doc.text, &toks, &doc.id, doc.date.as_deref(), rules);
+    let mut events = events::extract_events(&doc.text, &toks, &doc.id, doc.date.as_deref(), rules);
+    let days = when::day_mentions(&toks, &found, doc.date.as_deref(), rules);
+    when::date_claims(&toks, &mut found, &days, doc.date.as_deref(), rules);
+    when::date_claims(&toks, &mut events, &days, doc.date.as_deref(), rules);
     let mut claims: Vec<Claim> = found.into_iter().chain(events).map(|f| f.claim).collect();
     claims.sort_by(|a, b| (a.start, a.end, &a.kind, &a.subject_id).cmp(&(b.start, b.end, &b.kind, &b.subject_id)));
     claims

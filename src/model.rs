@@ -145,9 +145,14 @@ pub struct Claim {
     /// For event claims: the family of the action (`control`, `loss`, ...) compared per place.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub family: String,
-    /// For event claims: when it happened, if the sentence dates it before publication (a year).
+    /// When it happened, as far as the text says: for events a year their clause names
+    /// (else the publication date); for events and figures the day a weekday in their sentence
+    /// names ("on Sunday", resolved against the publication date), ISO.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
+    /// The weekday words `time` was read from, in the original text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_span: Option<Span>,
     /// For event claims: byte spans of the trigger words and of the place, in the original text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger_span: Option<Span>,

@@ -124,6 +124,15 @@ pub struct MonthRule {
     pub number: u32,
 }
 
+/// `[[weekday]]`: day names (ISO numbering: 1 = Monday … 7 = Sunday), read against the
+/// publication date (`when.rs`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeekdayRule {
+    pub forms: Vec<String>,
+    pub day: u32,
+}
+
 /// `[[marker]]`: words with a grammatical job, by kind (see `rules/ar/markers.toml`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -248,6 +257,8 @@ pub struct RuleFile {
     pub ordinal: Vec<OrdinalRule>,
     #[serde(default)]
     pub month: Vec<MonthRule>,
+    #[serde(default)]
+    pub weekday: Vec<WeekdayRule>,
     #[serde(default)]
     pub fraction: Vec<FractionRule>,
     #[serde(default)]
@@ -495,6 +506,8 @@ pub struct RuleSet {
     pub conversions: HashMap<String, (String, f64)>,
     pub ordinals: PhraseSet<f64>,
     pub months: PhraseSet<u32>,
+    /// Day names → ISO weekday (1 = Monday).
+    pub weekdays: PhraseSet<u32>,
     pub fractions: PhraseSet<f64>,
     pub markers: FastMap<String, PhraseSet<()>>,
     pub categories: Vec<Category>,
@@ -617,6 +630,14 @@ impl RuleSet {
                 self.months.add(f, m.number);
             }
         }
+        for w in file.weekday {
+            if !(1..=7).contains(&w.day) {
+                return Err(err(format!("weekday {:?}: day {} is not 1-7 (1 = Monday)", w.forms, w.day)));
+            }
+            for f in &w.forms {
+                self.weekdays.add(f, w.day);
+            }
+        }
         for f in file.fraction {
             for form in &f.forms {
                 self.fractions.add(form, f.percent);
@@ -734,6 +755,7 @@ impl RuleSet {
             + self.duals.len()
             + self.ordinals.len()
             + self.months.len()
+            + self.weekdays.len()
             + self.fractions.len()
             + self.places.len()
             + self.bodies.len()

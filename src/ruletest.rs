@@ -19,6 +19,21 @@ pub fn describe(c: &Claim) -> String {
     format!("{v} {} {} {}", c.qualifier.as_str(), c.unit, c.category)
 }
 
+/// A claim's description with the day a weekday in its sentence names: `" @2024-12-08"`.
+fn with_time(d: String, c: &Claim) -> String {
+    match (&c.time, &c.time_span) {
+        (Some(t), Some(_)) => format!("{d} @{t}"),
+        _ => d,
+    }
+}
+
+/// Whether a description matches an expectation, which may leave out the category.
+fn matches(got: &str, expected: &str) -> bool {
+    let (got, got_day) = got.split_once(" @").map_or((got, ""), |(g, d)| (g, d));
+    let (expected, expected_day) = expected.split_once(" @").map_or((expected, ""), |(e, d)| (e, d));
+    got_day == expected_day && (got == expected || got.rsplit_once(' ').is_some_and(|(head, _)| head == expected))
+}
+
 /// Formats a number without a trailing `.0`: 2424 → "2424", 1.5 → "1.5".
 pub fn fmt_number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
@@ -48,11 +63,14 @@ pub fn run(rules: &RuleSet) -> (usize, Vec<Failure>) {
     let mut failures = Vec::new();
     for (file, test) in &rules.tests {
         let date = test.date.as_deref().unwrap_or("2024-12-06");
-        let (toks, found) = extract(&test.input, "test", Some(date), rules);
-        let events = crate::events::extract_events(&test.input, &toks, "test", Some(date), rules);
-        let got: Vec<String> = found.iter().chain(&events).map(|f| describe(&f.claim)).collect();
-        // an expectation may leave the category out
-        let ok = got.len() == test.expect.len() && got.iter().zip(&test.expect).all(|(g, e)| g == e || g.rsplit_once(' ').is_some_and(|(head, _)| head == e));
+        let (toks, mut found) = extract(&test.input, "test", Some(date), rules);
+        let mut events = crate::events::extract_events(&test.input, &toks, "test", Some(date), rules);
+        let days = crate::when::day_mentions(&toks, &found, Some(date), rules);
+        crate::when::date_claims(&toks, &mut found, &days, Some(date), rules);
+        crate::when::date_claims(&toks, &mut events, &days, Some(date), rules);
+        let got: Vec<String> = found.iter().chain(&events).map(|f| with_time(describe(&f.claim), &f.claim)).collect();
+        // an expectation may leave the category out, and the day a weekday gives
+        let ok = got.len() == test.expect.len() && got.iter().zip(&test.expect).all(|(g, e)| matches(g, e));
         if !ok {
             failures.push(Failure { file: file.clone(), input: test.input.clone(), expected: test.expect.clone(), got });
         }

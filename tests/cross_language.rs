@@ -67,3 +67,59 @@ fn a_wire_tag_in_the_dateline_is_the_source_of_unattributed_figures() {
     let c = v["claims"].as_array().unwrap().iter().find(|c| c["category"] == "killed").unwrap();
     assert_eq!(c["source_id"], "ap");
 }
+
+/// Runs `args` over a folder holding `files` and a manifest; returns stdout.
+fn run_in(files: &[(&str, &str)], manifest: Option<&str>, args: &[&str]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let mut cmd = Command::cargo_bin("claimdiff").unwrap();
+    cmd.args(args);
+    if let Some(m) = manifest {
+        std::fs::write(dir.path().join("sources.csv"), m).unwrap();
+        cmd.args(["--manifest", dir.path().join("sources.csv").to_str().unwrap()]);
+    }
+    let out = cmd.arg(dir.path()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+const WEEK: [(&str, &str); 2] = [
+    ("ar.txt", "قتل 20 شخصا في هاتاي يوم الأحد جراء الانهيار، وقال الدفاع المدني إن الحصيلة لم تتغير.\n"),
+    ("en.txt", "On Sunday, 20 people were killed in Hatay when a building collapsed.\n"),
+];
+
+#[test]
+fn a_weekday_dates_its_claim_against_each_articles_own_publication_day() {
+    // published on Monday and on Tuesday: both "Sunday"s are 2025-03-02
+    let manifest = "file,outlet,date,url,language\nar.txt,Arabic Daily,2025-03-03,,ar\nen.txt,English Wire,2025-03-04,,en\n";
+    let v: serde_json::Value = serde_json::from_str(&run_in(&WEEK, Some(manifest), &["compare", "--format", "json"])).unwrap();
+    let killed: Vec<&serde_json::Value> = v["claims"].as_array().unwrap().iter().filter(|c| c["category"] == "killed").collect();
+    assert_eq!(killed.len(), 2);
+    let texts = [WEEK[0].1, WEEK[1].1];
+    for (c, text) in killed.iter().zip(texts) {
+        assert_eq!(c["time"], "2025-03-02", "{c}");
+        let span = &c["time_span"];
+        let (a, b) = (span["start"].as_u64().unwrap() as usize, span["end"].as_u64().unwrap() as usize);
+        assert!(["الأحد", "Sunday"].contains(&&text[a..b]), "{}", &text[a..b]);
+    }
+    let g = v["groups"].as_array().unwrap().iter().find(|g| g["category"] == "killed").unwrap();
+    assert_eq!(g["verdict"], "agree", "{}", g["reason"]);
+    // the Markdown and the CSV say it too
+    let table = run_in(&WEEK, Some(manifest), &["compare", "--format", "markdown"]);
+    assert!(table.contains("2025-03-04 (on 2025-03-02)"), "{table}");
+    let csv = run_in(&WEEK, Some(manifest), &["extract", "--format", "csv"]);
+    let mut rows = csv.lines();
+    let header: Vec<&str> = rows.next().unwrap().split(',').collect();
+    let when = header.iter().position(|h| *h == "when").expect("a when column");
+    assert!(rows.any(|r| r.split(',').nth(when) == Some("2025-03-02")), "{csv}");
+}
+
+#[test]
+fn without_a_publication_date_a_weekday_dates_nothing() {
+    let out = run_in(&WEEK[1..], None, &["extract", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let c = v["claims"].as_array().unwrap().iter().find(|c| c["category"] == "killed").unwrap();
+    assert!(c.get("time").is_none(), "{c}");
+}

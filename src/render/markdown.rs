@@ -55,7 +55,7 @@ pub fn write(report: &Report, mode: Mode, out: &mut dyn Write) -> std::io::Resul
                         cell(what),
                         cell(&figure(c)),
                         cell(d.map_or(c.doc.as_str(), |d| d.outlet.as_str())),
-                        d.and_then(|d| d.date.as_deref()).unwrap_or("?"),
+                        date_cell(c, d.and_then(|d| d.date.as_deref())),
                         cell(&c.source),
                         cell(&c.text)
                     )?;
@@ -71,4 +71,15 @@ pub fn write(report: &Report, mode: Mode, out: &mut dyn Write) -> std::io::Resul
         }
     }
     Ok(())
+}
+
+/// The publication date, and the day the claim names when that differs: `2024-12-08 (on 2024-12-07)`.
+fn date_cell(c: &crate::model::Claim, published: Option<&str>) -> String {
+    let when = super::when_note(c, published);
+    let date = published.unwrap_or("?");
+    if when.is_empty() {
+        date.to_string()
+    } else {
+        format!("{date} ({when})")
+    }
 }

@@ -36,6 +36,15 @@ pub struct Options {
     pub width: u16,
 }
 
+/// When a claim says it happened, if that is not its publication date: `"on 2024-12-07"`
+/// (a weekday in its sentence), `"in 2017"` (a year in an event's clause); empty otherwise.
+pub fn when_note(c: &Claim, published: Option<&str>) -> String {
+    match c.time.as_deref() {
+        Some(t) if Some(t) != published => format!("{} {t}", if t.len() == 4 { "in" } else { "on" }),
+        _ => String::new(),
+    }
+}
+
 /// Writes the report in `format`.
 pub fn render(report: &Report, mode: Mode, format: Format, opts: Options, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     match format {

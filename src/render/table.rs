@@ -42,7 +42,9 @@ pub fn write(report: &Report, mode: Mode, opts: Options, out: &mut dyn Write) ->
                         let outlet = d.map_or(c.doc.as_str(), |d| d.outlet.as_str());
                         let date = d.and_then(|d| d.date.as_deref()).unwrap_or("?");
                         let src = if c.source.is_empty() { String::new() } else { format!(", {}", c.source) };
-                        lines.push(format!("{} «{}» — {outlet}, {date}{src}", figure(c), c.text));
+                        let when = super::when_note(c, d.and_then(|d| d.date.as_deref()));
+                        let when = if when.is_empty() { when } else { format!(" ({when})") };
+                        lines.push(format!("{} «{}» — {outlet}, {date}{when}{src}", figure(c), c.text));
                     }
                 }
                 let what = if g.subject.is_empty() { g.category.clone() } else { format!("{} @ {}", g.category, g.subject) };

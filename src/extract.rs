@@ -75,6 +75,34 @@ pub struct Found {
     pub claim: Claim,
 }
 
+/// Whether the number at `i` is one of a gallery counter "N of M" that opens a line and ends
+/// it or is followed by "|" ("1 of 12 | Rescuers search ...", "3 من 10").
+fn gallery_counter(t: &[Token], i: usize, rules: &RuleSet) -> bool {
+    let opens_line = |k: usize| k == 0 || t[k - 1].line != t[k].line;
+    let is_counter = |a: usize| {
+        opens_line(a)
+            && t[a].kind == TokenKind::Number
+            && rules.marker_at("gallery_of", t, a + 1, false) == Some(1)
+            && t.get(a + 2).is_some_and(|x| x.kind == TokenKind::Number && x.line == t[a].line)
+            && t.get(a + 3).is_none_or(|x| x.line != t[a].line || x.norm == "|")
+    };
+    is_counter(i) || (i >= 2 && is_counter(i - 2))
+}
+
+/// A measure restated in another unit in brackets right after it: "18 kilometers (11 miles)",
+/// "10 كيلومترات (6 أميال)". The bracketed one is a conversion, not a second claim.
+fn restates(t: &[Token], previous: Option<&Found>, f: &Found, rules: &RuleSet) -> bool {
+    let Some(p) = previous else { return false };
+    let measure = |c: &Claim| !matches!(c.unit.as_str(), "person" | "none" | "date" | "rank" | "year") && !c.unit.is_empty();
+    f.tok_start >= 1
+        && p.tok_end == f.tok_start - 1
+        && t[f.tok_start - 1].norm == "("
+        && measure(&p.claim)
+        && measure(&f.claim)
+        && p.claim.unit != f.claim.unit
+        && crate::judge::canonical_unit(&p.claim.unit, rules).0 == crate::judge::canonical_unit(&f.claim.unit, rules).0
+}
+
 /// The sentence of a claim as written; a sentence longer than 2000 bytes (a page with no full
 /// stops) is cut to the 1000 bytes either side of the claim, marked with "…", so a claim never
 /// carries a whole page.
@@ -132,7 +160,9 @@ pub fn extract_tokens(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
         let previous = out.last().filter(|p: &&Found| t[p.tok_start].sentence == t[core.start].sentence);
         if let Some(f) = complete(text, toks, core, doc_id, rules, &excluded, previous) {
             i = f.tok_end.max(next);
-            out.push(f);
+            if !restates(t, out.last(), &f, rules) {
+                out.push(f);
+            }
         } else {
             i = next;
         }
@@ -654,6 +684,10 @@ fn complete(text: &str, toks: &Tokens, mut core: Core, doc_id: &str, rules: &Rul
                 return None;
             }
         }
+        // a gallery counter: "1 of 12 |" opening a picture caption
+        if gallery_counter(t, i, rules) {
+            return None;
+        }
         // a list marker: "1." or "2)" or "3-" opening a line
         let opens_line = i == 0 || t[i - 1].line != t[i].line;
         if opens_line && core.end == i + 1 && t.get(i + 1).is_some_and(|x| matches!(x.norm.as_str(), "." | ")" | "-") && x.line == t[i].line) {
@@ -813,14 +847,19 @@ fn categorize(t: &[Token], span: (usize, usize), core: &Core, noun_at: Option<us
         if !r.units.is_empty() && !r.units.iter().any(|u| u == unit) {
             continue;
         }
+        if let Some([min, max]) = r.values {
+            if core.high.is_some_and(|h| h < min) || core.low.is_some_and(|l| l > max) {
+                continue;
+            }
+        }
         let fallback = cat.nouns.is_empty() && cat.cues.is_empty();
         if fallback && (r.units.is_empty() || unit == "none") {
             continue;
         }
         let window = r.window.unwrap_or(16);
         let noun_hit = noun_at.is_some_and(|k| cat.nouns.match_at(t, k, true).is_some());
-        let cue_dist = nearest(t, span, core.start, &cat.cues, window);
-        let with_hit = cat.with.is_empty() || nearest(t, span, core.start, &cat.with, window).is_some();
+        let cue_dist = nearest(t, span, core.start, &cat.cues, window, rules);
+        let with_hit = cat.with.is_empty() || nearest(t, span, core.start, &cat.with, window, rules).is_some();
         if !with_hit {
             continue;
         }
@@ -845,10 +884,22 @@ fn categorize(t: &[Token], span: (usize, usize), core: &Core, noun_at: Option<us
     best.map(|(_, _, id)| id)
 }
 
+/// Whether a figure starts at token `k`, perhaps after a qualifier ("killed 1,136", "وإصابة
+/// أكثر من 7 آلاف"); a year is not one ("killed in 2023" has no figure after the cue).
+fn opens_figure(t: &[Token], k: usize, rules: &RuleSet) -> bool {
+    let k = k + rules.qualifiers_before.match_at(t, k, true).map_or(0, |(l, _, _)| l);
+    let Some(x) = t.get(k) else { return false };
+    match x.kind {
+        TokenKind::Number => year_of(x).is_none(),
+        TokenKind::Word => rules.number_word(x, true).is_some(),
+        TokenKind::Punct => false,
+    }
+}
+
 /// Distance in tokens from the claim's context span (qualifier .. counted noun) to the
 /// nearest phrase of `set` in the same sentence; each clause mark (`،` `,` `؛`) crossed
 /// counts 3 more, so a cue of the same clause wins; a cue after the number counts 1 more.
-fn nearest(t: &[Token], span: (usize, usize), anchor: usize, set: &crate::rules::PhraseSet<()>, window: usize) -> Option<usize> {
+fn nearest(t: &[Token], span: (usize, usize), anchor: usize, set: &crate::rules::PhraseSet<()>, window: usize, rules: &RuleSet) -> Option<usize> {
     if set.is_empty() {
         return None;
     }
@@ -864,6 +915,11 @@ fn nearest(t: &[Token], span: (usize, usize), anchor: usize, set: &crate::rules:
         }
         if let Some((len, _, _)) = set.match_at(t, k, true) {
             if (lo_span..hi_span).contains(&(k + len - 1)) {
+                continue;
+            }
+            // a cue after the number that opens another figure belongs to that one: "13.5
+            // million live there, and 4 million were displaced" ... "displaced 4 million"
+            if k >= hi_span && opens_figure(t, k + len, rules) {
                 continue;
             }
             let (a, b) = if k < lo_span { (k + len, lo_span) } else { (hi_span, k) };

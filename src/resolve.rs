@@ -115,6 +115,7 @@ pub fn resolve(text: &str, toks: &Tokens, found: &mut [Found], rules: &RuleSet) 
     let bodies = mentions(t, &rules.bodies, rules);
     let wire = wire_source(text, t, &bodies);
     let cues = marker_positions(t, "attribution", rules);
+    let dateline = dateline_end(text, t, &places, &bodies, rules).unwrap_or(0);
     for f in found.iter_mut() {
         let sent = t[f.tok_start].sentence;
         let mode = rules.category(&f.claim.category).map(|c| c.subject()).unwrap_or_default();
@@ -123,7 +124,9 @@ pub fn resolve(text: &str, toks: &Tokens, found: &mut [Found], rules: &RuleSet) 
             // the nearest place of the sentence, looked for within 60 tokens either side
             SubjectMode::Place => near_mentions(&places, f.tok_start, f.tok_end, 60).iter().filter(|m| t[m.start].sentence == sent).min_by_key(|m| {
                 let country = m.entity.kind == "country";
-                (distance(m, f.tok_start, f.tok_end) + if country { 1000 } else { 0 }, m.start)
+                // a place named in the sentence beats the dateline's
+                let filed_from = m.end <= dateline;
+                (distance(m, f.tok_start, f.tok_end) + if country { 1000 } else { 0 } + if filed_from { 2000 } else { 0 }, m.start)
             }),
             SubjectMode::Preceding => places[..places.partition_point(|m| m.start < f.tok_start)]
                 .iter()
@@ -140,6 +143,46 @@ pub fn resolve(text: &str, toks: &Tokens, found: &mut [Found], rules: &RuleSet) 
             f.claim.source_id = id;
         }
     }
+}
+
+/// Where a dateline ends: the dash after "ANTAKYA, Turkey (AP) —", "DERNA, Libya, Sept 14
+/// (Reuters) -", "دمشق - ". A dateline opens one of the first lines and holds only places,
+/// capitalised names, a date and a wire tag before its dash; its place is where the story was
+/// filed, not necessarily what its figures are about.
+pub fn dateline_end(text: &str, t: &[Token], places: &[Mention], bodies: &[Mention], rules: &RuleSet) -> Option<usize> {
+    let mut k = 0;
+    while k < t.len() && t[k].line < 8 {
+        let line = t[k].line;
+        let (start, mut j, mut named) = (k, k, false);
+        while j < t.len() && t[j].line == line && j < start + 14 {
+            let x = &t[j];
+            if let Some(m) = places.iter().chain(bodies).find(|m| m.start == j) {
+                named |= places.iter().any(|p| p.start == j);
+                j = m.end;
+                continue;
+            }
+            if matches!(x.norm.as_str(), "—" | "–" | "-" | "ـ") {
+                if named && j > start {
+                    return Some(j);
+                }
+                break;
+            }
+            let upper = x.kind == TokenKind::Word && x.norm.is_ascii() && text_starts_upper(t, j, text);
+            let ok = upper
+                || x.kind == TokenKind::Number
+                || matches!(x.norm.as_str(), "," | "(" | ")" | "/" | "." | "،")
+                || rules.months.match_at(t, j, false).is_some();
+            if !ok {
+                break;
+            }
+            named |= upper && j == start;
+            j += 1;
+        }
+        while k < t.len() && t[k].line == line {
+            k += 1;
+        }
+    }
+    None
 }
 
 /// A wire tag in the dateline ("BEIRUT (AP) —", "دمشق (أ ف ب)"): the source of every figure
@@ -252,6 +295,26 @@ mod tests {
         let (toks, mut found) = extract(text, "t", Some("2024-12-06"), &rules);
         resolve(text, &toks, &mut found, &rules);
         found.into_iter().map(|f| f.claim).collect()
+    }
+
+    #[test]
+    fn the_dateline_place_yields_to_a_place_the_sentence_names() {
+        // a country named in the sentence beats a city in the dateline
+        let c = resolved("Quake toll rises\nHAMA, Syria (AP) — The quake killed more than 300 people across Turkey on Monday.\n");
+        assert_eq!(c[0].subject_id, "turkey");
+        assert_eq!(c[0].source_id, "ap");
+        // with no other place, the dateline's is the best guess
+        let c = resolved("HOMS, Syria (AP) — At least 40 people were killed on Monday.\n");
+        assert_eq!(c[0].subject_id, "homs");
+        let c = resolved("حماة - قتل 30 شخصا في تركيا جراء الزلزال.\n");
+        assert_eq!(c[0].subject_id, "turkey");
+        // a dash inside a sentence is no dateline
+        let rules = RuleSet::builtin().unwrap();
+        let text = "The army said on Monday that more than 20 - perhaps 30 - soldiers died in Homs.";
+        let toks = crate::normalize::tokenize(text);
+        let places = place_mentions(&toks.tokens, text, &rules);
+        let bodies = mentions(&toks.tokens, &rules.bodies, &rules);
+        assert_eq!(dateline_end(text, &toks.tokens, &places, &bodies, &rules), None);
     }
 
     #[test]

@@ -186,6 +186,10 @@ pub struct CategoryRule {
     /// How many tokens around the number cue words are looked for.
     #[serde(default)]
     pub window: Option<usize>,
+    /// The values the category can take, `[min, max]` (a magnitude is 0–10: "kills 2,300"
+    /// beside "earthquake" is no magnitude).
+    #[serde(default)]
+    pub values: Option<[f64; 2]>,
 }
 
 /// `[[action]]`: an action class of factual claims and its trigger words.
@@ -650,6 +654,11 @@ impl RuleSet {
             }
         }
         for c in file.category {
+            if let Some([min, max]) = c.values {
+                if min.is_nan() || max.is_nan() || min > max {
+                    return Err(err(format!("category {:?}: values [{min}, {max}] is no range (min must not exceed max)", c.id)));
+                }
+            }
             let mut cat = Category { nouns: PhraseSet::default(), cues: PhraseSet::default(), with: PhraseSet::default(), rule: c.clone() };
             for f in &c.nouns {
                 cat.nouns.add(f, ());
@@ -687,6 +696,7 @@ impl RuleSet {
                 r.tolerance = c.tolerance.or(r.tolerance);
                 r.groupable = c.groupable.or(r.groupable);
                 r.window = c.window.or(r.window);
+                r.values = c.values.or(r.values);
             } else {
                 self.categories.push(cat);
             }

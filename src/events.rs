@@ -37,6 +37,9 @@ fn trigger_at(toks: &Tokens, i: usize, rules: &RuleSet) -> Option<(usize, usize)
             return None;
         }
     }
+    if i > 0 && t[i - 1].sentence == sent && rules.marker("event_blocker_adjacent").is_some_and(|b| b.match_ending_at(t, i, true).is_some()) {
+        return None;
+    }
     if t.get(i + len).is_some_and(|x| x.sentence == sent)
         && blocker.match_at(t, i + len, true).is_some_and(|(l, _, _)| l == 1)
         && t[i + len].norm.starts_with("ال")

@@ -82,10 +82,11 @@ pub fn place_mentions(t: &[Token], source_text: &str, rules: &RuleSet) -> Vec<Me
         };
         out.push(Mention { start: k, end: k + 1, entity });
     }
-    // "Britain-based", "ومقره بريطانيا": the seat of a source, not what a figure is about
+    // "Britain-based", "Iran-backed", "ومقره بريطانيا", "موالية لطهران": the seat or patron of a
+    // body, not what a figure or event is about
     out.retain(|m| {
         let before = m.start > 0 && rules.marker("place_seat").and_then(|s| s.match_ending_at(t, m.start, true)).is_some();
-        let after = t.get(m.end).is_some_and(|x| x.norm == "-") && t.get(m.end + 1).is_some_and(|x| x.norm == "based");
+        let after = t.get(m.end).is_some_and(|x| x.norm == "-") && t.get(m.end + 1).is_some_and(|x| matches!(x.norm.as_str(), "based" | "backed" | "allied"));
         !before && !after
     });
     out.sort_by_key(|m| m.start);

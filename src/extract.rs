@@ -441,7 +441,9 @@ fn try_fraction(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
                                                                    // "a fifth of the city" / "ربع المدينة": "of", or in Arabic a definite noun, follows
     let next = t.get(i + len).filter(|_| same_sentence(t, i, i + len))?;
     let arabic_definite = next.norm.starts_with("ال") && !t[i].norm.is_ascii();
-    if rules.marker_at("count_of", t, i + len, false).is_none() && !arabic_definite {
+    // "ربع مساحة درنة": a noun of measure in construct
+    let of_measure = rules.marker_at("fraction_of", t, i + len, false).is_some();
+    if rules.marker_at("count_of", t, i + len, false).is_none() && !arabic_definite && !of_measure {
         return None;
     }
     let mut c = Core::number(i, i + len, round6(percent), 0.0, Form::Ordinal);

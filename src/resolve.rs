@@ -117,6 +117,7 @@ pub fn resolve(text: &str, toks: &Tokens, found: &mut [Found], rules: &RuleSet) 
     let wire = wire_source(text, t, &bodies);
     let cues = marker_positions(t, "attribution", rules);
     let dateline = dateline_end(text, t, &places, &bodies, rules).unwrap_or(0);
+    let locators = locators(t, &places, rules);
     for f in found.iter_mut() {
         let sent = t[f.tok_start].sentence;
         let mode = rules.category(&f.claim.category).map(|c| c.subject()).unwrap_or_default();
@@ -125,9 +126,10 @@ pub fn resolve(text: &str, toks: &Tokens, found: &mut [Found], rules: &RuleSet) 
             // the nearest place of the sentence, looked for within 60 tokens either side
             SubjectMode::Place => near_mentions(&places, f.tok_start, f.tok_end, 60).iter().filter(|m| t[m.start].sentence == sent).min_by_key(|m| {
                 let country = m.entity.kind == "country";
-                // a place named in the sentence beats the dateline's
+                // a place named in the sentence beats the dateline's; a place beats its locator
                 let filed_from = m.end <= dateline;
-                (distance(m, f.tok_start, f.tok_end) + if country { 1000 } else { 0 } + if filed_from { 2000 } else { 0 }, m.start)
+                let locator = locators.binary_search(&m.start).is_ok();
+                (distance(m, f.tok_start, f.tok_end) + 1000 * country as usize + 2000 * filed_from as usize + 500 * locator as usize, m.start)
             }),
             SubjectMode::Preceding => places[..places.partition_point(|m| m.start < f.tok_start)]
                 .iter()
@@ -144,6 +146,26 @@ pub fn resolve(text: &str, toks: &Tokens, found: &mut [Found], rules: &RuleSet) 
             f.claim.source_id = id;
         }
     }
+}
+
+/// The starts of place mentions that only locate the place before them: "درنة شرق ليبيا",
+/// "جنديرس شمال حلب", "the town of Jindires, north of Aleppo" — a region or country right
+/// after a place, or a place after a direction word that follows one.
+pub fn locators(t: &[Token], places: &[Mention], rules: &RuleSet) -> Vec<usize> {
+    let mut out = Vec::new();
+    for w in places.windows(2) {
+        let (p, m) = (&w[0], &w[1]);
+        if t[p.start].sentence != t[m.start].sentence || m.start < p.end {
+            continue;
+        }
+        let gap = m.start - p.end;
+        let wide = matches!(m.entity.kind.as_str(), "region" | "governorate" | "country") && gap <= 1 && !t[m.start].norm.starts_with('و');
+        let direction = rules.marker("direction").and_then(|d| d.match_ending_at(t, m.start, true)).is_some_and(|(l, _)| m.start - l >= p.end && gap <= l + 1);
+        if wide || direction {
+            out.push(m.start);
+        }
+    }
+    out
 }
 
 /// Where a dateline ends: the dash after "ANTAKYA, Turkey (AP) —", "DERNA, Libya, Sept 14
@@ -240,11 +262,15 @@ pub fn cited_source_span(
     let after_cue = |m: &&Mention| t[m.start].sentence == sent && outside(m) && cues.iter().any(|&(c, len)| m.start >= c + len && m.start <= c + len + 3);
     let before_cue = |m: &&Mention| t[m.start].sentence == sent && outside(m) && cues.iter().any(|&(c, _)| m.end <= c && m.end + 2 >= c);
     let gap_after_cue = |m: &&Mention| cues.iter().filter(|&&(c, len)| m.start >= c + len).map(|&(c, len)| m.start - (c + len)).min().unwrap_or(usize::MAX);
+    // a source across "while", "فيما", ";" speaks of the other clause's figure
+    let breaks = |a: usize, b: usize| (a.min(b)..a.max(b)).filter(|&k| rules.marker_at("clause_break", t, k, true).is_some()).count();
+    let across = |m: &&Mention| if m.end <= lo { breaks(m.end, lo) } else { breaks(hi, m.start) };
     let pick = bodies
         .iter()
         .filter(after_cue)
+        .filter(|m| across(m) == 0)
         .min_by_key(|m| (gap_after_cue(m), distance(m, lo, hi)))
-        .or_else(|| bodies.iter().filter(before_cue).min_by_key(|m| distance(m, lo, hi)));
+        .or_else(|| bodies.iter().filter(before_cue).filter(|m| across(m) == 0).min_by_key(|m| distance(m, lo, hi)));
     if let Some(m) = pick {
         let raw = text[t[m.start].start..t[m.end - 1].end].to_string();
         return Some((raw, m.entity.id.clone()));
@@ -253,6 +279,9 @@ pub fn cited_source_span(
     // source follows its cue ("ذكر مصدر أمني", "according to officials"), not "X said 20"
     let &(c, len) = cues.iter().rfind(|&&(c, _)| c < lo)?;
     if t[c].norm.is_ascii() && rules.marker_at("attribution_before_source", t, c, false).is_none() {
+        return None;
+    }
+    if breaks(c + len, lo) > 0 {
         return None;
     }
     let mut end = c + len;
@@ -316,6 +345,25 @@ mod tests {
         let places = place_mentions(&toks.tokens, text, &rules);
         let bodies = mentions(&toks.tokens, &rules.bodies, &rules);
         assert_eq!(dateline_end(text, &toks.tokens, &places, &bodies, &rules), None);
+    }
+
+    #[test]
+    fn a_place_beats_the_region_or_city_that_locates_it() {
+        let c = resolved("ارتفعت حصيلة الضحايا في مدينة درنة شرق ليبيا إلى 2200 قتيل");
+        assert_eq!(c[0].subject_id, "derna");
+        let c = resolved("قتل 5 مدنيين في قصف على جنديرس شمال حلب");
+        assert_eq!(c[0].subject_id, "jindires");
+        let c = resolved("Shelling killed 5 civilians in Jindires, north of Aleppo.");
+        assert_eq!(c[0].subject_id, "jindires");
+    }
+
+    #[test]
+    fn a_source_across_while_cites_the_other_clause() {
+        let c = resolved("The Red Crescent said the death toll had reached 2,300, while the United Nations said 30,000 people had been displaced.");
+        assert_eq!((c[0].source_id.as_str(), c[1].source_id.as_str()), ("red_crescent", "un"));
+        let c = resolved("تضرر نحو 1500 مبنى، وفق الأمم المتحدة، فيما أرسلت منظمة الصحة العالمية 29 طنا من الإمدادات");
+        assert_eq!(c[0].source_id, "un");
+        assert_eq!(c[1].source_id, "", "a sender is no cited source, and the UN's cue is across فيما");
     }
 
     #[test]

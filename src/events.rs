@@ -86,8 +86,8 @@ pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
         return Vec::new();
     }
     let excluded = crate::extract::excluded_tokens(t, rules);
-    let places = place_mentions(t, text, rules);
     let bodies = mentions(t, &rules.bodies, rules);
+    let places = place_mentions(t, text, &bodies, rules);
     let cues = crate::resolve::marker_positions(t, "attribution", rules);
     let anaphors: Vec<usize> = crate::resolve::marker_positions(t, "place_anaphor", rules).into_iter().map(|(k, _)| k).collect();
     let is_country = |m: &Mention| m.entity.kind == "country";

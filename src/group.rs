@@ -67,6 +67,23 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
         if siblings.len() == 1 {
             let moved = blocks.remove(k).unwrap_or_default();
             blocks.entry(siblings[0].clone()).or_default().extend(moved);
+        } else if siblings.len() > 1 {
+            // with several subjects, a figure its own document repeats with a subject (the
+            // headline's "2122 قتيلا" @ Morocco, the body's "2122" with none) joins that one
+            let members = blocks.remove(k).unwrap_or_default();
+            let mut stay = Vec::new();
+            for i in members {
+                let home = siblings
+                    .iter()
+                    .find(|o| blocks.get(**o).is_some_and(|b| b.iter().any(|&j| claims[j].doc == claims[i].doc && same_figure(&claims[j], &claims[i]))));
+                match home {
+                    Some(o) => blocks.entry((*o).clone()).or_default().push(i),
+                    None => stay.push(i),
+                }
+            }
+            if !stay.is_empty() {
+                blocks.insert(k.clone(), stay);
+            }
         }
     }
     // every claim's interval, computed once
@@ -107,6 +124,8 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
                         }
                         let dist = if same_doc.is_some() {
                             -1.0
+                        } else if cl.figures.iter().any(|&j| same_figure(&claims[j], c)) {
+                            -0.5 // the very figure beats a merely compatible one ("6.8" with "6.8", not "7")
                         } else if cl.figures.iter().any(|&j| compatible_cached(&claims[j], c, ivs[j], ivs[i])) {
                             0.0
                         } else {

@@ -37,8 +37,10 @@ fn text_starts_upper(t: &[Token], k: usize, text: &str) -> bool {
 /// the spellings are close (Jaro-Winkler ≥ 0.9: "درنه" / "درنة" / "دارنة"), else it becomes
 /// a place of its own with the id `~<normalised name>`, so outlets that name the same unlisted
 /// town still meet.
-pub fn place_mentions(t: &[Token], source_text: &str, rules: &RuleSet) -> Vec<Mention> {
+pub fn place_mentions(t: &[Token], source_text: &str, bodies: &[Mention], rules: &RuleSet) -> Vec<Mention> {
     let mut out = mentions(t, &rules.places, rules);
+    // a place inside a body's name is part of that name: "U.S. Geological Survey", "هيئة المسح الجيولوجي الأمريكية"
+    out.retain(|p| !bodies.iter().any(|b| b.start <= p.start && p.end <= b.end && b.end - b.start > p.end - p.start));
     let listed_count = out.len(); // out[..listed_count] is sorted by start
     let mut listed: Option<Vec<(&str, &Entity)>> = None; // built on the first place noun
     for i in 0..t.len().saturating_sub(1) {
@@ -100,6 +102,12 @@ pub fn near_mentions(mentions: &[Mention], lo: usize, hi: usize, window: usize) 
     &mentions[a..b.max(a)]
 }
 
+/// How many words that open another clause ("while", "فيما", "يليه", ";") lie between tokens
+/// `a` and `b`, either order.
+pub fn clause_breaks(t: &[Token], a: usize, b: usize, rules: &RuleSet) -> usize {
+    (a.min(b)..a.max(b)).filter(|&k| rules.marker_at("clause_break", t, k, true).is_some()).count()
+}
+
 /// How far a mention is from a claim, in tokens (0 when they touch).
 fn distance(m: &Mention, start: usize, end: usize) -> usize {
     if m.end <= start {
@@ -112,8 +120,8 @@ fn distance(m: &Mention, start: usize, end: usize) -> usize {
 /// Fills `subject`, `subject_id`, `source` and `source_id` of every claim.
 pub fn resolve(text: &str, toks: &Tokens, found: &mut [Found], rules: &RuleSet) {
     let t = &toks.tokens;
-    let places = place_mentions(t, text, rules);
     let bodies = mentions(t, &rules.bodies, rules);
+    let places = place_mentions(t, text, &bodies, rules);
     let wire = wire_source(text, t, &bodies);
     let cues = marker_positions(t, "attribution", rules);
     let dateline = dateline_end(text, t, &places, &bodies, rules).unwrap_or(0);
@@ -129,7 +137,9 @@ pub fn resolve(text: &str, toks: &Tokens, found: &mut [Found], rules: &RuleSet) 
                 // a place named in the sentence beats the dateline's; a place beats its locator
                 let filed_from = m.end <= dateline;
                 let locator = locators.binary_search(&m.start).is_ok();
-                (distance(m, f.tok_start, f.tok_end) + 1000 * country as usize + 2000 * filed_from as usize + 500 * locator as usize, m.start)
+                // and a place of the same clause beats one across "فيما", "يليه", "while"
+                let across = if m.end <= f.tok_start { clause_breaks(t, m.end, f.tok_start, rules) } else { clause_breaks(t, f.tok_end, m.start, rules) };
+                (distance(m, f.tok_start, f.tok_end) + 1000 * country as usize + 2000 * filed_from as usize + 500 * locator as usize + 100 * across, m.start)
             }),
             SubjectMode::Preceding => places[..places.partition_point(|m| m.start < f.tok_start)]
                 .iter()
@@ -263,39 +273,48 @@ pub fn cited_source_span(
     let before_cue = |m: &&Mention| t[m.start].sentence == sent && outside(m) && cues.iter().any(|&(c, _)| m.end <= c && m.end + 2 >= c);
     let gap_after_cue = |m: &&Mention| cues.iter().filter(|&&(c, len)| m.start >= c + len).map(|&(c, len)| m.start - (c + len)).min().unwrap_or(usize::MAX);
     // a source across "while", "فيما", ";" speaks of the other clause's figure
-    let breaks = |a: usize, b: usize| (a.min(b)..a.max(b)).filter(|&k| rules.marker_at("clause_break", t, k, true).is_some()).count();
-    let across = |m: &&Mention| if m.end <= lo { breaks(m.end, lo) } else { breaks(hi, m.start) };
+    let breaks = |a: usize, b: usize| clause_breaks(t, a, b, rules);
+    // (before the claim a break may continue the same report: "أعلن الهلال الأحمر أن ... 2200
+    // قتيل، فيما لا يزال 10 آلاف مفقودين"; a new cue there is what starts another, below)
+    let across = |m: &&Mention| if m.end <= lo { 0 } else { breaks(hi, m.start) };
+    // a later cue between a named body and the claim starts another attribution ("قدرت الأمم
+    // المتحدة ... 300 ألف، وأعلنت السلطات الحداد لمدة ثلاثة أيام")
+    let superseded = |m: &&Mention| m.end <= lo && cues.iter().any(|&(c, _)| c >= m.end && c < lo);
     let pick = bodies
         .iter()
         .filter(after_cue)
-        .filter(|m| across(m) == 0)
+        .filter(|m| across(m) == 0 && !superseded(m))
         .min_by_key(|m| (gap_after_cue(m), distance(m, lo, hi)))
         .or_else(|| bodies.iter().filter(before_cue).filter(|m| across(m) == 0).min_by_key(|m| distance(m, lo, hi)));
     if let Some(m) = pick {
         let raw = text[t[m.start].start..t[m.end - 1].end].to_string();
         return Some((raw, m.entity.id.clone()));
     }
-    // an unlisted source: the words after the nearest cue before the claim — only where the
+    // an unlisted source: the words after the nearest cue before the claim, else after a cue
+    // that follows it in the same clause ("7 درجات، بحسب المركز الوطني") — only where the
     // source follows its cue ("ذكر مصدر أمني", "according to officials"), not "X said 20"
-    let &(c, len) = cues.iter().rfind(|&&(c, _)| c < lo)?;
-    if t[c].norm.is_ascii() && rules.marker_at("attribution_before_source", t, c, false).is_none() {
-        return None;
-    }
-    if breaks(c + len, lo) > 0 {
-        return None;
-    }
+    let names_after = |c: usize| !t[c].norm.is_ascii() || rules.marker_at("attribution_before_source", t, c, false).is_some();
+    let before = cues.iter().rfind(|&&(c, _)| c < lo).filter(|&&(c, _)| names_after(c));
+    let after = || cues.iter().find(|&&(c, _)| c >= hi && t[c].sentence == sent && breaks(hi, c) == 0 && c <= hi + 8).filter(|&&(c, _)| names_after(c));
+    let &(c, len) = before.or_else(after)?;
+    let limit = if c < lo { lo } else { t.len() };
     let mut end = c + len;
     while end < t.len()
         && end < c + len + 4
         && t[end].sentence == sent
         && t[end].kind == crate::normalize::TokenKind::Word
         && rules.marker_at("source_stop", t, end, true).is_none()
-        && end < lo
+        && end < limit
     {
         end += 1;
     }
     if end == c + len {
         return None;
+    }
+    // words that run on into the claim are its object, not its source: "وأعلنت السلطات
+    // الحداد الوطني لمدة ثلاثة أيام" cites "السلطات"
+    if c < lo && end + 1 >= lo {
+        end = c + len + 1;
     }
     let raw = text[t[c + len].start..t[end - 1].end].to_string();
     let id = name_key(&raw);
@@ -342,8 +361,8 @@ mod tests {
         let rules = RuleSet::builtin().unwrap();
         let text = "The army said on Monday that more than 20 - perhaps 30 - soldiers died in Homs.";
         let toks = crate::normalize::tokenize(text);
-        let places = place_mentions(&toks.tokens, text, &rules);
         let bodies = mentions(&toks.tokens, &rules.bodies, &rules);
+        let places = place_mentions(&toks.tokens, text, &bodies, &rules);
         assert_eq!(dateline_end(text, &toks.tokens, &places, &bodies, &rules), None);
     }
 
@@ -361,9 +380,17 @@ mod tests {
     fn a_source_across_while_cites_the_other_clause() {
         let c = resolved("The Red Crescent said the death toll had reached 2,300, while the United Nations said 30,000 people had been displaced.");
         assert_eq!((c[0].source_id.as_str(), c[1].source_id.as_str()), ("red_crescent", "un"));
-        let c = resolved("تضرر نحو 1500 مبنى، وفق الأمم المتحدة، فيما أرسلت منظمة الصحة العالمية 29 طنا من الإمدادات");
-        assert_eq!(c[0].source_id, "un");
-        assert_eq!(c[1].source_id, "", "a sender is no cited source, and the UN's cue is across فيما");
+        let c = resolved("تضرر نحو 1500 مبنى، وفق الأمم المتحدة، فيما قالت منظمة الصحة العالمية إنها أرسلت 29 طنا من الإمدادات");
+        assert_eq!((c[0].source_id.as_str(), c[1].source_id.as_str()), ("un", "who"));
+        // without a cue of its own, the clause after "فيما" goes on with the same report
+        let c = resolved("أعلن الهلال الأحمر أن الحصيلة بلغت 2200 قتيل، فيما لا يزال 10 آلاف شخص في عداد المفقودين");
+        assert_eq!((c[0].source_id.as_str(), c[1].source_id.as_str()), ("red_crescent", "red_crescent"));
+        // a later cue starts another attribution; an unlisted source stops before the claim's words
+        let c = resolved("وقدرت الأمم المتحدة عدد المتضررين بنحو 300 ألف شخص، وأعلنت السلطات الحداد الوطني لمدة ثلاثة أيام");
+        assert_eq!((c[0].source_id.as_str(), c[1].source.as_str()), ("un", "السلطات"));
+        // a cue after the figure names an unlisted source too
+        let c = resolved("وبلغت قوة الزلزال 7 درجات على مقياس ريختر، بحسب المركز الوطني للبحث العلمي");
+        assert_eq!(c[0].source, "المركز الوطني للبحث العلمي");
     }
 
     #[test]

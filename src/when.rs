@@ -6,8 +6,9 @@
 //! happened); "last"/"الماضي" is the one before the publication day, "next"/"المقبل" the one
 //! after. Nothing is resolved when the publication date is unknown or not a full day, when a
 //! word makes the reference open ("this Sunday"), or when an explicit date beside the weekday
-//! falls on another day. A claim takes the weekday nearest to it in its sentence; if that one
-//! cannot be resolved, the claim is not dated by it.
+//! falls on another day, or when it sits in a relative clause ("the quake, which struck on
+//! Friday, ..."). A claim takes the weekday nearest to it in its sentence; if that one cannot
+//! be resolved, the claim is not dated by it.
 
 use crate::extract::Found;
 use crate::model::{Span, Value};
@@ -136,7 +137,10 @@ pub fn day_mentions(toks: &Tokens, found: &[Found], doc_date: Option<&str>, rule
                 None => open = relation == Relation::Bare,
             }
         }
-        let mut date = if open { None } else { doc_date.and_then(|d| resolve_weekday(d, day, relation)) };
+        // "الزلزال الذي ضرب البلاد مساء الجمعة إلى 2122": the weekday dates the relative clause's
+        // noun, not the figures around it
+        let relative = (start.saturating_sub(5)..start).any(|k| in_sentence(k) && rules.marker_at("relative", t, k, true).is_some());
+        let mut date = if open || relative { None } else { doc_date.and_then(|d| resolve_weekday(d, day, relation)) };
         // "Sunday, Dec. 8": the written date decides, and must fall on that weekday
         if let Some(f) = found.iter().find(|f| f.tok_start >= end && f.tok_start <= end + 1 && in_sentence(f.tok_start)) {
             if let Some(Value::Date(d)) = &f.claim.value {

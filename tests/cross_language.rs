@@ -123,3 +123,29 @@ fn without_a_publication_date_a_weekday_dates_nothing() {
     let c = v["claims"].as_array().unwrap().iter().find(|c| c["category"] == "killed").unwrap();
     assert!(c.get("time").is_none(), "{c}");
 }
+
+#[test]
+fn a_figure_its_document_repeats_without_a_place_joins_its_placed_twin_and_the_very_figure_wins() {
+    let files = [
+        (
+            "ar.txt",
+            "زلزال المغرب: 2122 قتيلا\n\nأعلنت الوزارة ارتفاع حصيلة الزلزال إلى 2122 قتيلا. وسجل إقليم الحوز 1351 حالة وفاة.\n\nوبلغت قوة الزلزال 7 درجات، بحسب المركز الوطني، فيما قدرتها هيئة المسح الجيولوجي الأمريكية بـ6.8 درجات.\n",
+        ),
+        ("en.txt", "The quake killed 2,122 people in Morocco. The magnitude 6.8 quake struck at night, the USGS said.\n"),
+    ];
+    let manifest = "file,outlet,date,url,language\nar.txt,Arabic Daily,2023-09-11,,ar\nen.txt,English Wire,2023-09-11,,en\n";
+    let v: serde_json::Value = serde_json::from_str(&run_in(&files, Some(manifest), &["compare", "--format", "json"])).unwrap();
+    let texts_of = |g: &serde_json::Value| -> Vec<String> {
+        g["claims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|id| v["claims"].as_array().unwrap().iter().find(|c| c["id"] == *id).unwrap()["text"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let groups = v["groups"].as_array().unwrap();
+    let morocco = groups.iter().find(|g| g["category"] == "killed" && g["subject"] == "morocco").expect("a killed group in Morocco");
+    assert_eq!(texts_of(morocco), vec!["2122", "2122", "2,122"], "{morocco}");
+    let magnitude: Vec<Vec<String>> = groups.iter().filter(|g| g["category"] == "magnitude").map(texts_of).collect();
+    assert!(magnitude.contains(&vec!["6.8 درجات".to_string(), "6.8".to_string()]), "{magnitude:?}");
+}

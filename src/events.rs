@@ -223,7 +223,9 @@ pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
             || (i.saturating_sub(5)..i).any(|k| t[k].sentence == sent && rules.marker_at("denial", t, k, true).is_some());
         let (rule, _) = &rules.actions[action];
         let actor = nearest_actor(t, &bodies, i, i + len);
-        let source = crate::resolve::cited_source_span(text, t, sent, i, clause_end, &bodies, &cues, rules);
+        // the claim's words end with its place; a source named after them in the clause is outside
+        let words_end = chosen.iter().map(|m| m.end).chain([object_end, i + len]).max().unwrap_or(i + len);
+        let source = crate::resolve::cited_source_span(text, t, sent, i, words_end, &bodies, &cues, rules);
         let time = clause_year(toks, i, (object_end.max(clause_end)).min(i + len + 8), doc_date).or_else(|| doc_date.map(str::to_string));
         let s = toks.sentences.get(sent).copied();
         let sentence = s.map(|s| crate::extract::sentence_text(text, s, t[i].start, t[i + len - 1].end)).unwrap_or_default();
@@ -365,6 +367,16 @@ mod tests {
         assert_eq!(events("أخلت القوات الحكومية مطار المزة"), vec!["event evacuated mezzeh_airport affirmed"]);
         assert_eq!(events("أفرجت الفصائل عن المعتقلين في سجن صيدنايا"), vec!["event released_prisoners sednaya_prison affirmed"]);
         assert_eq!(events("انتشرت قوات سوريا الديمقراطية في مدينة الحسكة"), vec!["event deployed hasakah affirmed"]);
+    }
+
+    #[test]
+    fn a_source_named_after_the_place_cites_the_event() {
+        let rules = RuleSet::builtin().unwrap();
+        let text = "Opposition fighters captured the central city of Homs early Sunday, the Syrian Observatory for Human Rights said, hours after government forces withdrew from the city.";
+        let toks = tokenize(text);
+        let found = extract_events(text, &toks, "t", Some("2024-12-08"), &rules);
+        let got: Vec<(&str, &str)> = found.iter().map(|f| (f.claim.category.as_str(), f.claim.source_id.as_str())).collect();
+        assert_eq!(got, vec![("took_control", "sohr"), ("withdrew", "sohr")]);
     }
 
     #[test]

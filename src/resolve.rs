@@ -269,7 +269,14 @@ pub fn cited_source_span(
     // only the mentions of this sentence (bodies are sorted by start)
     let bodies = &bodies[bodies.partition_point(|m| m.start < first)..bodies.partition_point(|m| m.start < last)];
     // right after the cue ("أفاد المرصد"); else right before it ("وكان المرصد قد أفاد")
-    let after_cue = |m: &&Mention| t[m.start].sentence == sent && outside(m) && cues.iter().any(|&(c, len)| m.start >= c + len && m.start <= c + len + 3);
+    // (with no punctuation between: "said, hours after government forces" names no source)
+    let after_cue = |m: &&Mention| {
+        t[m.start].sentence == sent
+            && outside(m)
+            && cues.iter().any(|&(c, len)| {
+                m.start >= c + len && m.start <= c + len + 3 && t[c + len..m.start].iter().all(|x| x.kind != crate::normalize::TokenKind::Punct)
+            })
+    };
     let before_cue = |m: &&Mention| t[m.start].sentence == sent && outside(m) && cues.iter().any(|&(c, _)| m.end <= c && m.end + 2 >= c);
     let gap_after_cue = |m: &&Mention| cues.iter().filter(|&&(c, len)| m.start >= c + len).map(|&(c, len)| m.start - (c + len)).min().unwrap_or(usize::MAX);
     // a source across "while", "فيما", ";" speaks of the other clause's figure

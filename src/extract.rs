@@ -726,6 +726,17 @@ fn complete(text: &str, toks: &Tokens, mut core: Core, doc_id: &str, rules: &Rul
                 break;
             }
         }
+        // "14 of the 20 towns", "3 من أصل 10 قرى": a part counts what its whole counts (the
+        // whole is read on its own when the loop reaches it)
+        if core.unit.is_none() {
+            if let Some(len) = rules.marker_at("part_of", t, core.end, false) {
+                let whole = (core.end + len..core.end + len + 4).find(|&k| t.get(k).is_some_and(|x| x.kind == TokenKind::Number) && same_sentence(t, i, k));
+                if let Some((_, u, _)) = whole.and_then(|k| rules.units.match_at(t, k + 1, true)) {
+                    core.unit = Some(u.id.clone());
+                    noun_at = whole.map(|k| k + 1);
+                }
+            }
+        }
         // "$2.5 billion": a currency sign before the number
         if core.unit.is_none() && i > 0 {
             if let Some((_, u)) = rules.unit_prefixes.match_ending_at(t, i, false) {
@@ -764,7 +775,9 @@ fn complete(text: &str, toks: &Tokens, mut core: Core, doc_id: &str, rules: &Rul
     // Qualifiers before ("أكثر من") and after ("على الأقل") — not on dates and ranges.
     let mut context_start = i;
     if core.form != Form::Date && core.form != Form::Range && core.form != Form::Vague {
-        if let Some((q_start, kind)) = rules.qualifiers_before.match_ending_at(t, i, true) {
+        // "at least a dozen": an article may stand between the qualifier and the number
+        let q_end = if i > 0 && rules.marker_at("article", t, i - 1, false) == Some(1) { i - 1 } else { i };
+        if let Some((q_start, kind)) = rules.qualifiers_before.match_ending_at(t, q_end, true) {
             context_start = q_start;
             core.qualifier = Qualifier::parse(kind).unwrap_or(Qualifier::Exact);
         } else if let Some((_, kind, _)) = rules.qualifiers_after.match_at(t, unit_end, false) {

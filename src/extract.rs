@@ -75,6 +75,15 @@ pub struct Found {
     pub claim: Claim,
 }
 
+/// Whether the number at `i` sits on a short line (at most six tokens) that holds a timestamp
+/// word: page chrome such as "منذ 3 ساعات" or "Posted 2 hours ago".
+fn timestamp_line(t: &[Token], i: usize, rules: &RuleSet) -> bool {
+    let line = t[i].line;
+    let first = (0..=i).rev().take_while(|&k| t[k].line == line).last().unwrap_or(i);
+    let last = (i..t.len()).take_while(|&k| t[k].line == line).last().unwrap_or(i);
+    last - first < 6 && (first..=last).any(|k| rules.marker_at("timestamp", t, k, true).is_some())
+}
+
 /// Whether the number at `i` is one of a gallery counter "N of M" that opens a line and ends
 /// it or is followed by "|" ("1 of 12 | Rescuers search ...", "3 من 10").
 fn gallery_counter(t: &[Token], i: usize, rules: &RuleSet) -> bool {
@@ -610,7 +619,7 @@ fn try_range(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
         } else {
             return None;
         };
-        return range_core(a, b, i + len);
+        return range_core(shared_scale(t, a, &b, rules), b, i + len);
     }
     // "10-20", "10 إلى 20" between digits
     if t[i].kind == TokenKind::Number {
@@ -626,7 +635,7 @@ fn try_range(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
             && t.get(sep + 1).is_some_and(|x| x.kind == TokenKind::Number);
         if (is_dash || is_to) && same_sentence(t, i, sep + 1) {
             let b = try_number(t, sep + 1, rules)?;
-            return range_core(a, b, i);
+            return range_core(shared_scale(t, a, &b, rules), b, i);
         }
     }
     None
@@ -644,6 +653,23 @@ fn parse_words_joined(t: &[Token], j: usize, rules: &RuleSet) -> Option<Core> {
         c = Some(Core::number(j, j + 1, w.value, 1.0, Form::Words));
     }
     c
+}
+
+/// "بين 10 و15 مليار", "10-15 billion": a scale word after the second number scales the
+/// first too, when the first is bare digits.
+fn shared_scale(t: &[Token], mut a: Core, b: &Core, rules: &RuleSet) -> Core {
+    let bare = a.end == a.start + 1 && t[a.start].kind == TokenKind::Number;
+    if bare && t[b.start].kind == TokenKind::Number {
+        if let Some((_, factor)) = scale_after(t, b.start + 1, rules) {
+            if let Some(v) = a.value.as_ref().and_then(Value::number) {
+                let v = round6(v * factor);
+                a.value = Some(Value::Number(v));
+                a.low = Some(v);
+                a.high = Some(v);
+            }
+        }
+    }
+    a
 }
 
 fn range_core(a: Core, b: Core, start: usize) -> Option<Core> {
@@ -762,6 +788,15 @@ fn complete(text: &str, toks: &Tokens, mut core: Core, doc_id: &str, rules: &Rul
     }
     if core.needs_noun && noun_at.is_none() {
         return None;
+    }
+    // A time ago, not a duration: "منذ 3 ساعات" alone on a line (page chrome), "two hours ago",
+    // "قبل ثلاثة أيام".
+    if core.unit.as_deref().is_some_and(|u| matches!(u, "minute" | "hour" | "day" | "week" | "month")) {
+        let ago = rules.marker_at("ago_after", t, unit_end, false).is_some()
+            || (i > 0 && rules.marker("ago_before").and_then(|m| m.match_ending_at(t, i, true)).is_some());
+        if ago || timestamp_line(t, i, rules) {
+            return None;
+        }
     }
     // Page chrome: "0 تعليقات", "12 مشاهدة".
     if rules.marker_at("chrome", t, core.end, true).is_some() || (i > 0 && rules.marker_at("chrome", t, i - 1, true).is_some() && core.form == Form::Digits) {

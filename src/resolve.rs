@@ -122,9 +122,9 @@ pub fn resolve(text: &str, toks: &Tokens, found: &mut [Found], rules: &RuleSet) 
     let t = &toks.tokens;
     let bodies = mentions(t, &rules.bodies, rules);
     let places = place_mentions(t, text, &bodies, rules);
-    let wire = wire_source(text, t, &bodies);
-    let cues = marker_positions(t, "attribution", rules);
     let dateline = dateline_end(text, t, &places, &bodies, rules).unwrap_or(0);
+    let wire = wire_source(text, t, &bodies, dateline);
+    let cues = marker_positions(t, "attribution", rules);
     let locators = locators(t, &places, rules);
     for f in found.iter_mut() {
         let sent = t[f.tok_start].sentence;
@@ -220,14 +220,21 @@ pub fn dateline_end(text: &str, t: &[Token], places: &[Mention], bodies: &[Menti
 
 /// A wire tag in the dateline ("BEIRUT (AP) —", "دمشق (أ ف ب)"): the source of every figure
 /// the story does not attribute otherwise.
-pub fn wire_source(text: &str, t: &[Token], bodies: &[Mention]) -> Option<(String, String)> {
+///
+/// An agency right after the dateline's dash counts too ("بيروت - أ ف ب"); `dateline` is the
+/// dash's token ([`dateline_end`], 0 when none).
+pub fn wire_source(text: &str, t: &[Token], bodies: &[Mention], dateline: usize) -> Option<(String, String)> {
     bodies
         .iter()
-        .filter(|m| t[m.start].line < 3 && matches!(m.entity.kind.as_str(), "agency"))
+        .filter(|m| matches!(m.entity.kind.as_str(), "agency"))
         .find(|m| {
+            let after_dash = dateline > 0 && m.start > dateline && m.start <= dateline + 2 && t[m.start].line == t[dateline].line;
+            if after_dash {
+                return true;
+            }
             let line_start = t.iter().position(|x| x.line == t[m.start].line).unwrap_or(0);
             // the tag opens its line ("BEIRUT (AP) —"), not a parenthesis inside a sentence
-            m.start > 0 && m.start <= line_start + 4 && t[m.start - 1].norm == "(" && t.get(m.end).is_some_and(|x| x.norm == ")")
+            t[m.start].line < 3 && m.start > 0 && m.start <= line_start + 4 && t[m.start - 1].norm == "(" && t.get(m.end).is_some_and(|x| x.norm == ")")
         })
         .map(|m| (text[t[m.start].start..t[m.end - 1].end].to_string(), m.entity.id.clone()))
 }
@@ -300,18 +307,31 @@ pub fn cited_source_span(
     // an unlisted source: the words after the nearest cue before the claim, else after a cue
     // that follows it in the same clause ("7 درجات، بحسب المركز الوطني") — only where the
     // source follows its cue ("ذكر مصدر أمني", "according to officials"), not "X said 20"
-    let names_after = |c: usize| !t[c].norm.is_ascii() || rules.marker_at("attribution_before_source", t, c, false).is_some();
+    // (an estimate verb may be followed by what it estimates: "قدرت الخسائر" names no source)
+    let names_after = |c: usize| {
+        (!t[c].norm.is_ascii() || rules.marker_at("attribution_before_source", t, c, false).is_some())
+            && rules.marker_at("attribution_estimate", t, c, true).is_none()
+    };
     let before = cues.iter().rfind(|&&(c, _)| c < lo).filter(|&&(c, _)| names_after(c));
-    let after = || cues.iter().find(|&&(c, _)| c >= hi && t[c].sentence == sent && breaks(hi, c) == 0 && c <= hi + 8).filter(|&&(c, _)| names_after(c));
+    let after = || {
+        cues.iter()
+            .find(|&&(c, _)| c >= hi && t[c].sentence == sent && breaks(hi, c) == 0 && c <= hi + 8)
+            .filter(|&&(c, _)| names_after(c) && rules.marker_at("attribution_after_claim", t, c, true).is_some())
+    };
     let &(c, len) = before.or_else(after)?;
     let limit = if c < lo { lo } else { t.len() };
     let mut end = c + len;
+    // an Arabic name that opens definite goes on with definite words ("السلطات المحلية"); an
+    // indefinite word after it is the verb's object ("أعلنت الحكومة حالة الطوارئ")
+    let definite = |k: usize| t.get(k).is_some_and(|x| !x.norm.is_ascii() && x.norm.starts_with("ال"));
+    let opens_definite = definite(c + len);
     while end < t.len()
         && end < c + len + 4
         && t[end].sentence == sent
         && t[end].kind == crate::normalize::TokenKind::Word
         && rules.marker_at("source_stop", t, end, true).is_none()
         && end < limit
+        && !(opens_definite && end > c + len && !definite(end))
     {
         end += 1;
     }
@@ -320,7 +340,7 @@ pub fn cited_source_span(
     }
     // words that run on into the claim are its object, not its source: "وأعلنت السلطات
     // الحداد الوطني لمدة ثلاثة أيام" cites "السلطات"
-    if c < lo && end + 1 >= lo {
+    if c < lo && end + 1 >= lo && (end >= t.len() || rules.marker_at("source_stop", t, end, true).is_none()) {
         end = c + len + 1;
     }
     let raw = text[t[c + len].start..t[end - 1].end].to_string();
@@ -364,6 +384,9 @@ mod tests {
         assert_eq!(c[0].subject_id, "homs");
         let c = resolved("حماة - قتل 30 شخصا في تركيا جراء الزلزال.\n");
         assert_eq!(c[0].subject_id, "turkey");
+        // an agency after the dateline's dash is the wire source
+        let c = resolved("انفجار في المرفأ\nبيروت - أ ف ب\nقتل 154 شخصا في الانفجار.\n");
+        assert_eq!(c[0].source_id, "afp");
         // a dash inside a sentence is no dateline
         let rules = RuleSet::builtin().unwrap();
         let text = "The army said on Monday that more than 20 - perhaps 30 - soldiers died in Homs.";
@@ -397,7 +420,11 @@ mod tests {
         assert_eq!((c[0].source_id.as_str(), c[1].source.as_str()), ("un", "السلطات"));
         // a cue after the figure names an unlisted source too
         let c = resolved("وبلغت قوة الزلزال 7 درجات على مقياس ريختر، بحسب المركز الوطني للبحث العلمي");
-        assert_eq!(c[0].source, "المركز الوطني للبحث العلمي");
+        assert_eq!(c[0].source, "المركز الوطني");
+        let c = resolved("وأعلنت الحكومة حالة الطوارئ في العاصمة لمدة أسبوعين");
+        assert_eq!(c[0].source, "الحكومة");
+        let c = resolved("وذكر مصدر أمني عراقي أن 20 شخصا قتلوا");
+        assert_eq!(c[0].source, "مصدر أمني عراقي");
     }
 
     #[test]

@@ -79,9 +79,11 @@ pub struct Found {
 /// word: page chrome such as "منذ 3 ساعات" or "Posted 2 hours ago".
 fn timestamp_line(t: &[Token], i: usize, rules: &RuleSet) -> bool {
     let line = t[i].line;
-    let first = (0..=i).rev().take_while(|&k| t[k].line == line).last().unwrap_or(i);
-    let last = (i..t.len()).take_while(|&k| t[k].line == line).last().unwrap_or(i);
-    last - first < 6 && (first..=last).any(|k| rules.marker_at("timestamp", t, k, true).is_some())
+    // look no further than the short line could reach: a long line costs nothing
+    let first = (i.saturating_sub(6)..=i).rev().take_while(|&k| t[k].line == line).last().unwrap_or(i);
+    let last = (i..t.len().min(i + 7)).take_while(|&k| t[k].line == line).last().unwrap_or(i);
+    let whole = (first == 0 || t[first - 1].line != line) && t.get(last + 1).is_none_or(|x| x.line != line);
+    whole && last - first < 6 && (first..=last).any(|k| rules.marker_at("timestamp", t, k, true).is_some())
 }
 
 /// Whether the number at `i` is one of a gallery counter "N of M" that opens a line and ends

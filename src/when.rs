@@ -142,7 +142,8 @@ pub fn day_mentions(toks: &Tokens, found: &[Found], doc_date: Option<&str>, rule
         let relative = (start.saturating_sub(5)..start).any(|k| in_sentence(k) && rules.marker_at("relative", t, k, true).is_some());
         let mut date = if open || relative { None } else { doc_date.and_then(|d| resolve_weekday(d, day, relation)) };
         // "Sunday, Dec. 8": the written date decides, and must fall on that weekday
-        if let Some(f) = found.iter().find(|f| f.tok_start >= end && f.tok_start <= end + 1 && in_sentence(f.tok_start)) {
+        let next = &found[found.partition_point(|f| f.tok_start < end)..];
+        if let Some(f) = next.first().filter(|f| f.tok_start <= end + 1 && in_sentence(f.tok_start)) {
             if let Some(Value::Date(d)) = &f.claim.value {
                 if let Some(n) = day_number(d) {
                     date = (weekday_of(n) == day).then(|| d.clone());
@@ -189,7 +190,11 @@ pub fn date_claims(toks: &Tokens, found: &mut [Found], days: &[DayMention], doc_
             let marks = t[a..b].iter().filter(|x| matches!(x.norm.as_str(), "،" | "," | "؛" | ";" | ":")).count();
             b - a + 3 * marks
         };
-        let Some(m) = days.iter().filter(|m| m.sentence == sentence).min_by_key(|m| (distance(m), m.tok_start)) else { continue };
+        // the sentence's weekdays within 40 tokens (mentions are in text order): a page with no
+        // full stop costs a window per claim, not the page
+        const WINDOW: usize = 40;
+        let near = &days[days.partition_point(|m| m.tok_end + WINDOW < lo)..days.partition_point(|m| m.tok_start <= hi + WINDOW)];
+        let Some(m) = near.iter().filter(|m| m.sentence == sentence).min_by_key(|m| (distance(m), m.tok_start)) else { continue };
         // "killed since Tuesday", "took Hama on Thursday, days after taking Aleppo": a word that
         // shifts time between them means the weekday is not the claim's day
         let (a, b) = if m.tok_end <= lo { (m.tok_end, lo) } else { (hi.min(m.tok_start), m.tok_start) };

@@ -296,8 +296,19 @@ fn round6(v: f64) -> f64 {
 /// `أحد عشر`, `مليون ونصف`.
 fn parse_words(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
     let first = rules.number_word(t.get(i)?, true)?;
-    if first.kind == NumberKind::ScalePlural || first.kind == NumberKind::Half {
-        return None; // "آلاف" alone is vague; "نصف" alone is not a count
+    if first.kind == NumberKind::Half {
+        // "نصف مليون", "half a million"; "نصف" alone is not a count
+        let k = if t.get(i + 1).is_some_and(|_| rules.marker_at("article", t, i + 1, false) == Some(1) && same_sentence(t, i, i + 1)) { i + 2 } else { i + 1 };
+        let scale = t
+            .get(k)
+            .filter(|_| same_sentence(t, i, k))
+            .and_then(|x| rules.number_word(x, false))
+            .filter(|w| w.kind == NumberKind::Scale && w.value >= 1000.0)?;
+        let value = 0.5 * scale.value;
+        return Some(Core::number(i, k + 1, value, magnitude_step(value), Form::Words));
+    }
+    if first.kind == NumberKind::ScalePlural {
+        return None; // "آلاف" alone is vague
     }
     let mut total = 0.0f64;
     let mut current = 0.0f64;
@@ -396,6 +407,10 @@ fn parse_words(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
                     }
                 }
                 total += 0.5 * last_scale;
+                // "مليون ونصف مليون": the scale said again after the half
+                if t.get(j + 1).is_some_and(|x| same_sentence(t, i, j + 1) && rules.numbers.get(x.norm.as_str()).is_some_and(|s| s.value == last_scale)) {
+                    j += 1;
+                }
             }
         }
         prev = Some(w.kind);
@@ -840,7 +855,7 @@ fn complete(text: &str, toks: &Tokens, mut core: Core, doc_id: &str, rules: &Rul
         "year".to_string()
     } else if let Some(c) = categorize(t, (context_start, unit_end.max(core.end)), &core, noun_at, &unit, rules) {
         c
-    } else if let Some((c, u)) = unit.eq("none").then(|| anaphoric(t, i, previous, rules)).flatten() {
+    } else if let Some((c, u)) = unit.eq("none").then(|| anaphoric(t, i, previous, rules).or_else(|| coordinated(t, i, previous, rules))).flatten() {
         core.unit = Some(u);
         c
     } else {
@@ -881,6 +896,18 @@ fn complete(text: &str, toks: &Tokens, mut core: Core, doc_id: &str, rules: &Rul
         rounding_step: core.step,
     };
     Some(Found { tok_start: i, tok_end: span_end_tok.max(unit_end), claim })
+}
+
+/// A bare number joined to the figure just before it ("3 آلاف منزل بشكل كلي و10 آلاف بشكل
+/// جزئي", "20 homes destroyed and 50 damaged") counts what that figure counted, when at most
+/// four words lie between and the last is a conjunction.
+fn coordinated(t: &[Token], i: usize, previous: Option<&Found>, rules: &RuleSet) -> Option<(String, String)> {
+    let p = previous?;
+    if p.claim.unit == "none" || p.claim.unit == "date" || i < p.tok_end + 1 || i > p.tok_end + 4 || i == 0 {
+        return None;
+    }
+    rules.marker_at("coordination", t, i - 1, false)?;
+    Some((p.claim.category.clone(), p.claim.unit.clone()))
 }
 
 /// A bare number after a word that refers back ("هذا العدد قد يرتفع إلى 1,5 مليون") counts

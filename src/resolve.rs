@@ -32,57 +32,54 @@ fn text_starts_upper(t: &[Token], k: usize, text: &str) -> bool {
     text.get(t[k].start..).and_then(|s| s.chars().next()).is_some_and(char::is_uppercase)
 }
 
-/// Places in the text: gazetteer names, plus the name after a place noun ("بلدة الشجرة",
-/// "مدينة درنه") that the gazetteer does not list. Such a name is matched to a listed one when
-/// the spellings are close (Jaro-Winkler ≥ 0.9: "درنه" / "درنة" / "دارنة"), else it becomes
-/// a place of its own with the id `~<normalised name>`, so outlets that name the same unlisted
-/// town still meet.
+/// Places in the text: gazetteer names, plus the name beside a place noun that the gazetteer
+/// does not list: "بلدة الشجرة", "مدينة درنه", "the town of Al Bayda", "Hatay province". Such a
+/// one-word name is matched to a listed one when the spellings are close (Jaro-Winkler ≥ 0.9:
+/// "درنه" / "درنة" / "دارنة"), else it becomes a place of its own whose id is the consonant
+/// skeleton of its name ([`name_skeleton`]), so outlets that name the same unlisted town meet,
+/// in Arabic and in English alike.
 pub fn place_mentions(t: &[Token], source_text: &str, bodies: &[Mention], rules: &RuleSet) -> Vec<Mention> {
     let mut out = mentions(t, &rules.places, rules);
     // a place inside a body's name is part of that name: "U.S. Geological Survey", "هيئة المسح الجيولوجي الأمريكية"
     out.retain(|p| !bodies.iter().any(|b| b.start <= p.start && p.end <= b.end && b.end - b.start > p.end - p.start));
     let listed_count = out.len(); // out[..listed_count] is sorted by start
     let mut listed: Option<Vec<(&str, &Entity)>> = None; // built on the first place noun
-    for i in 0..t.len().saturating_sub(1) {
-        let k = i + 1;
-        // an indefinite place noun ("مدينة X", not "المدينة ..."), then a name that carries no
-        // conjunction or preposition
-        let noun = rules.marker("place_noun").and_then(|m| m.match_name_at(t, i));
-        if noun.map(|(l, _, _)| l) != Some(1)
-            || t[k].kind != TokenKind::Word
-            || t[k].sentence != t[i].sentence
-            || t[k].norm.starts_with('و')
-            || t[k].norm.starts_with('ل')
-        {
+    let Some(place_noun) = rules.marker("place_noun") else { return out };
+    for i in 0..t.len() {
+        // an indefinite place noun ("مدينة X", not "المدينة ...")
+        if place_noun.match_name_at(t, i).map(|(l, _, _)| l) != Some(1) {
             continue;
         }
-        if out[..listed_count][..out[..listed_count].partition_point(|m| m.start <= k)].last().is_some_and(|m| k < m.end)
-            || rules.marker_at("place_noun_stop", t, k, true).is_some()
-            || rules.number_word(&t[k], true).is_some()
-        {
+        let Some((k, end)) = adhoc_name(t, i, source_text, rules) else { continue };
+        let covered = |a: usize, b: usize| out[..listed_count].iter().any(|m| m.start < b && a < m.end);
+        if covered(k, end) {
             continue;
         }
-        // in Latin script a name is capitalised ("the town of Jindires", not "the city lasted")
-        if t[k].norm.is_ascii() && !text_starts_upper(t, k, source_text) {
-            continue;
-        }
-        let name = &t[k].norm;
-        let bare = name.strip_prefix("ال").filter(|r| r.chars().count() >= 3).unwrap_or(name);
-        let listed = listed
-            .get_or_insert_with(|| rules.places.phrases().filter(|p| p.words.len() == 1).map(|p| (p.words[0].as_str(), &rules.entities[p.payload])).collect());
-        let best = listed
-            .iter()
-            .map(|(n, e)| (n.strip_prefix("ال").unwrap_or(n), *e))
-            // close in spelling and in length: "دارنة" is "درنة", "الجبيلية" is not "جبلة"
-            .filter(|(n, _)| n.chars().count().abs_diff(bare.chars().count()) <= 1)
-            .map(|(n, e)| (strsim::jaro_winkler(n, bare), e))
-            .filter(|(score, _)| *score >= 0.9)
-            .max_by(|a, b| a.0.total_cmp(&b.0));
-        let entity = match best {
-            Some((_, e)) => e.clone(),
-            None => Entity { id: format!("~{}", name_key(bare)), kind: "town".into(), label: t[k].norm.clone(), label_en: t[k].norm.clone() },
+        let text = &source_text[t[k].start..t[end - 1].end];
+        let best = if end == k + 1 {
+            let name = &t[k].norm;
+            let bare = name.strip_prefix("ال").filter(|r| r.chars().count() >= 3).unwrap_or(name);
+            let listed = listed.get_or_insert_with(|| {
+                rules.places.phrases().filter(|p| p.words.len() == 1).map(|p| (p.words[0].as_str(), &rules.entities[p.payload])).collect()
+            });
+            listed
+                .iter()
+                .map(|(n, e)| (n.strip_prefix("ال").unwrap_or(n), *e))
+                // close in spelling and in length: "دارنة" is "درنة", "الجبيلية" is not "جبلة"
+                .filter(|(n, _)| n.chars().count().abs_diff(bare.chars().count()) <= 1)
+                .map(|(n, e)| (strsim::jaro_winkler(n, bare), e))
+                .filter(|(score, _)| *score >= 0.9)
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(_, e)| e.clone())
+        } else {
+            None
         };
-        out.push(Mention { start: k, end: k + 1, entity });
+        let entity = best.unwrap_or_else(|| {
+            let skeleton = name_skeleton(text);
+            let id = if skeleton.len() >= 2 { format!("~{skeleton}") } else { format!("~{}", name_key(text)) };
+            Entity { id, kind: "town".into(), label: text.to_string(), label_en: text.to_string() }
+        });
+        out.push(Mention { start: k, end, entity });
     }
     // "Britain-based", "Iran-backed", "ومقره بريطانيا", "موالية لطهران": the seat or patron of a
     // body, not what a figure or event is about
@@ -92,6 +89,93 @@ pub fn place_mentions(t: &[Token], source_text: &str, bodies: &[Mention], rules:
         !before && !after
     });
     out.sort_by_key(|m| m.start);
+    out
+}
+
+/// The tokens `[k, end)` of an unlisted name beside the place noun at `i`: after it in Arabic
+/// ("بلدة جنديرس", two words after a name prefix: "بلدة بيت لاهيا"); in English after "of"
+/// ("the town of Al Bayda": up to three capitalised words) or before it ("Hatay province").
+fn adhoc_name(t: &[Token], i: usize, text: &str, rules: &RuleSet) -> Option<(usize, usize)> {
+    let sent = t[i].sentence;
+    let word = |k: usize| t.get(k).filter(|x| x.kind == TokenKind::Word && x.sentence == sent);
+    let usable = |k: usize| word(k).is_some() && rules.marker_at("place_noun_stop", t, k, true).is_none() && rules.number_word(&t[k], true).is_none();
+    if !t[i].norm.is_ascii() {
+        let k = i + 1;
+        // a name carries no conjunction or preposition
+        if !usable(k) || t[k].norm.starts_with('و') || t[k].norm.starts_with('ل') {
+            return None;
+        }
+        let two = rules.marker_at("name_prefix", t, k, false).is_some() && usable(k + 1);
+        return Some((k, if two { k + 2 } else { k + 1 }));
+    }
+    // in Latin script a name is capitalised ("the town of Jindires", not "the city lasted")
+    let upper = |k: usize| word(k).is_some() && text_starts_upper(t, k, text) && rules.marker_at("place_noun_stop", t, k, true).is_none();
+    let article = |k: usize| t.get(k).is_some_and(|x| x.norm == "the");
+    let mut k = i + 1;
+    if t.get(k).is_some_and(|x| x.norm == "of") {
+        k += 1 + article(k + 1) as usize;
+        let mut end = k;
+        while end < k + 3 && (upper(end) || (end > k && t.get(end).is_some_and(|x| x.norm == "-" && !x.space_before) && upper(end + 1))) {
+            end += if t[end].norm == "-" { 2 } else { 1 };
+        }
+        return (end > k).then_some((k, end));
+    }
+    // "Hatay province": capitalised words right before the noun, not opening the sentence and
+    // not an adjective of nationality ("a Turkish city", "an Iraqi town")
+    let suffixes: Vec<&str> =
+        rules.marker("demonym_suffix").map(|m| m.phrases().filter(|p| p.words.len() == 1).map(|p| p.words[0].as_str()).collect()).unwrap_or_default();
+    let demonym =
+        |k: usize| rules.marker_at("demonym", t, k, false).is_some() || suffixes.iter().any(|e| t[k].norm.len() > e.len() + 2 && t[k].norm.ends_with(e));
+    let mut start = i;
+    while start > 0 && start + 3 > i && upper(start - 1) && !demonym(start - 1) && t[start - 1].sentence == sent {
+        start -= 1;
+    }
+    let opens = start == 0 || t[start - 1].sentence != sent || t[start - 1].line != t[start].line;
+    (start < i && !(opens && start + 1 == i && article(start))).then_some((start, i))
+}
+
+/// A name's consonant skeleton, the same in Arabic and Latin script: the article dropped,
+/// vowels and long-vowel letters dropped, letters folded to one class per sound ("درنة" and
+/// "Derna" → "drn", "البيضاء" and "Al Bayda" → "bd", "جنديرس" and "Jindires" → "jndrs").
+pub fn name_skeleton(name: &str) -> String {
+    let n = normalize(name).to_lowercase();
+    let n = n.trim();
+    let n = ["al-", "el-", "al ", "el ", "ال"].iter().find_map(|a| n.strip_prefix(a)).unwrap_or(n);
+    let n = n.replace("sh", "s").replace("kh", "k").replace("th", "t").replace("dh", "d").replace("gh", "j").replace("ph", "f").replace("ch", "s");
+    let chars: Vec<char> = n.chars().collect();
+    let mut out = String::new();
+    for (k, &c) in chars.iter().enumerate() {
+        let last = k + 1 == chars.len() || !chars[k + 1].is_alphabetic();
+        let class = match c {
+            'ب' | 'b' | 'p' => 'b',
+            'ت' | 'ط' | 'ث' | 't' => 't',
+            'ج' | 'غ' | 'j' | 'g' => 'j',
+            'ح' | 'h' => 'h',
+            // a final "ه" is mostly a folded taa marbuta, a final Latin "h" its spelling ("Talbiseh")
+            'ه' => {
+                if last {
+                    continue;
+                }
+                'h'
+            }
+            'خ' | 'ق' | 'ك' | 'k' | 'q' | 'c' => 'k',
+            'د' | 'ض' | 'ذ' | 'd' => 'd',
+            'ر' | 'r' => 'r',
+            'ز' | 'ظ' | 'z' => 'z',
+            'س' | 'ص' | 'ش' | 's' | 'x' => 's',
+            'ف' | 'f' | 'v' => 'f',
+            'ل' | 'l' => 'l',
+            'م' | 'm' => 'm',
+            'ن' | 'n' => 'n',
+            _ => continue,
+        };
+        if class == 'h' && last && c == 'h' {
+            continue;
+        }
+        if !out.ends_with(class) {
+            out.push(class);
+        }
+    }
     out
 }
 
@@ -453,9 +537,37 @@ mod tests {
     #[test]
     fn an_unlisted_place_after_a_place_noun_is_a_subject_and_close_spellings_meet_the_gazetteer() {
         let c = resolved("قتل 30 شخصا في بلدة الكفير");
-        assert_eq!(c[0].subject_id, "~كفير");
+        assert_eq!((c[0].subject_id.as_str(), c[0].subject.as_str()), ("~kfr", "الكفير"));
         let c = resolved("غرق 300 شخص في مدينة دارنة");
         assert_eq!(c[0].subject_id, "derna");
+    }
+
+    #[test]
+    fn an_unlisted_place_meets_its_spelling_in_the_other_script() {
+        let ar = resolved("هطلت 400 ملم من الأمطار على مدينة البيضاء");
+        let en = resolved("The storm dumped 400 mm of rain on the town of Al Bayda.");
+        assert_eq!((ar[0].subject_id.as_str(), en[0].subject_id.as_str()), ("~bd", "~bd"));
+        assert_eq!(en[0].subject, "Al Bayda");
+        // two-word names after a name prefix, and English names before the noun
+        let ar = resolved("قتل 12 شخصا في بلدة بيت لاهيا");
+        let en = resolved("Strikes killed 12 people in Beit Lahia town, and 9 in the village of Beit Hanoun.");
+        assert_eq!(ar[0].subject_id, en[0].subject_id);
+        assert_ne!(en[0].subject_id, en[1].subject_id);
+        let en = resolved("At least 300 people died in Nurdagi district.");
+        assert_eq!(en[0].subject_id, "~nrdj");
+        // nationality words and a sentence's opening article are no names
+        let en = resolved("A Turkish town lost 40 people.");
+        assert_eq!(en[0].subject_id, "");
+    }
+
+    #[test]
+    fn skeletons_fold_spellings() {
+        for (a, b) in
+            [("درنة", "Derna"), ("جنديرس", "Jindires"), ("تلبيسة", "Talbiseh"), ("هرات", "Herat"), ("الشجرة", "Al-Shajara"), ("خان يونس", "Khan Younis")]
+        {
+            assert_eq!(name_skeleton(a), name_skeleton(b), "{a} / {b}");
+        }
+        assert_ne!(name_skeleton("بيت لاهيا"), name_skeleton("بيت حانون"));
     }
 
     #[test]

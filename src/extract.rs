@@ -699,6 +699,12 @@ fn range_core(a: Core, b: Core, start: usize) -> Option<Core> {
     c.low = Some(lo);
     c.high = Some(hi);
     c.qualifier = Qualifier::Range;
+    // "between 2011 and 2015": a span of years, not a count
+    let year = |v: f64| v.fract() == 0.0 && (1900.0..=2100.0).contains(&v);
+    if year(lo) && year(hi) && a.end == a.start + 1 && b.end == b.start + 1 {
+        c.unit = Some("year".into());
+        c.category = Some("year");
+    }
     Some(c)
 }
 

@@ -186,6 +186,44 @@ pub fn near_mentions(mentions: &[Mention], lo: usize, hi: usize, window: usize) 
     &mentions[a..b.max(a)]
 }
 
+/// An unlisted English source named before its verb: "The Association of Detainees and the
+/// Missing said", "local health officials told" — a run of capitalised words (with "of", "the",
+/// "and", "for", "in" between), or a source noun (`source_noun` markers: officials, police,
+/// rescuers) with up to two words before it. The verb must be in the claim's clause.
+fn english_source_before_cue(text: &str, t: &[Token], sent: usize, lo: usize, hi: usize, cues: &[(usize, usize)], rules: &RuleSet) -> Option<(String, String)> {
+    let in_clause = |c: usize| t[c].sentence == sent && t[c].norm.is_ascii() && clause_breaks(t, c.min(lo), c.max(hi), rules) == 0;
+    let &(c, _) = cues.iter().filter(|&&(c, _)| in_clause(c) && (c + 12 >= lo && c <= hi + 12)).min_by_key(|&&(c, _)| if c < lo { lo - c } else { c - hi })?;
+    if c == 0 || (lo..hi).contains(&(c - 1)) {
+        return None;
+    }
+    let word = |k: usize| t[k].kind == TokenKind::Word && t[k].sentence == sent && !(lo..hi).contains(&k);
+    let upper = |k: usize| word(k) && text_starts_upper(t, k, text);
+    let connector = |k: usize| word(k) && matches!(t[k].norm.as_str(), "of" | "the" | "and" | "for" | "in");
+    let last = c - 1;
+    let start = if upper(last) {
+        let mut s = last;
+        while s > 0 && last - s < 8 && (upper(s - 1) || connector(s - 1)) {
+            s -= 1;
+        }
+        while s < last && connector(s) {
+            s += 1; // "the Syrian Observatory" reads "Syrian Observatory"
+        }
+        // a sentence-opening capital alone ("Officials said") is a source noun's case below
+        (upper(s) && !(s == last && rules.marker_at("source_noun", t, last, false).is_none() && (s == 0 || t[s - 1].sentence != sent))).then_some(s)?
+    } else if rules.marker_at("source_noun", t, last, false).is_some() {
+        let mut s = last;
+        while s > 0 && last - s < 2 && word(s - 1) && !connector(s - 1) && rules.marker_at("source_stop", t, s - 1, false).is_none() {
+            s -= 1;
+        }
+        s
+    } else {
+        return None;
+    };
+    let raw = text[t[start].start..t[last].end].to_string();
+    let id = name_key(&raw);
+    Some((raw, id))
+}
+
 /// How many words that open another clause ("while", "فيما", "يليه", ";") lie between tokens
 /// `a` and `b`, either order.
 pub fn clause_breaks(t: &[Token], a: usize, b: usize, rules: &RuleSet) -> usize {
@@ -402,7 +440,9 @@ pub fn cited_source_span(
             .find(|&&(c, _)| c >= hi && t[c].sentence == sent && breaks(hi, c) == 0 && c <= hi + 8)
             .filter(|&&(c, _)| names_after(c) && rules.marker_at("attribution_after_claim", t, c, true).is_some())
     };
-    let &(c, len) = before.or_else(after)?;
+    let Some(&(c, len)) = before.or_else(after) else {
+        return english_source_before_cue(text, t, sent, lo, hi, cues, rules);
+    };
     let limit = if c < lo { lo } else { t.len() };
     let mut end = c + len;
     // an Arabic name that opens definite goes on with definite words ("السلطات المحلية"); an
@@ -558,6 +598,17 @@ mod tests {
         // nationality words and a sentence's opening article are no names
         let en = resolved("A Turkish town lost 40 people.");
         assert_eq!(en[0].subject_id, "");
+    }
+
+    #[test]
+    fn an_unlisted_english_source_is_read_before_its_verb() {
+        let c = resolved("The Association of Detainees and the Missing in Sednaya Prison said more than 4,000 inmates were released.");
+        assert_eq!(c[0].source, "Association of Detainees and the Missing in Sednaya Prison");
+        let c = resolved("At least 20 people were killed, local police said.");
+        assert_eq!(c[0].source, "local police");
+        // a verb across "while" is another clause's
+        let c = resolved("At least 20 people were killed on Monday, while police said the road was closed.");
+        assert_eq!(c[0].source, "");
     }
 
     #[test]

@@ -192,7 +192,12 @@ pub fn near_mentions(mentions: &[Mention], lo: usize, hi: usize, window: usize) 
 /// rescuers) with up to two words before it. The verb must be in the claim's clause.
 fn english_source_before_cue(text: &str, t: &[Token], sent: usize, lo: usize, hi: usize, cues: &[(usize, usize)], rules: &RuleSet) -> Option<(String, String)> {
     let in_clause = |c: usize| t[c].sentence == sent && t[c].norm.is_ascii() && clause_breaks(t, c.min(lo), c.max(hi), rules) == 0;
-    let &(c, _) = cues.iter().filter(|&&(c, _)| in_clause(c) && (c + 12 >= lo && c <= hi + 12)).min_by_key(|&&(c, _)| if c < lo { lo - c } else { c - hi })?;
+    // (a cue inside the claim's own words is none of its attribution)
+    let outside = |c: usize| c < lo || c >= hi;
+    let &(c, _) = cues
+        .iter()
+        .filter(|&&(c, _)| outside(c) && in_clause(c) && c + 12 >= lo && c <= hi + 12)
+        .min_by_key(|&&(c, _)| if c < lo { lo - c } else { c - hi })?;
     if c == 0 || (lo..hi).contains(&(c - 1)) {
         return None;
     }
@@ -434,11 +439,18 @@ pub fn cited_source_span(
         (!t[c].norm.is_ascii() || rules.marker_at("attribution_before_source", t, c, false).is_some())
             && rules.marker_at("attribution_estimate", t, c, true).is_none()
     };
-    let before = cues.iter().rfind(|&&(c, _)| c < lo).filter(|&&(c, _)| names_after(c));
+    // the nearest cue before the claim that names someone: "نقلت وكالة الأنباء ... قوله إن 700"
+    // reads past "قوله إن" to the agency
+    let names_someone = |c: usize, len: usize| {
+        t.get(c + len).is_some_and(|x| x.sentence == sent && x.kind == crate::normalize::TokenKind::Word && c + len < lo)
+            && rules.marker_at("source_stop", t, c + len, true).is_none()
+            && rules.marker_at("source_not", t, c + len, true).is_none()
+    };
+    let before = cues.iter().rev().filter(|&&(c, _)| c < lo).take(3).find(|&&(c, len)| names_after(c) && names_someone(c, len));
     let after = || {
-        cues.iter()
-            .find(|&&(c, _)| c >= hi && t[c].sentence == sent && breaks(hi, c) == 0 && c <= hi + 8)
-            .filter(|&&(c, _)| names_after(c) && rules.marker_at("attribution_after_claim", t, c, true).is_some())
+        cues.iter().find(|&&(c, _)| c >= hi && t[c].sentence == sent && breaks(hi, c) == 0 && c <= hi + 8).filter(|&&(c, len)| {
+            names_after(c) && rules.marker_at("attribution_after_claim", t, c, true).is_some() && rules.marker_at("source_not", t, c + len, true).is_none()
+        })
     };
     let Some(&(c, len)) = before.or_else(after) else {
         return english_source_before_cue(text, t, sent, lo, hi, cues, rules);
@@ -606,8 +618,18 @@ mod tests {
         assert_eq!(c[0].source, "Association of Detainees and the Missing in Sednaya Prison");
         let c = resolved("At least 20 people were killed, local police said.");
         assert_eq!(c[0].source, "local police");
+        // a cue inside the claim's words (found by property testing) names nothing and panics not
+        let _ = resolved("1.5 said % قتل قتل");
         // a verb across "while" is another clause's
         let c = resolved("At least 20 people were killed on Monday, while police said the road was closed.");
+        assert_eq!(c[0].source, "");
+    }
+
+    #[test]
+    fn a_cue_that_names_no_one_is_passed_over() {
+        let c = resolved("ونقلت وكالة الأنباء الليبية عن مصدر طبي قوله إن 700 جثة دفنت حتى الآن");
+        assert_eq!(c[0].source, "وكالة الأنباء الليبية");
+        let c = resolved("ولقي ما لا يقل عن 11 ألف شخص حتفهم، وفق آخر حصيلة");
         assert_eq!(c[0].source, "");
     }
 

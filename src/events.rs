@@ -209,6 +209,9 @@ pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
             specific
         } else if !found_places.is_empty() {
             found_places.clone()
+        } else if let Some(m) = subject_place(t, i, &places, rules) {
+            // "Homs fell to the rebels", "Hama was captured by opposition fighters"
+            vec![m]
         } else {
             let (m, end) = earlier_place(toks, i, len, &places, &anaphors, rules).unzip();
             object_end = end.unwrap_or(object_end);
@@ -269,6 +272,14 @@ pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
     }
     out.sort_by_key(|f| (f.claim.start, f.claim.end, f.claim.subject_id.clone()));
     out
+}
+
+/// The place that is the subject of a trigger: named right before it, with at most passive
+/// auxiliaries between ("Homs fell to", "Hama was captured by", "Daraa has been taken").
+fn subject_place<'m>(t: &[crate::normalize::Token], i: usize, places: &'m [Mention], rules: &RuleSet) -> Option<&'m Mention> {
+    let m = places[..places.partition_point(|m| m.start < i)].iter().rev().find(|m| m.end <= i)?;
+    let between_ok = (m.end..i).all(|k| t[k].sentence == t[i].sentence && rules.marker_at("passive_aux", t, k, false).is_some());
+    (t[m.start].sentence == t[i].sentence && i - m.end <= 3 && between_ok && m.entity.kind != "country").then_some(m)
 }
 
 /// The place a trigger without a named object speaks of: "انسحاب الأخيرة من المدينة" (the

@@ -278,7 +278,7 @@ fn try_number(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
 
     if tok.kind == TokenKind::Number {
         let (v, step) = parse_digits(&tok.norm)?;
-        if let Some((end, scale)) = scale_after(t, i + 1, rules) {
+        if let Some((end, scale)) = scale_after(t, i + 1, rules).or_else(|| million_suffix(t, i, rules)) {
             let value = round6(v * scale);
             // "3 آلاف": one significant digit with a scale word is as rough as the scale.
             return Some(Core::number(i, end, value, step * scale, Form::Digits));
@@ -290,6 +290,16 @@ fn try_number(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
 
 fn round6(v: f64) -> f64 {
     (v * 1e6).round() / 1e6
+}
+
+/// "£1.5m", "4.5m people": a glued "m" is a million after a currency sign or before a counted
+/// noun ("30m" alone stays a length, which is no claim); `scale_suffix_m` markers name it.
+fn million_suffix(t: &[Token], i: usize, rules: &RuleSet) -> Option<(usize, f64)> {
+    t.get(i + 1).filter(|x| !x.space_before && same_sentence(t, i, i + 1))?;
+    rules.marker_at("scale_suffix_m", t, i + 1, false)?;
+    let currency = i > 0 && rules.unit_prefixes.match_ending_at(t, i, false).is_some();
+    let counted = rules.units.match_at(t, i + 2, true).is_some_and(|(_, u, _)| matches!(u.id.as_str(), "person" | "family" | "building"));
+    (currency || counted).then_some((i + 2, 1e6))
 }
 
 /// Parses a compound of number words starting at `i`: `خمسة وعشرين`, `ثلاثمئة`, `ثلاثة آلاف`,

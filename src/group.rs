@@ -71,13 +71,19 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
             // with several subjects, a figure its own document repeats with a subject (the
             // headline's "2122 قتيلا" @ Morocco, the body's "2122" with none) joins that one
             let members = blocks.remove(k).unwrap_or_default();
+            // the siblings' claims by document, in sibling order: a claim looks only at its own
+            // document's, not at every sibling block
+            let mut by_doc: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+            for (si, o) in siblings.iter().enumerate() {
+                for &j in blocks.get(*o).into_iter().flatten() {
+                    by_doc.entry(claims[j].doc.as_str()).or_default().push((si, j));
+                }
+            }
             let mut stay = Vec::new();
             for i in members {
-                let home = siblings
-                    .iter()
-                    .find(|o| blocks.get(**o).is_some_and(|b| b.iter().any(|&j| claims[j].doc == claims[i].doc && same_figure(&claims[j], &claims[i]))));
+                let home = by_doc.get(claims[i].doc.as_str()).and_then(|v| v.iter().find(|&&(_, j)| same_figure(&claims[j], &claims[i]))).map(|&(si, _)| si);
                 match home {
-                    Some(o) => blocks.entry((*o).clone()).or_default().push(i),
+                    Some(si) => blocks.entry(siblings[si].clone()).or_default().push(i),
                     None => stay.push(i),
                 }
             }

@@ -45,14 +45,19 @@ pub fn place_mentions(t: &[Token], source_text: &str, bodies: &[Mention], rules:
     let listed_count = out.len(); // out[..listed_count] is sorted by start
     let mut listed: Option<Vec<(&str, &Entity)>> = None; // built on the first place noun
     let Some(place_noun) = rules.marker("place_noun") else { return out };
+    // read once a document, for "a Turkish city" (see adhoc_name)
+    let demonym_suffixes: Vec<&str> =
+        rules.marker("demonym_suffix").map(|m| m.phrases().filter(|p| p.words.len() == 1).map(|p| p.words[0].as_str()).collect()).unwrap_or_default();
     for i in 0..t.len() {
         // an indefinite place noun ("مدينة X", not "المدينة ...")
         if place_noun.match_name_at(t, i).map(|(l, _, _)| l) != Some(1) {
             continue;
         }
-        let Some((k, end)) = adhoc_name(t, i, source_text, rules) else { continue };
-        let covered = |a: usize, b: usize| out[..listed_count].iter().any(|m| m.start < b && a < m.end);
-        if covered(k, end) {
+        let Some((k, end)) = adhoc_name(t, i, source_text, &demonym_suffixes, rules) else { continue };
+        // listed mentions do not overlap and are sorted: only the last that starts before the
+        // name's end can cover it
+        let listed_before = &out[..listed_count][..out[..listed_count].partition_point(|m| m.start < end)];
+        if listed_before.last().is_some_and(|m| m.end > k) {
             continue;
         }
         let text = &source_text[t[k].start..t[end - 1].end];
@@ -95,7 +100,7 @@ pub fn place_mentions(t: &[Token], source_text: &str, bodies: &[Mention], rules:
 /// The tokens `[k, end)` of an unlisted name beside the place noun at `i`: after it in Arabic
 /// ("بلدة جنديرس", two words after a name prefix: "بلدة بيت لاهيا"); in English after "of"
 /// ("the town of Al Bayda": up to three capitalised words) or before it ("Hatay province").
-fn adhoc_name(t: &[Token], i: usize, text: &str, rules: &RuleSet) -> Option<(usize, usize)> {
+fn adhoc_name(t: &[Token], i: usize, text: &str, demonym_suffixes: &[&str], rules: &RuleSet) -> Option<(usize, usize)> {
     let sent = t[i].sentence;
     let word = |k: usize| t.get(k).filter(|x| x.kind == TokenKind::Word && x.sentence == sent);
     let usable = |k: usize| word(k).is_some() && rules.marker_at("place_noun_stop", t, k, true).is_none() && rules.number_word(&t[k], true).is_none();
@@ -122,10 +127,9 @@ fn adhoc_name(t: &[Token], i: usize, text: &str, rules: &RuleSet) -> Option<(usi
     }
     // "Hatay province": capitalised words right before the noun, not opening the sentence and
     // not an adjective of nationality ("a Turkish city", "an Iraqi town")
-    let suffixes: Vec<&str> =
-        rules.marker("demonym_suffix").map(|m| m.phrases().filter(|p| p.words.len() == 1).map(|p| p.words[0].as_str()).collect()).unwrap_or_default();
-    let demonym =
-        |k: usize| rules.marker_at("demonym", t, k, false).is_some() || suffixes.iter().any(|e| t[k].norm.len() > e.len() + 2 && t[k].norm.ends_with(e));
+    let demonym = |k: usize| {
+        rules.marker_at("demonym", t, k, false).is_some() || demonym_suffixes.iter().any(|e| t[k].norm.len() > e.len() + 2 && t[k].norm.ends_with(e))
+    };
     let mut start = i;
     while start > 0 && start + 3 > i && upper(start - 1) && !demonym(start - 1) && t[start - 1].sentence == sent {
         start -= 1;
@@ -359,9 +363,12 @@ pub fn wire_source(text: &str, t: &[Token], bodies: &[Mention], dateline: usize)
             if after_dash {
                 return true;
             }
+            if t[m.start].line >= 3 {
+                return false; // (and no scan of the text for a tag further down)
+            }
             let line_start = t.iter().position(|x| x.line == t[m.start].line).unwrap_or(0);
             // the tag opens its line ("BEIRUT (AP) —"), not a parenthesis inside a sentence
-            t[m.start].line < 3 && m.start > 0 && m.start <= line_start + 4 && t[m.start - 1].norm == "(" && t.get(m.end).is_some_and(|x| x.norm == ")")
+            m.start > 0 && m.start <= line_start + 4 && t[m.start - 1].norm == "(" && t.get(m.end).is_some_and(|x| x.norm == ")")
         })
         .map(|m| (text[t[m.start].start..t[m.end - 1].end].to_string(), m.entity.id.clone()))
 }

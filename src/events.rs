@@ -361,10 +361,14 @@ mod tests {
     use super::*;
     use crate::normalize::tokenize;
 
-    fn events(text: &str) -> Vec<String> {
+    /// The event claims of `text` published on `date`.
+    fn found(text: &str, date: &str) -> Vec<Found> {
         let rules = RuleSet::builtin().unwrap();
-        let toks = tokenize(text);
-        extract_events(text, &toks, "t", Some("2024-12-06"), &rules).into_iter().map(|f| crate::ruletest::describe(&f.claim)).collect()
+        extract_events(text, &tokenize(text), "t", Some(date), &rules)
+    }
+
+    fn events(text: &str) -> Vec<String> {
+        found(text, "2024-12-06").into_iter().map(|f| crate::ruletest::describe(&f.claim)).collect()
     }
 
     #[test]
@@ -382,10 +386,8 @@ mod tests {
 
     #[test]
     fn a_source_named_after_the_place_cites_the_event() {
-        let rules = RuleSet::builtin().unwrap();
         let text = "Opposition fighters captured the central city of Homs early Sunday, the Syrian Observatory for Human Rights said, hours after government forces withdrew from the city.";
-        let toks = tokenize(text);
-        let found = extract_events(text, &toks, "t", Some("2024-12-08"), &rules);
+        let found = found(text, "2024-12-08");
         let got: Vec<(&str, &str)> = found.iter().map(|f| (f.claim.category.as_str(), f.claim.source_id.as_str())).collect();
         assert_eq!(got, vec![("took_control", "sohr"), ("withdrew", "sohr")]);
     }
@@ -428,24 +430,16 @@ mod tests {
 
     #[test]
     fn attribution_and_actor_aliases() {
-        let rules = RuleSet::builtin().unwrap();
-        let text = "وقال المرصد السوري إن قسد سيطرت على مدينة الرقة";
-        let toks = tokenize(text);
-        let e = extract_events(text, &toks, "t", Some("2024-12-06"), &rules);
+        let e = found("وقال المرصد السوري إن قسد سيطرت على مدينة الرقة", "2024-12-06");
         assert_eq!(e[0].claim.source_id, "sohr");
         assert_eq!(e[0].claim.actor, "sdf");
-        let text = "وسيطرت هيئة تحرير الشام على مدينة حلب بحسب فرانس برس";
-        let toks = tokenize(text);
-        let e = extract_events(text, &toks, "t", Some("2024-12-06"), &rules);
+        let e = found("وسيطرت هيئة تحرير الشام على مدينة حلب بحسب فرانس برس", "2024-12-06");
         assert_eq!((e[0].claim.actor.as_str(), e[0].claim.source_id.as_str()), ("hts", "afp"));
     }
 
     #[test]
     fn a_year_in_the_sentence_dates_the_event() {
-        let rules = RuleSet::builtin().unwrap();
-        let text = "استعادت الحكومة السيطرة على مدينة حمص في العام 2017";
-        let toks = tokenize(text);
-        let e = extract_events(text, &toks, "t", Some("2024-12-06"), &rules);
+        let e = found("استعادت الحكومة السيطرة على مدينة حمص في العام 2017", "2024-12-06");
         assert_eq!(e[0].claim.time.as_deref(), Some("2017"));
     }
 }

@@ -646,7 +646,7 @@ fn try_range(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
         } else {
             return None;
         };
-        return range_core(shared_scale(t, a, &b, rules), b, i + len);
+        return range_core(t, shared_scale(t, a, &b, rules), b, i + len);
     }
     // "10-20", "10 إلى 20" between digits
     if t[i].kind == TokenKind::Number {
@@ -662,7 +662,7 @@ fn try_range(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
             && t.get(sep + 1).is_some_and(|x| x.kind == TokenKind::Number);
         if (is_dash || is_to) && same_sentence(t, i, sep + 1) {
             let b = try_number(t, sep + 1, rules)?;
-            return range_core(shared_scale(t, a, &b, rules), b, i);
+            return range_core(t, shared_scale(t, a, &b, rules), b, i);
         }
     }
     None
@@ -699,7 +699,7 @@ fn shared_scale(t: &[Token], mut a: Core, b: &Core, rules: &RuleSet) -> Core {
     a
 }
 
-fn range_core(a: Core, b: Core, start: usize) -> Option<Core> {
+fn range_core(t: &[Token], a: Core, b: Core, start: usize) -> Option<Core> {
     let lo = a.value.as_ref()?.number()?;
     let hi = b.value.as_ref()?.number()?;
     if hi <= lo {
@@ -710,8 +710,8 @@ fn range_core(a: Core, b: Core, start: usize) -> Option<Core> {
     c.high = Some(hi);
     c.qualifier = Qualifier::Range;
     // "between 2011 and 2015": a span of years, not a count
-    let year = |v: f64| v.fract() == 0.0 && (1900.0..=2100.0).contains(&v);
-    if year(lo) && year(hi) && a.end == a.start + 1 && b.end == b.start + 1 {
+    let year = |c: &Core| c.end == c.start + 1 && year_of(&t[c.start]).is_some();
+    if year(&a) && year(&b) {
         c.unit = Some("year".into());
         c.category = Some("year");
     }
@@ -919,7 +919,7 @@ fn complete(text: &str, toks: &Tokens, mut core: Core, doc_id: &str, rules: &Rul
 /// four words lie between and the last is a conjunction.
 fn coordinated(t: &[Token], i: usize, previous: Option<&Found>, rules: &RuleSet) -> Option<(String, String)> {
     let p = previous?;
-    if p.claim.unit == "none" || p.claim.unit == "date" || i < p.tok_end + 1 || i > p.tok_end + 4 || i == 0 {
+    if p.claim.unit == "none" || p.claim.unit == "date" || i < p.tok_end + 1 || i > p.tok_end + 4 {
         return None;
     }
     rules.marker_at("coordination", t, i - 1, false)?;

@@ -26,14 +26,21 @@ use model::{Claim, Document, Report};
 use rayon::prelude::*;
 use rules::RuleSet;
 
+/// The figures and the events of one text, dated by the weekdays their sentences name;
+/// figures' subjects and sources are not resolved yet. Returns (tokens, figures, events).
+pub fn figures_and_events(text: &str, doc_id: &str, date: Option<&str>, rules: &RuleSet) -> (normalize::Tokens, Vec<extract::Found>, Vec<extract::Found>) {
+    let (toks, mut found) = extract::extract(text, doc_id, date, rules);
+    let mut events = events::extract_events(text, &toks, doc_id, date, rules);
+    let days = when::day_mentions(&toks, &found, date, rules);
+    when::date_claims(&toks, &mut found, &days, date, rules);
+    when::date_claims(&toks, &mut events, &days, date, rules);
+    (toks, found, events)
+}
+
 /// Extracts and resolves the claims of one document: figures and events, by offset.
 pub fn claims_of(doc: &Document, rules: &RuleSet) -> Vec<Claim> {
-    let (toks, mut found) = extract::extract(&doc.text, &doc.id, doc.date.as_deref(), rules);
+    let (toks, mut found, events) = figures_and_events(&doc.text, &doc.id, doc.date.as_deref(), rules);
     resolve::resolve(&doc.text, &toks, &mut found, rules);
-    let mut events = events::extract_events(&doc.text, &toks, &doc.id, doc.date.as_deref(), rules);
-    let days = when::day_mentions(&toks, &found, doc.date.as_deref(), rules);
-    when::date_claims(&toks, &mut found, &days, doc.date.as_deref(), rules);
-    when::date_claims(&toks, &mut events, &days, doc.date.as_deref(), rules);
     let mut claims: Vec<Claim> = found.into_iter().chain(events).map(|f| f.claim).collect();
     claims.sort_by(|a, b| (a.start, a.end, &a.kind, &a.subject_id).cmp(&(b.start, b.end, &b.kind, &b.subject_id)));
     claims

@@ -1,7 +1,6 @@
 //! Takes the rule set; runs the examples every rule file carries (`[[test]]`) and returns
 //! the failures, for `cargo test` and for `claimdiff rules test`.
 
-use crate::extract::extract;
 use crate::model::{Claim, Value};
 use crate::rules::RuleSet;
 
@@ -63,11 +62,7 @@ pub fn run(rules: &RuleSet) -> (usize, Vec<Failure>) {
     let mut failures = Vec::new();
     for (file, test) in &rules.tests {
         let date = test.date.as_deref().unwrap_or("2024-12-06");
-        let (toks, mut found) = extract(&test.input, "test", Some(date), rules);
-        let mut events = crate::events::extract_events(&test.input, &toks, "test", Some(date), rules);
-        let days = crate::when::day_mentions(&toks, &found, Some(date), rules);
-        crate::when::date_claims(&toks, &mut found, &days, Some(date), rules);
-        crate::when::date_claims(&toks, &mut events, &days, Some(date), rules);
+        let (_, found, events) = crate::figures_and_events(&test.input, "test", Some(date), rules);
         let got: Vec<String> = found.iter().chain(&events).map(|f| with_time(describe(&f.claim), &f.claim)).collect();
         // an expectation may leave the category out, and the day a weekday gives
         let ok = got.len() == test.expect.len() && got.iter().zip(&test.expect).all(|(g, e)| matches(g, e));

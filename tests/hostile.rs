@@ -92,32 +92,29 @@ fn an_unreadable_file_is_exit_2_naming_it() {
     claimdiff().args(["extract", dir.path().to_str().unwrap()]).assert().code(2).stderr(predicate::str::contains("notes.txt"));
 }
 
-#[test]
-fn a_duplicate_rule_entry_is_an_error_naming_the_file() {
+/// `rules test --rules DIR` with one file `name` holding `content` exits 2, its message naming
+/// the file and saying `what`.
+fn rule_file_is_refused(name: &str, content: &str, what: &str) {
     let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("dup.toml"), "[[number]]\nforms = [\"خمسة\"]\nvalue = 6\nkind = \"unit\"\n").unwrap();
+    fs::write(dir.path().join(name), content).unwrap();
     claimdiff()
         .args(["rules", "test", "--rules", dir.path().to_str().unwrap()])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("dup.toml").and(predicate::str::contains("given twice")));
+        .stderr(predicate::str::contains(name).and(predicate::str::contains(what)));
+}
+
+#[test]
+fn a_duplicate_rule_entry_is_an_error_naming_the_file() {
+    rule_file_is_refused("dup.toml", "[[number]]\nforms = [\"خمسة\"]\nvalue = 6\nkind = \"unit\"\n", "given twice");
 }
 
 #[test]
 fn a_rule_with_a_bad_value_is_an_error_naming_the_file() {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("bad.toml"), "[[qualifier]]\nkind = \"roughly\"\nbefore = [\"تقريبا\"]\n").unwrap();
-    claimdiff()
-        .args(["rules", "test", "--rules", dir.path().to_str().unwrap()])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("bad.toml").and(predicate::str::contains("roughly")));
-    fs::write(dir.path().join("bad.toml"), "[[unit]\nid = 1\n").unwrap();
-    claimdiff()
-        .args(["rules", "test", "--rules", dir.path().to_str().unwrap()])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("bad.toml").and(predicate::str::contains("line 1")));
+    rule_file_is_refused("bad.toml", "[[qualifier]]\nkind = \"roughly\"\nbefore = [\"تقريبا\"]\n", "roughly");
+    rule_file_is_refused("bad.toml", "[[unit]\nid = 1\n", "line 1");
+    rule_file_is_refused("days.toml", "[[weekday]]\nforms = [\"funday\"]\nday = 9\n", "not 1-7");
+    rule_file_is_refused("range.toml", "[[category]]\nid = \"magnitude\"\nvalues = [10, 0]\n", "is no range");
 }
 
 #[test]

@@ -3,7 +3,8 @@
 //!
 //! The pipeline, one module a stage:
 //! `load` (documents) → `normalize` (tokens) → `extract` (figures) and `events` (factual
-//! claims) → `resolve` (subjects, sources) → `when` (weekdays date claims) → `group` (same quantity) → `judge` (verdicts) → `render` (outputs).
+//! claims) → `when` (weekdays date claims) → `resolve` (subjects, sources) → `group` (same
+//! quantity) → `judge` (verdicts) → `render` (outputs).
 #![forbid(unsafe_code)]
 
 pub mod check;

@@ -71,30 +71,57 @@ fn bytes(docs: &[Document]) -> usize {
 #[divan::bench]
 fn extract_seeds_one_thread(b: Bencher) {
     let docs = seed_docs();
-    b.counter(BytesCount::new(bytes(docs))).bench(|| docs.iter().map(|d| claimdiff::claims_of(d, rules()).len()).sum::<usize>());
+    b.counter(BytesCount::new(bytes(docs))).bench(|| {
+        docs.iter()
+            .map(|d| claimdiff::claims_of(d, rules()).len())
+            .sum::<usize>()
+    });
 }
 
 #[divan::bench(sample_count = 10)]
 fn extract_generated_one_thread(b: Bencher) {
     let docs = generated_docs();
-    b.counter(BytesCount::new(bytes(docs))).bench(|| docs.iter().map(|d| claimdiff::claims_of(d, rules()).len()).sum::<usize>());
+    b.counter(BytesCount::new(bytes(docs))).bench(|| {
+        docs.iter()
+            .map(|d| claimdiff::claims_of(d, rules()).len())
+            .sum::<usize>()
+    });
 }
 
 #[divan::bench(sample_count = 10)]
 fn extract_generated_all_threads(b: Bencher) {
     let docs = generated_docs();
-    b.counter(BytesCount::new(bytes(docs))).bench(|| claimdiff::extract_all(docs, rules()).len());
+    b.counter(BytesCount::new(bytes(docs)))
+        .bench(|| claimdiff::extract_all(docs, rules()).len());
 }
 
 #[divan::bench(sample_count = 10)]
 fn peer_duckling_numerals_seeds(b: Bencher) {
     use chrono::TimeZone;
     let locale = duckling::Locale::new(duckling::Lang::AR, None);
-    let ctx = duckling::Context::new(chrono::FixedOffset::east_opt(0).unwrap().with_ymd_and_hms(2024, 12, 6, 0, 0, 0).unwrap(), locale);
+    let ctx = duckling::Context::new(
+        chrono::FixedOffset::east_opt(0)
+            .unwrap()
+            .with_ymd_and_hms(2024, 12, 6, 0, 0, 0)
+            .unwrap(),
+        locale,
+    );
     let opts = duckling::Options::default();
     let docs = seed_docs();
-    b.counter(BytesCount::new(bytes(docs)))
-        .bench(|| docs.iter().map(|d| duckling::parse(&d.text, &locale, &[duckling::DimensionKind::Numeral], &ctx, &opts).len()).sum::<usize>());
+    b.counter(BytesCount::new(bytes(docs))).bench(|| {
+        docs.iter()
+            .map(|d| {
+                duckling::parse(
+                    &d.text,
+                    &locale,
+                    &[duckling::DimensionKind::Numeral],
+                    &ctx,
+                    &opts,
+                )
+                .len()
+            })
+            .sum::<usize>()
+    });
 }
 
 #[divan::bench(sample_count = 10)]
@@ -105,7 +132,16 @@ fn rules_load() -> RuleSet {
 /// `n` synthetic claims as a day of news gives them: more claims come from more articles
 /// (one article per 50 claims), over 8 categories × 50 places, figures near each other.
 fn synthetic(n: usize) -> (Vec<Document>, Vec<Claim>) {
-    let cats = ["killed", "injured", "displaced", "missing", "prisoners_released", "civilians_killed", "detainees", "rescued"];
+    let cats = [
+        "killed",
+        "injured",
+        "displaced",
+        "missing",
+        "prisoners_released",
+        "civilians_killed",
+        "detainees",
+        "rescued",
+    ];
     let docs: Vec<Document> = (0..(n / 50).max(1))
         .map(|i| Document {
             id: format!("d{i:06}"),
@@ -149,5 +185,6 @@ fn synthetic(n: usize) -> (Vec<Document>, Vec<Claim>) {
 #[divan::bench(args = [10_000, 100_000, 1_000_000], sample_count = 3)]
 fn group_claims(b: Bencher, n: usize) {
     let (docs, claims) = synthetic(n);
-    b.counter(ItemsCount::new(n)).bench(|| claimdiff::group::group(&claims, &docs, rules()).len());
+    b.counter(ItemsCount::new(n))
+        .bench(|| claimdiff::group::group(&claims, &docs, rules()).len());
 }

@@ -10,8 +10,32 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-const OUTLETS: &[&str] = &["برّان برس", "الحل نت", "963+", "كوردستريت", "عنب بلدي", "Reuters", "AP", "AFP", "الجزيرة نت", "سانا"];
-const PLACES: &[&str] = &["حمص", "حماة", "حلب", "درعا", "إدلب", "دير الزور", "السويداء", "القنيطرة", "اللاذقية", "طرطوس", "الرقة", "الحسكة"];
+const OUTLETS: &[&str] = &[
+    "برّان برس",
+    "الحل نت",
+    "963+",
+    "كوردستريت",
+    "عنب بلدي",
+    "Reuters",
+    "AP",
+    "AFP",
+    "الجزيرة نت",
+    "سانا",
+];
+const PLACES: &[&str] = &[
+    "حمص",
+    "حماة",
+    "حلب",
+    "درعا",
+    "إدلب",
+    "دير الزور",
+    "السويداء",
+    "القنيطرة",
+    "اللاذقية",
+    "طرطوس",
+    "الرقة",
+    "الحسكة",
+];
 
 /// xorshift64*: small, fast, deterministic.
 struct Rng(u64);
@@ -39,7 +63,10 @@ fn parse_size(s: &str) -> Option<u64> {
     } else {
         (s.as_str(), 1)
     };
-    num.trim().parse::<f64>().ok().map(|n| (n * mult as f64) as u64)
+    num.trim()
+        .parse::<f64>()
+        .ok()
+        .map(|n| (n * mult as f64) as u64)
 }
 
 /// Replaces every ASCII digit run by a random number of the same length, and swaps places.
@@ -69,8 +96,15 @@ fn vary(text: &str, rng: &mut Rng) -> String {
 
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().collect();
-    let arg = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
-    let size = arg("--size").and_then(|s| parse_size(&s)).unwrap_or(100 << 20);
+    let arg = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let size = arg("--size")
+        .and_then(|s| parse_size(&s))
+        .unwrap_or(100 << 20);
     let out = PathBuf::from(arg("--out").unwrap_or_else(|| "corpus".into()));
     let seeds_dir = PathBuf::from(arg("--seeds").unwrap_or_else(|| "seeds".into()));
     let mut seeds: Vec<String> = std::fs::read_dir(&seeds_dir)?
@@ -86,7 +120,8 @@ fn main() -> std::io::Result<()> {
     }
     std::fs::create_dir_all(out.join("articles"))?;
     let mut jsonl = std::io::BufWriter::new(std::fs::File::create(out.join("articles.jsonl"))?);
-    let mut manifest = std::io::BufWriter::new(std::fs::File::create(out.join("articles/sources.csv"))?);
+    let mut manifest =
+        std::io::BufWriter::new(std::fs::File::create(out.join("articles/sources.csv"))?);
     writeln!(manifest, "file,outlet,date,url,language")?;
     let mut rng = Rng(0x9E3779B97F4A7C15);
     let (mut written, mut n) = (0u64, 0usize);
@@ -108,7 +143,11 @@ fn main() -> std::io::Result<()> {
         written += text.len() as u64;
         n += 1;
     }
-    eprintln!("make-corpus: {n} articles, {:.1} MB in {}", written as f64 / 1e6, out.display());
+    eprintln!(
+        "make-corpus: {n} articles, {:.1} MB in {}",
+        written as f64 / 1e6,
+        out.display()
+    );
     Ok(())
 }
 

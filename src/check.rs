@@ -54,7 +54,12 @@ fn warning() -> Severity {
 
 impl Default for Severities {
     fn default() -> Self {
-        Severities { conflict: Severity::Error, unsupported: Severity::Warning, stale: Severity::Warning, cross: Severity::Error }
+        Severities {
+            conflict: Severity::Error,
+            unsupported: Severity::Warning,
+            stale: Severity::Warning,
+            cross: Severity::Error,
+        }
     }
 }
 
@@ -93,18 +98,41 @@ pub struct Config {
 impl Config {
     /// Reads and validates a config file; an unknown key is an error naming key and line.
     pub fn read(path: &Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
-        let cfg: Config = toml::from_str(&text).map_err(|e| Error::Config { path: path.to_path_buf(), message: crate::rules::one_line(&e.to_string()) })?;
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
+            path: path.to_path_buf(),
+            source: e,
+        })?;
+        let cfg: Config = toml::from_str(&text).map_err(|e| Error::Config {
+            path: path.to_path_buf(),
+            message: crate::rules::one_line(&e.to_string()),
+        })?;
         for (cat, t) in &cfg.tolerance {
             if !(0.0..1.0).contains(t) {
-                return Err(Error::Config { path: path.to_path_buf(), message: format!("tolerance.{cat} = {t}: must be at least 0 and below 1") });
+                return Err(Error::Config {
+                    path: path.to_path_buf(),
+                    message: format!("tolerance.{cat} = {t}: must be at least 0 and below 1"),
+                });
             }
         }
-        if cfg.sources.is_empty() && cfg.drafts.is_empty() && cfg.published.as_ref().is_none_or(|p| p.is_empty()) {
-            return Err(Error::Config { path: path.to_path_buf(), message: "no `sources`, `drafts` or `published` globs: nothing to check".into() });
+        if cfg.sources.is_empty()
+            && cfg.drafts.is_empty()
+            && cfg.published.as_ref().is_none_or(|p| p.is_empty())
+        {
+            return Err(Error::Config {
+                path: path.to_path_buf(),
+                message: "no `sources`, `drafts` or `published` globs: nothing to check".into(),
+            });
         }
-        for g in cfg.sources.iter().chain(&cfg.drafts).chain(cfg.published.iter().flatten()) {
-            glob_regex(g).map_err(|m| Error::Config { path: path.to_path_buf(), message: format!("glob {g:?}: {m}") })?;
+        for g in cfg
+            .sources
+            .iter()
+            .chain(&cfg.drafts)
+            .chain(cfg.published.iter().flatten())
+        {
+            glob_regex(g).map_err(|m| Error::Config {
+                path: path.to_path_buf(),
+                message: format!("glob {g:?}: {m}"),
+            })?;
         }
         Ok(cfg)
     }
@@ -147,7 +175,10 @@ pub fn glob_regex(glob: &str) -> std::result::Result<regex::Regex, String> {
         return Err("unclosed `{`".into());
     }
     re.push('$');
-    regex::RegexBuilder::new(&re).size_limit(1 << 20).build().map_err(|e| e.to_string())
+    regex::RegexBuilder::new(&re)
+        .size_limit(1 << 20)
+        .build()
+        .map_err(|e| e.to_string())
 }
 
 /// The files under `root` matching any of `globs`, as paths relative to `root`, sorted.
@@ -159,11 +190,20 @@ pub fn matching_files(root: &Path, globs: &[String]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-fn walk(root: &Path, dir: &Path, res: &[regex::Regex], out: &mut Vec<PathBuf>, depth: usize) -> Result<()> {
+fn walk(
+    root: &Path,
+    dir: &Path,
+    res: &[regex::Regex],
+    out: &mut Vec<PathBuf>,
+    depth: usize,
+) -> Result<()> {
     if depth > 64 {
         return Ok(()); // a symlink loop or an absurdly deep tree
     }
-    let rd = std::fs::read_dir(dir).map_err(|e| Error::Io { path: dir.to_path_buf(), source: e })?;
+    let rd = std::fs::read_dir(dir).map_err(|e| Error::Io {
+        path: dir.to_path_buf(),
+        source: e,
+    })?;
     let mut entries: Vec<_> = rd.flatten().collect();
     entries.sort_by_key(|e| e.path());
     for e in entries {
@@ -255,7 +295,11 @@ pub fn load_inputs(root: &Path, cfg: &Config, rules: &RuleSet) -> Result<Inputs>
         Some(p) => read(p)?,
         None => sources.clone(),
     };
-    Ok(Inputs { sources, drafts, published })
+    Ok(Inputs {
+        sources,
+        drafts,
+        published,
+    })
 }
 
 fn claim_block(c: &Claim, rules: &RuleSet) -> Option<(String, String, String)> {
@@ -263,13 +307,23 @@ fn claim_block(c: &Claim, rules: &RuleSet) -> Option<(String, String, String)> {
     if c.kind == "figure" && cat.is_some_and(|x| !x.groupable()) {
         return None;
     }
-    let unit = if c.kind == "event" { c.family.clone() } else { crate::judge::canonical_unit(&c.unit, rules).0.to_string() };
-    let category = if c.kind == "event" { "event".to_string() } else { c.category.clone() };
+    let unit = if c.kind == "event" {
+        c.family.clone()
+    } else {
+        crate::judge::canonical_unit(&c.unit, rules).0.to_string()
+    };
+    let category = if c.kind == "event" {
+        "event".to_string()
+    } else {
+        c.category.clone()
+    };
     Some((c.kind.clone(), category, unit))
 }
 
 fn same_subject(a: &Claim, b: &Claim, rules: &RuleSet) -> bool {
-    let none = rules.category(&a.category).is_some_and(|c| c.subject() == crate::rules::SubjectMode::None);
+    let none = rules
+        .category(&a.category)
+        .is_some_and(|c| c.subject() == crate::rules::SubjectMode::None);
     none || a.subject_id == b.subject_id || a.subject_id.is_empty() || b.subject_id.is_empty()
 }
 
@@ -279,15 +333,35 @@ fn location(doc: &Document, c: &Claim) -> String {
 }
 
 fn cite(doc: &Document, c: &Claim) -> String {
-    let src = if c.source.is_empty() { String::new() } else { format!(" citing {}", c.source) };
-    format!("{} ({}{src}, {}) at {}", crate::judge::figure(c), doc.outlet, doc.date.as_deref().unwrap_or("date unknown"), location(doc, c))
+    let src = if c.source.is_empty() {
+        String::new()
+    } else {
+        format!(" citing {}", c.source)
+    };
+    format!(
+        "{} ({}{src}, {}) at {}",
+        crate::judge::figure(c),
+        doc.outlet,
+        doc.date.as_deref().unwrap_or("date unknown"),
+        location(doc, c)
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
-fn finding(kind: &str, severity: Severity, doc: &Document, c: &Claim, message: String, related: Vec<String>) -> Finding {
+fn finding(
+    kind: &str,
+    severity: Severity,
+    doc: &Document,
+    c: &Claim,
+    message: String,
+    related: Vec<String>,
+) -> Finding {
     let (line, col) = line_col(&doc.text, c.start);
     let (end_line, end_col) = line_col(&doc.text, c.end);
-    let fingerprint = format!("{kind}|{}|{}|{}|{}", doc.path, c.category, c.subject_id, c.text);
+    let fingerprint = format!(
+        "{kind}|{}|{}|{}|{}",
+        doc.path, c.category, c.subject_id, c.text
+    );
     Finding {
         kind: kind.into(),
         severity,
@@ -307,10 +381,17 @@ fn finding(kind: &str, severity: Severity, doc: &Document, c: &Claim, message: S
 
 /// All findings of a run, before baseline and `--changed` filtering, sorted by path and place.
 pub fn findings(inputs: &Inputs, cfg: &Config, rules: &RuleSet) -> Vec<Finding> {
-    let matters =
-        |c: &Claim| cfg.categories.is_empty() || cfg.categories.contains(&c.category) || (c.kind == "event" && cfg.categories.iter().any(|x| x == "events"));
-    let source_claims: Vec<(usize, Claim)> =
-        inputs.sources.iter().enumerate().flat_map(|(i, d)| crate::claims_of(d, rules).into_iter().map(move |c| (i, c))).collect();
+    let matters = |c: &Claim| {
+        cfg.categories.is_empty()
+            || cfg.categories.contains(&c.category)
+            || (c.kind == "event" && cfg.categories.iter().any(|x| x == "events"))
+    };
+    let source_claims: Vec<(usize, Claim)> = inputs
+        .sources
+        .iter()
+        .enumerate()
+        .flat_map(|(i, d)| crate::claims_of(d, rules).into_iter().map(move |c| (i, c)))
+        .collect();
     let mut out = Vec::new();
     // 1. drafts against sources
     for draft in &inputs.drafts {
@@ -318,18 +399,46 @@ pub fn findings(inputs: &Inputs, cfg: &Config, rules: &RuleSet) -> Vec<Finding> 
             if !matters(&c) || ignored_at(&draft.text, c.start) {
                 continue;
             }
-            let Some(block) = claim_block(&c, rules) else { continue };
-            let candidates: Vec<&(usize, Claim)> =
-                source_claims.iter().filter(|(_, s)| claim_block(s, rules).as_ref() == Some(&block) && same_subject(&c, s, rules)).collect();
+            let Some(block) = claim_block(&c, rules) else {
+                continue;
+            };
+            let candidates: Vec<&(usize, Claim)> = source_claims
+                .iter()
+                .filter(|(_, s)| {
+                    claim_block(s, rules).as_ref() == Some(&block) && same_subject(&c, s, rules)
+                })
+                .collect();
             if c.kind == "event" {
                 if candidates.is_empty() {
                     let msg = format!("no source reports that: {}", crate::judge::figure(&c));
-                    out.push(finding("unsupported", cfg.severity.unsupported, draft, &c, msg, Vec::new()));
+                    out.push(finding(
+                        "unsupported",
+                        cfg.severity.unsupported,
+                        draft,
+                        &c,
+                        msg,
+                        Vec::new(),
+                    ));
                 } else if candidates.iter().all(|(_, s)| s.polarity != c.polarity) {
-                    let related: Vec<String> = candidates.iter().map(|(i, s)| location(&inputs.sources[*i], s)).collect();
+                    let related: Vec<String> = candidates
+                        .iter()
+                        .map(|(i, s)| location(&inputs.sources[*i], s))
+                        .collect();
                     let (i, s) = candidates[0];
-                    let msg = format!("{} is {}, but {} says the opposite", crate::judge::figure(&c), c.polarity, cite(&inputs.sources[*i], s));
-                    out.push(finding("conflict", cfg.severity.conflict, draft, &c, msg, related));
+                    let msg = format!(
+                        "{} is {}, but {} says the opposite",
+                        crate::judge::figure(&c),
+                        c.polarity,
+                        cite(&inputs.sources[*i], s)
+                    );
+                    out.push(finding(
+                        "conflict",
+                        cfg.severity.conflict,
+                        draft,
+                        &c,
+                        msg,
+                        related,
+                    ));
                 }
                 continue;
             }
@@ -338,12 +447,26 @@ pub fn findings(inputs: &Inputs, cfg: &Config, rules: &RuleSet) -> Vec<Finding> 
                     "no source states {} for {}{}",
                     crate::judge::figure(&c),
                     c.category,
-                    if c.subject.is_empty() { String::new() } else { format!(" in {}", c.subject) }
+                    if c.subject.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" in {}", c.subject)
+                    }
                 );
-                out.push(finding("unsupported", cfg.severity.unsupported, draft, &c, msg, Vec::new()));
+                out.push(finding(
+                    "unsupported",
+                    cfg.severity.unsupported,
+                    draft,
+                    &c,
+                    msg,
+                    Vec::new(),
+                ));
                 continue;
             }
-            let compatible: Vec<&&(usize, Claim)> = candidates.iter().filter(|(_, s)| crate::judge::compatible(&c, s, rules)).collect();
+            let compatible: Vec<&&(usize, Claim)> = candidates
+                .iter()
+                .filter(|(_, s)| crate::judge::compatible(&c, s, rules))
+                .collect();
             let running = rules.category(&c.category).is_some_and(|x| x.running());
             let date_of = |i: usize| inputs.sources[i].date.clone();
             let newest = candidates.iter().filter_map(|(i, _)| date_of(*i)).max();
@@ -353,43 +476,109 @@ pub fn findings(inputs: &Inputs, cfg: &Config, rules: &RuleSet) -> Vec<Finding> 
                     let supported_on = compatible.iter().filter_map(|(i, _)| date_of(*i)).max();
                     if let (Some(n), Some(s)) = (&newest, &supported_on) {
                         if n > s {
-                            if let Some((i, newer)) =
-                                candidates.iter().find(|(i, s2)| date_of(*i).as_ref() == Some(n) && !crate::judge::compatible(&c, s2, rules))
-                            {
-                                let msg = format!("{} is out of date: {} is newer", crate::judge::figure(&c), cite(&inputs.sources[*i], newer));
-                                out.push(finding("stale", cfg.severity.stale, draft, &c, msg, vec![location(&inputs.sources[*i], newer)]));
+                            if let Some((i, newer)) = candidates.iter().find(|(i, s2)| {
+                                date_of(*i).as_ref() == Some(n)
+                                    && !crate::judge::compatible(&c, s2, rules)
+                            }) {
+                                let msg = format!(
+                                    "{} is out of date: {} is newer",
+                                    crate::judge::figure(&c),
+                                    cite(&inputs.sources[*i], newer)
+                                );
+                                out.push(finding(
+                                    "stale",
+                                    cfg.severity.stale,
+                                    draft,
+                                    &c,
+                                    msg,
+                                    vec![location(&inputs.sources[*i], newer)],
+                                ));
                             }
                         }
                     }
                 }
                 continue;
             }
-            let related: Vec<String> = candidates.iter().map(|(i, s)| location(&inputs.sources[*i], s)).collect();
-            let (i, s) = candidates.iter().max_by_key(|(i, s)| (date_of(*i), s.start)).map(|x| (&x.0, &x.1)).unwrap();
-            let msg = format!("{} contradicts {}", crate::judge::figure(&c), cite(&inputs.sources[*i], s));
-            out.push(finding("conflict", cfg.severity.conflict, draft, &c, msg, related));
+            let related: Vec<String> = candidates
+                .iter()
+                .map(|(i, s)| location(&inputs.sources[*i], s))
+                .collect();
+            let (i, s) = candidates
+                .iter()
+                .max_by_key(|(i, s)| (date_of(*i), s.start))
+                .map(|x| (&x.0, &x.1))
+                .unwrap();
+            let msg = format!(
+                "{} contradicts {}",
+                crate::judge::figure(&c),
+                cite(&inputs.sources[*i], s)
+            );
+            out.push(finding(
+                "conflict",
+                cfg.severity.conflict,
+                draft,
+                &c,
+                msg,
+                related,
+            ));
         }
     }
     // 2. published pieces against each other
     if !inputs.published.is_empty() {
         let report = crate::compare(inputs.published.clone(), rules);
-        let docs: HashMap<&str, &Document> = report.documents.iter().map(|d| (d.id.as_str(), d)).collect();
-        let claims: HashMap<&str, &Claim> = report.claims.iter().map(|c| (c.id.as_str(), c)).collect();
-        for g in report.groups.iter().filter(|g| g.verdict == Verdict::Conflict) {
-            let members: Vec<&Claim> = g.claims.iter().filter_map(|id| claims.get(id.as_str()).copied()).collect();
-            let Some(first) = members.first() else { continue };
+        let docs: HashMap<&str, &Document> = report
+            .documents
+            .iter()
+            .map(|d| (d.id.as_str(), d))
+            .collect();
+        let claims: HashMap<&str, &Claim> =
+            report.claims.iter().map(|c| (c.id.as_str(), c)).collect();
+        for g in report
+            .groups
+            .iter()
+            .filter(|g| g.verdict == Verdict::Conflict)
+        {
+            let members: Vec<&Claim> = g
+                .claims
+                .iter()
+                .filter_map(|id| claims.get(id.as_str()).copied())
+                .collect();
+            let Some(first) = members.first() else {
+                continue;
+            };
             if !matters(first) {
                 continue;
             }
             // reported at the first claim of the last document in the group
-            let last_doc = members.iter().map(|c| c.doc.as_str()).collect::<BTreeSet<_>>().into_iter().next_back().unwrap_or("");
-            let Some(at) = members.iter().find(|c| c.doc == last_doc) else { continue };
-            let Some(doc) = docs.get(at.doc.as_str()) else { continue };
+            let last_doc = members
+                .iter()
+                .map(|c| c.doc.as_str())
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .next_back()
+                .unwrap_or("");
+            let Some(at) = members.iter().find(|c| c.doc == last_doc) else {
+                continue;
+            };
+            let Some(doc) = docs.get(at.doc.as_str()) else {
+                continue;
+            };
             if ignored_at(&doc.text, at.start) {
                 continue;
             }
-            let related: Vec<String> = members.iter().filter(|c| c.id != at.id).filter_map(|c| docs.get(c.doc.as_str()).map(|d| location(d, c))).collect();
-            out.push(finding("cross", cfg.severity.cross, doc, at, format!("published pieces disagree: {}", g.reason), related));
+            let related: Vec<String> = members
+                .iter()
+                .filter(|c| c.id != at.id)
+                .filter_map(|c| docs.get(c.doc.as_str()).map(|d| location(d, c)))
+                .collect();
+            out.push(finding(
+                "cross",
+                cfg.severity.cross,
+                doc,
+                at,
+                format!("published pieces disagree: {}", g.reason),
+                related,
+            ));
         }
     }
     out.retain(|f| f.severity != Severity::Off);
@@ -415,19 +604,41 @@ pub struct BaselineEntry {
 impl Baseline {
     /// A baseline of these findings.
     pub fn of(findings: &[Finding]) -> Baseline {
-        Baseline { version: 1, findings: findings.iter().map(|f| BaselineEntry { fingerprint: f.fingerprint.clone(), message: f.message.clone() }).collect() }
+        Baseline {
+            version: 1,
+            findings: findings
+                .iter()
+                .map(|f| BaselineEntry {
+                    fingerprint: f.fingerprint.clone(),
+                    message: f.message.clone(),
+                })
+                .collect(),
+        }
     }
 
     /// Reads a baseline file.
     pub fn read(path: &Path) -> Result<Baseline> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
-        serde_json::from_str(&text).map_err(|e| Error::Config { path: path.to_path_buf(), message: format!("not a claimdiff baseline: {e}") })
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
+            path: path.to_path_buf(),
+            source: e,
+        })?;
+        serde_json::from_str(&text).map_err(|e| Error::Config {
+            path: path.to_path_buf(),
+            message: format!("not a claimdiff baseline: {e}"),
+        })
     }
 
     /// Removes the findings this baseline accepts.
     pub fn filter(&self, findings: Vec<Finding>) -> Vec<Finding> {
-        let known: BTreeSet<&str> = self.findings.iter().map(|f| f.fingerprint.as_str()).collect();
-        findings.into_iter().filter(|f| !known.contains(f.fingerprint.as_str())).collect()
+        let known: BTreeSet<&str> = self
+            .findings
+            .iter()
+            .map(|f| f.fingerprint.as_str())
+            .collect();
+        findings
+            .into_iter()
+            .filter(|f| !known.contains(f.fingerprint.as_str()))
+            .collect()
     }
 }
 
@@ -446,9 +657,17 @@ mod tests {
     #[test]
     fn globs_match_relative_paths() {
         let g = glob_regex("drafts/**/*.md").unwrap();
-        assert!(g.is_match("drafts/a.md") && g.is_match("drafts/x/y/a.md") && !g.is_match("drafts/a.txt"));
+        assert!(
+            g.is_match("drafts/a.md")
+                && g.is_match("drafts/x/y/a.md")
+                && !g.is_match("drafts/a.txt")
+        );
         let g = glob_regex("sources/*.{txt,md}").unwrap();
-        assert!(g.is_match("sources/a.txt") && g.is_match("sources/b.md") && !g.is_match("sources/x/a.txt"));
+        assert!(
+            g.is_match("sources/a.txt")
+                && g.is_match("sources/b.md")
+                && !g.is_match("sources/x/a.txt")
+        );
         assert!(glob_regex("a/{b").is_err());
     }
 

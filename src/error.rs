@@ -7,7 +7,10 @@ use std::path::PathBuf;
 pub enum Error {
     /// A file or folder could not be read.
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// A document is not valid UTF-8.
     #[error("{path}: not valid UTF-8 (first bad byte at offset {offset})")]
     NotUtf8 { path: PathBuf, offset: usize },
@@ -16,7 +19,11 @@ pub enum Error {
     Missing(PathBuf),
     /// A manifest row is wrong.
     #[error("{path}:{line}: {message}")]
-    Manifest { path: PathBuf, line: u64, message: String },
+    Manifest {
+        path: PathBuf,
+        line: u64,
+        message: String,
+    },
     /// A rule file is wrong.
     #[error("rules/{file}: {message}")]
     Rule { file: String, message: String },
@@ -28,7 +35,11 @@ pub enum Error {
     Config { path: PathBuf, message: String },
     /// A claims file given to `compare --claims` is wrong.
     #[error("{path}:{line}: {message}")]
-    Claims { path: PathBuf, line: usize, message: String },
+    Claims {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
 }
 
 /// Result with claimdiff's [`Error`].

@@ -18,7 +18,8 @@ fn trigger_at(toks: &Tokens, i: usize, rules: &RuleSet) -> Option<(usize, usize)
     let (len, &action, stripped) = rules.triggers.match_at(t, i, true)?;
     let first = &t[i].norm;
     // "للانسحاب", "لتحرير": a purpose, not an event
-    if stripped && (first.starts_with('ل') || first.starts_with("ول") || first.starts_with("فل")) {
+    if stripped && (first.starts_with('ل') || first.starts_with("ول") || first.starts_with("فل"))
+    {
         return None;
     }
     // a sentence that opens with a condition ("وفي حال سيطرت ... فلن تبقى ... تحت سيطرة") states
@@ -26,22 +27,32 @@ fn trigger_at(toks: &Tokens, i: usize, rules: &RuleSet) -> Option<(usize, usize)
     let sent = t[i].sentence;
     let opening = t.partition_point(|x| x.sentence < sent);
     if let Some(cond) = rules.marker("condition") {
-        if (opening..(opening + 3).min(t.len())).any(|k| t[k].sentence == sent && cond.match_at(t, k, true).is_some()) {
+        if (opening..(opening + 3).min(t.len()))
+            .any(|k| t[k].sentence == sent && cond.match_at(t, k, true).is_some())
+        {
             return None;
         }
     }
     // a wish, condition or state in the four words before ("في حال سيطرت", "مناطق سيطرتها") or after ("السيطرة الوشيكة")
     let blocker = rules.marker("event_blocker")?;
     for end in i.saturating_sub(4)..=i {
-        if end > 0 && t[end - 1].sentence == sent && blocker.match_ending_at(t, end, true).is_some() {
+        if end > 0 && t[end - 1].sentence == sent && blocker.match_ending_at(t, end, true).is_some()
+        {
             return None;
         }
     }
-    if i > 0 && t[i - 1].sentence == sent && rules.marker("event_blocker_adjacent").is_some_and(|b| b.match_ending_at(t, i, true).is_some()) {
+    if i > 0
+        && t[i - 1].sentence == sent
+        && rules
+            .marker("event_blocker_adjacent")
+            .is_some_and(|b| b.match_ending_at(t, i, true).is_some())
+    {
         return None;
     }
     if t.get(i + len).is_some_and(|x| x.sentence == sent)
-        && blocker.match_at(t, i + len, true).is_some_and(|(l, _, _)| l == 1)
+        && blocker
+            .match_at(t, i + len, true)
+            .is_some_and(|(l, _, _)| l == 1)
         && t[i + len].norm.starts_with("ال")
     {
         return None;
@@ -56,8 +67,18 @@ fn needs_met(toks: &Tokens, lo: usize, hi: usize, needs: &crate::rules::PhraseSe
 
 /// When a trigger word belongs to several actions ("تحرير" frees a town or prisoners), the
 /// action whose `needs` are met in the clause wins.
-fn refine_action(toks: &Tokens, i: usize, len: usize, clause_end: usize, action: usize, rules: &RuleSet) -> Option<usize> {
-    let words: Vec<String> = toks.tokens[i..i + len].iter().map(|x| x.norm.clone()).collect();
+fn refine_action(
+    toks: &Tokens,
+    i: usize,
+    len: usize,
+    clause_end: usize,
+    action: usize,
+    rules: &RuleSet,
+) -> Option<usize> {
+    let words: Vec<String> = toks.tokens[i..i + len]
+        .iter()
+        .map(|x| x.norm.clone())
+        .collect();
     let stripped: Vec<&str> = toks.tokens[i].forms(true).collect();
     for (idx, (a, needs)) in rules.actions.iter().enumerate() {
         if needs.is_empty() || idx == action && needs.is_empty() {
@@ -65,7 +86,12 @@ fn refine_action(toks: &Tokens, i: usize, len: usize, clause_end: usize, action:
         }
         let has = a.triggers.iter().any(|tr| {
             let pw = phrase_words(tr);
-            pw.len() == len && stripped.iter().any(|s| word_matches(&pw[0], s)) && pw[1..].iter().zip(&words[1..]).all(|(p, w)| word_matches(p, w))
+            pw.len() == len
+                && stripped.iter().any(|s| word_matches(&pw[0], s))
+                && pw[1..]
+                    .iter()
+                    .zip(&words[1..])
+                    .all(|(p, w)| word_matches(p, w))
         });
         if has && needs_met(toks, i.saturating_sub(3), clause_end + 3, needs) {
             return Some(idx);
@@ -80,7 +106,13 @@ fn refine_action(toks: &Tokens, i: usize, len: usize, clause_end: usize, action:
 }
 
 /// Extracts the event claims of one document.
-pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<&str>, rules: &RuleSet) -> Vec<Found> {
+pub fn extract_events(
+    text: &str,
+    toks: &Tokens,
+    doc_id: &str,
+    doc_date: Option<&str>,
+    rules: &RuleSet,
+) -> Vec<Found> {
     let t = &toks.tokens;
     if rules.actions.is_empty() {
         return Vec::new();
@@ -89,7 +121,10 @@ pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
     let bodies = mentions(t, &rules.bodies, rules);
     let places = place_mentions(t, text, &bodies, rules);
     let cues = crate::resolve::marker_positions(t, "attribution", rules);
-    let anaphors: Vec<usize> = crate::resolve::marker_positions(t, "place_anaphor", rules).into_iter().map(|(k, _)| k).collect();
+    let anaphors: Vec<usize> = crate::resolve::marker_positions(t, "place_anaphor", rules)
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
     let is_country = |m: &Mention| m.entity.kind == "country";
     let mut out: Vec<Found> = Vec::new();
     // the claims of the last affirmed trigger, which a later "نفت ذلك" denies
@@ -102,13 +137,21 @@ pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
         }
         // a denial that refers back: "نفت ذلك", "الأمر الذي نفته"
         if let Some(dlen) = rules.marker_at("denial", t, i, true) {
-            let refers_back = dlen > 1 || t[i].norm.ends_with('ه') || t.get(i + 1).is_some_and(|x| matches!(x.norm.as_str(), "ذلك" | "هذا" | "هذه"));
+            let refers_back = dlen > 1
+                || t[i].norm.ends_with('ه')
+                || t.get(i + 1)
+                    .is_some_and(|x| matches!(x.norm.as_str(), "ذلك" | "هذا" | "هذه"));
             if refers_back {
-                if !last_event.is_empty() && t[out[last_event[0]].tok_start].sentence + 4 >= t[i].sentence {
-                    let (source, source_id) = nearest_body(text, t, &bodies, i, i + dlen).unwrap_or_default();
+                if !last_event.is_empty()
+                    && t[out[last_event[0]].tok_start].sentence + 4 >= t[i].sentence
+                {
+                    let (source, source_id) =
+                        nearest_body(text, t, &bodies, i, i + dlen).unwrap_or_default();
                     let s = toks.sentences.get(t[i].sentence).copied();
                     let mut end_tok = i + dlen;
-                    if t.get(end_tok).is_some_and(|x| matches!(x.norm.as_str(), "ذلك" | "هذا" | "هذه")) {
+                    if t.get(end_tok)
+                        .is_some_and(|x| matches!(x.norm.as_str(), "ذلك" | "هذا" | "هذه"))
+                    {
                         end_tok += 1;
                     }
                     let denied: Vec<Found> = last_event.iter().map(|&k| out[k].clone()).collect();
@@ -118,11 +161,17 @@ pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
                         c.start = t[i].start;
                         c.end = t[end_tok - 1].end;
                         c.text = text[c.start..c.end].to_string();
-                        c.sentence = s.map(|s| crate::extract::sentence_text(text, s, c.start, c.end)).unwrap_or_default();
+                        c.sentence = s
+                            .map(|s| crate::extract::sentence_text(text, s, c.start, c.end))
+                            .unwrap_or_default();
                         c.source = source.clone();
                         c.source_id = source_id.clone();
                         c.time = doc_date.map(str::to_string);
-                        out.push(Found { tok_start: i, tok_end: end_tok, claim: c });
+                        out.push(Found {
+                            tok_start: i,
+                            tok_end: end_tok,
+                            claim: c,
+                        });
                     }
                     last_event.clear();
                 }
@@ -135,7 +184,12 @@ pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
             continue;
         };
         // "هيئة تحرير الشام": a trigger word inside a name is no trigger
-        let covering = |ms: &'_ [Mention]| ms[..ms.partition_point(|m| m.start <= i)].last().filter(|m| i < m.end).cloned();
+        let covering = |ms: &'_ [Mention]| {
+            ms[..ms.partition_point(|m| m.start <= i)]
+                .last()
+                .filter(|m| i < m.end)
+                .cloned()
+        };
         if let Some(m) = covering(&bodies).or_else(|| covering(&places)) {
             i = m.end;
             continue;
@@ -150,24 +204,51 @@ pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
             if rules.marker_at("attribution", t, k, true).is_some() {
                 break; // "... بحسب فرانس برس": the source, not the object
             }
-            if let Some(m) = bodies.binary_search_by_key(&k, |m| m.start).ok().map(|x| &bodies[x]) {
+            if let Some(m) = bodies
+                .binary_search_by_key(&k, |m| m.start)
+                .ok()
+                .map(|x| &bodies[x])
+            {
                 k = m.end; // an actor's name ("هيئة تحرير الشام") is read past, not as a trigger
                 continue;
             }
             if k > i + len && trigger_at(toks, k, rules).is_some() {
                 break;
             }
-            if let Some(m) = places.binary_search_by_key(&k, |m| m.start).ok().map(|x| &places[x]) {
+            if let Some(m) = places
+                .binary_search_by_key(&k, |m| m.start)
+                .ok()
+                .map(|x| &places[x])
+            {
                 // a country is the object only right after the trigger or a preposition, not in
                 // "موالية لإيران" (loyal to Iran)
-                let after_preposition = matches!(t[k - 1].norm.as_str(), "من" | "في" | "على" | "الى" | "عن" | "بين" | "جنوب" | "شمال" | "شرق" | "غرب" | "وسط");
+                let after_preposition = matches!(
+                    t[k - 1].norm.as_str(),
+                    "من" | "في"
+                        | "على"
+                        | "الى"
+                        | "عن"
+                        | "بين"
+                        | "جنوب"
+                        | "شمال"
+                        | "شرق"
+                        | "غرب"
+                        | "وسط"
+                );
                 let label = crate::normalize::normalize(&m.entity.label);
-                let governed = (t[k].norm.starts_with('ل') || t[k].norm.starts_with("ول")) && !label.starts_with('ل');
+                let governed = (t[k].norm.starts_with('ل') || t[k].norm.starts_with("ول"))
+                    && !label.starts_with('ل');
                 // "بريف حمص", "شرقي مدينة نوى": a locator, not the object
-                let located = rules.marker("place_locator").is_some_and(|l| l.match_ending_at(t, k, true).is_some())
+                let located = rules
+                    .marker("place_locator")
+                    .is_some_and(|l| l.match_ending_at(t, k, true).is_some())
                     || (k >= 2
-                        && rules.marker("place_noun").is_some_and(|n| n.match_at(t, k - 1, true).is_some())
-                        && rules.marker("place_locator").is_some_and(|l| l.match_ending_at(t, k - 1, true).is_some()));
+                        && rules
+                            .marker("place_noun")
+                            .is_some_and(|n| n.match_at(t, k - 1, true).is_some())
+                        && rules
+                            .marker("place_locator")
+                            .is_some_and(|l| l.match_ending_at(t, k - 1, true).is_some()));
                 if !is_country(m) || ((after_preposition || k == i + len) && !governed) {
                     if located {
                         located_places.push(m);
@@ -179,7 +260,10 @@ pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
                 continue;
             }
             if rules.marker_at("event_stop", t, k, true).is_some()
-                || (!found_places.is_empty() && rules.marker_at("event_stop_after_place", t, k, false).is_some())
+                || (!found_places.is_empty()
+                    && rules
+                        .marker_at("event_stop_after_place", t, k, false)
+                        .is_some())
             {
                 break;
             }
@@ -195,14 +279,29 @@ pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
             found_places = located_places;
         }
         // "معبر البوكمال ... تحت سيطرة قسد": under control, the place comes first
-        if found_places.is_empty() && i > 0 && rules.marker("control_state").is_some_and(|m| m.match_ending_at(t, i, true).is_some()) {
+        if found_places.is_empty()
+            && i > 0
+            && rules
+                .marker("control_state")
+                .is_some_and(|m| m.match_ending_at(t, i, true).is_some())
+        {
             // the nearest place that is not a country ("معبر البوكمال الحدودي مع العراق تحت سيطرة")
             let before = &places[..places.partition_point(|m| m.start < i)];
-            found_places.extend(before.iter().rev().take_while(|m| m.end + 8 >= i && t[m.start].sentence == sent).find(|m| !is_country(m)));
+            found_places.extend(
+                before
+                    .iter()
+                    .rev()
+                    .take_while(|m| m.end + 8 >= i && t[m.start].sentence == sent)
+                    .find(|m| !is_country(m)),
+            );
         }
         let mut seen = std::collections::HashSet::new();
         found_places.retain(|m| seen.insert(m.entity.id.clone()));
-        let specific: Vec<&Mention> = found_places.iter().copied().filter(|m| !is_country(m)).collect();
+        let specific: Vec<&Mention> = found_places
+            .iter()
+            .copied()
+            .filter(|m| !is_country(m))
+            .collect();
         // a place named before the trigger is cited through the words after it ("من المدينة")
         let mut object_end = i + len;
         let chosen: Vec<&Mention> = if !specific.is_empty() {
@@ -222,19 +321,39 @@ pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
             continue;
         }
         // negation just before the trigger ("لم تنسحب", "نفت الوزارة انسحاب")
-        let negated = (i.saturating_sub(2)..i).any(|k| t[k].sentence == sent && rules.marker_at("negation", t, k, false).is_some())
-            || (i.saturating_sub(5)..i).any(|k| t[k].sentence == sent && rules.marker_at("denial", t, k, true).is_some());
+        let negated = (i.saturating_sub(2)..i)
+            .any(|k| t[k].sentence == sent && rules.marker_at("negation", t, k, false).is_some())
+            || (i.saturating_sub(5)..i)
+                .any(|k| t[k].sentence == sent && rules.marker_at("denial", t, k, true).is_some());
         let (rule, _) = &rules.actions[action];
         let actor = nearest_actor(t, &bodies, i, i + len);
         // the claim's words end with its place; a source named after them in the clause is outside
-        let words_end = chosen.iter().map(|m| m.end).chain([object_end, i + len]).max().unwrap_or(i + len);
-        let source = crate::resolve::cited_source_span(text, t, sent, i, words_end, &bodies, &cues, rules);
-        let time = clause_year(toks, i, (object_end.max(clause_end)).min(i + len + 8), doc_date).or_else(|| doc_date.map(str::to_string));
+        let words_end = chosen
+            .iter()
+            .map(|m| m.end)
+            .chain([object_end, i + len])
+            .max()
+            .unwrap_or(i + len);
+        let source =
+            crate::resolve::cited_source_span(text, t, sent, i, words_end, &bodies, &cues, rules);
+        let time = clause_year(
+            toks,
+            i,
+            (object_end.max(clause_end)).min(i + len + 8),
+            doc_date,
+        )
+        .or_else(|| doc_date.map(str::to_string));
         let s = toks.sentences.get(sent).copied();
-        let sentence = s.map(|s| crate::extract::sentence_text(text, s, t[i].start, t[i + len - 1].end)).unwrap_or_default();
+        let sentence = s
+            .map(|s| crate::extract::sentence_text(text, s, t[i].start, t[i + len - 1].end))
+            .unwrap_or_default();
         let first_new = out.len();
         for m in chosen {
-            let (a, b) = if m.start >= i { (i, m.end) } else { (i, object_end) };
+            let (a, b) = if m.start >= i {
+                (i, m.end)
+            } else {
+                (i, object_end)
+            };
             let (start, end) = (t[a].start, t[b - 1].end);
             let claim = Claim {
                 id: String::new(),
@@ -250,20 +369,37 @@ pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
                 qualifier: Qualifier::Event,
                 unit: "event".into(),
                 category: rule.id.clone(),
-                subject: m.entity.label_for(&text[t[i].start..t[i + len - 1].end]).to_string(),
+                subject: m
+                    .entity
+                    .label_for(&text[t[i].start..t[i + len - 1].end])
+                    .to_string(),
                 subject_id: m.entity.id.clone(),
                 source: source.as_ref().map(|s| s.0.clone()).unwrap_or_default(),
                 source_id: source.as_ref().map(|s| s.1.clone()).unwrap_or_default(),
                 actor: actor.clone(),
-                polarity: if negated { "denied".into() } else { "affirmed".into() },
+                polarity: if negated {
+                    "denied".into()
+                } else {
+                    "affirmed".into()
+                },
                 family: rule.family.clone(),
                 time: time.clone(),
                 time_span: None,
-                trigger_span: Some(crate::model::Span { start: t[i].start, end: t[i + len - 1].end }),
-                place_span: Some(crate::model::Span { start: t[m.start].start, end: t[m.end - 1].end }),
+                trigger_span: Some(crate::model::Span {
+                    start: t[i].start,
+                    end: t[i + len - 1].end,
+                }),
+                place_span: Some(crate::model::Span {
+                    start: t[m.start].start,
+                    end: t[m.end - 1].end,
+                }),
                 rounding_step: 0.0,
             };
-            out.push(Found { tok_start: a, tok_end: b, claim });
+            out.push(Found {
+                tok_start: a,
+                tok_end: b,
+                claim,
+            });
         }
         if !negated {
             last_event = (first_new..out.len()).collect();
@@ -276,31 +412,60 @@ pub fn extract_events(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
 
 /// The place that is the subject of a trigger: named right before it, with at most passive
 /// auxiliaries between ("Homs fell to", "Hama was captured by", "Daraa has been taken").
-fn subject_place<'m>(t: &[crate::normalize::Token], i: usize, places: &'m [Mention], rules: &RuleSet) -> Option<&'m Mention> {
-    let m = places[..places.partition_point(|m| m.start < i)].iter().rev().find(|m| m.end <= i)?;
-    let between_ok = (m.end..i).all(|k| t[k].sentence == t[i].sentence && rules.marker_at("passive_aux", t, k, false).is_some());
-    (t[m.start].sentence == t[i].sentence && i - m.end <= 3 && between_ok && m.entity.kind != "country").then_some(m)
+fn subject_place<'m>(
+    t: &[crate::normalize::Token],
+    i: usize,
+    places: &'m [Mention],
+    rules: &RuleSet,
+) -> Option<&'m Mention> {
+    let m = places[..places.partition_point(|m| m.start < i)]
+        .iter()
+        .rev()
+        .find(|m| m.end <= i)?;
+    let between_ok = (m.end..i).all(|k| {
+        t[k].sentence == t[i].sentence && rules.marker_at("passive_aux", t, k, false).is_some()
+    });
+    (t[m.start].sentence == t[i].sentence
+        && i - m.end <= 3
+        && between_ok
+        && m.entity.kind != "country")
+        .then_some(m)
 }
 
 /// The place a trigger without a named object speaks of: "انسحاب الأخيرة من المدينة" (the
 /// city named before), "وفي دير الزور، أكدت قسد انتشارها" (the place the sentence opens
 /// with). Without such a pointer a trigger with no place gives no claim.
 /// Returns the place and the token after the pointer word (the end of the claim's span).
-fn earlier_place<'m>(toks: &Tokens, i: usize, len: usize, places: &'m [Mention], anaphors: &[usize], rules: &RuleSet) -> Option<(&'m Mention, usize)> {
+fn earlier_place<'m>(
+    toks: &Tokens,
+    i: usize,
+    len: usize,
+    places: &'m [Mention],
+    anaphors: &[usize],
+    rules: &RuleSet,
+) -> Option<(&'m Mention, usize)> {
     let t = &toks.tokens;
     let sent = t[i].sentence;
     let specific = |m: &&Mention| m.entity.kind != "country";
     // the sentence opens with "(و)في <place>": its frame
     let first = t.partition_point(|x| x.sentence < sent);
     if matches!(t[first].norm.as_str(), "في" | "وفي") {
-        if let Some(m) = places.binary_search_by_key(&(first + 1), |m| m.start).ok().map(|x| &places[x]).filter(specific) {
+        if let Some(m) = places
+            .binary_search_by_key(&(first + 1), |m| m.start)
+            .ok()
+            .map(|x| &places[x])
+            .filter(specific)
+        {
             return Some((m, i + len));
         }
     }
     // a word after the trigger (or in the sentence before it) that stands for a place
-    let after = (i + len..(i + len + 8).min(t.len())).find(|&k| t[k].sentence == sent && rules.marker_at("place_anaphor", t, k, true).is_some());
+    let after = (i + len..(i + len + 8).min(t.len()))
+        .find(|&k| t[k].sentence == sent && rules.marker_at("place_anaphor", t, k, true).is_some());
     // a pointer before the trigger counts within six words of it
-    let before = anaphors[anaphors.partition_point(|&k| k < first.max(i.saturating_sub(6)))..].first().is_some_and(|&k| k < i);
+    let before = anaphors[anaphors.partition_point(|&k| k < first.max(i.saturating_sub(6)))..]
+        .first()
+        .is_some_and(|&k| k < i);
     if after.is_none() && !before {
         return None;
     }
@@ -308,13 +473,26 @@ fn earlier_place<'m>(toks: &Tokens, i: usize, len: usize, places: &'m [Mention],
     // the nearest place before the trigger in its sentence; else the first place (the topic)
     // of the nearest earlier sentence that names one
     let before = &places[..places.partition_point(|m| m.start < i)];
-    let recent = || before.iter().rev().filter(|m| m.end <= i).take_while(|m| t[m.start].sentence + 3 >= sent);
-    if let Some(m) = recent().take_while(|m| t[m.start].sentence == sent).find(specific) {
+    let recent = || {
+        before
+            .iter()
+            .rev()
+            .filter(|m| m.end <= i)
+            .take_while(|m| t[m.start].sentence + 3 >= sent)
+    };
+    if let Some(m) = recent()
+        .take_while(|m| t[m.start].sentence == sent)
+        .find(specific)
+    {
         return Some((m, end));
     }
     let prev_sent = recent().find(specific).map(|m| t[m.start].sentence)?;
     let from = before.partition_point(|m| t[m.start].sentence < prev_sent);
-    before[from..].iter().take_while(|m| t[m.start].sentence == prev_sent).find(specific).map(|m| (m, end))
+    before[from..]
+        .iter()
+        .take_while(|m| t[m.start].sentence == prev_sent)
+        .find(specific)
+        .map(|m| (m, end))
 }
 
 /// A year in the trigger's clause before the publication year dates the event
@@ -332,12 +510,26 @@ fn clause_year(toks: &Tokens, lo: usize, hi: usize, doc_date: Option<&str>) -> O
 }
 
 /// Who acted: the body (force, faction) nearest the trigger in its sentence.
-fn nearest_actor(t: &[crate::normalize::Token], bodies: &[Mention], lo: usize, hi: usize) -> String {
+fn nearest_actor(
+    t: &[crate::normalize::Token],
+    bodies: &[Mention],
+    lo: usize,
+    hi: usize,
+) -> String {
     let sent = t[lo].sentence;
     crate::resolve::near_mentions(bodies, lo, hi, 10)
         .iter()
         .filter(|m| t[m.start].sentence == sent && m.entity.kind == "body")
-        .map(|m| (if m.start >= hi { m.start - hi } else { lo.saturating_sub(m.end) + 1 }, m))
+        .map(|m| {
+            (
+                if m.start >= hi {
+                    m.start - hi
+                } else {
+                    lo.saturating_sub(m.end) + 1
+                },
+                m,
+            )
+        })
         .filter(|(d, _)| *d <= 8)
         .min_by_key(|(d, m)| (*d, m.start))
         .map(|(_, m)| m.entity.id.clone())
@@ -345,15 +537,35 @@ fn nearest_actor(t: &[crate::normalize::Token], bodies: &[Mention], lo: usize, h
 }
 
 /// The body named right next to a denial: "وزارة الدفاع السورية نفت ذلك", "نفته وزارة الدفاع".
-fn nearest_body(text: &str, t: &[crate::normalize::Token], bodies: &[Mention], lo: usize, hi: usize) -> Option<(String, String)> {
+fn nearest_body(
+    text: &str,
+    t: &[crate::normalize::Token],
+    bodies: &[Mention],
+    lo: usize,
+    hi: usize,
+) -> Option<(String, String)> {
     let sent = t[lo].sentence;
     crate::resolve::near_mentions(bodies, lo, hi, 8)
         .iter()
         .filter(|m| t[m.start].sentence == sent)
-        .map(|m| (if m.start >= hi { m.start - hi } else { lo.saturating_sub(m.end) }, m))
+        .map(|m| {
+            (
+                if m.start >= hi {
+                    m.start - hi
+                } else {
+                    lo.saturating_sub(m.end)
+                },
+                m,
+            )
+        })
         .filter(|(d, _)| *d <= 5)
         .min_by_key(|(d, m)| (*d, m.start))
-        .map(|(_, m)| (text[t[m.start].start..t[m.end - 1].end].to_string(), m.entity.id.clone()))
+        .map(|(_, m)| {
+            (
+                text[t[m.start].start..t[m.end - 1].end].to_string(),
+                m.entity.id.clone(),
+            )
+        })
 }
 
 #[cfg(test)]
@@ -368,40 +580,85 @@ mod tests {
     }
 
     fn events(text: &str) -> Vec<String> {
-        found(text, "2024-12-06").into_iter().map(|f| crate::ruletest::describe(&f.claim)).collect()
+        found(text, "2024-12-06")
+            .into_iter()
+            .map(|f| crate::ruletest::describe(&f.claim))
+            .collect()
     }
 
     #[test]
     fn every_action_class() {
-        assert_eq!(events("سيطرت الفصائل على مدينة إدلب"), vec!["event took_control idlib affirmed"]);
-        assert_eq!(events("دخلت قوات المعارضة مدينة حماة"), vec!["event entered hama affirmed"]);
-        assert_eq!(events("تقدمت الفصائل في مناطق الرستن"), vec!["event advanced rastan affirmed"]);
-        assert_eq!(events("باتت القوات على أسوار دمشق"), vec!["event reached damascus affirmed"]);
-        assert_eq!(events("انسحب الجيش من مدينة تدمر"), vec!["event withdrew palmyra affirmed"]);
-        assert_eq!(events("سلم النظام مدينة الرقة لقوات سوريا الديمقراطية"), vec!["event handed_over raqqa affirmed"]);
-        assert_eq!(events("أخلت القوات الحكومية مطار المزة"), vec!["event evacuated mezzeh_airport affirmed"]);
-        assert_eq!(events("أفرجت الفصائل عن المعتقلين في سجن صيدنايا"), vec!["event released_prisoners sednaya_prison affirmed"]);
-        assert_eq!(events("انتشرت قوات سوريا الديمقراطية في مدينة الحسكة"), vec!["event deployed hasakah affirmed"]);
+        assert_eq!(
+            events("سيطرت الفصائل على مدينة إدلب"),
+            vec!["event took_control idlib affirmed"]
+        );
+        assert_eq!(
+            events("دخلت قوات المعارضة مدينة حماة"),
+            vec!["event entered hama affirmed"]
+        );
+        assert_eq!(
+            events("تقدمت الفصائل في مناطق الرستن"),
+            vec!["event advanced rastan affirmed"]
+        );
+        assert_eq!(
+            events("باتت القوات على أسوار دمشق"),
+            vec!["event reached damascus affirmed"]
+        );
+        assert_eq!(
+            events("انسحب الجيش من مدينة تدمر"),
+            vec!["event withdrew palmyra affirmed"]
+        );
+        assert_eq!(
+            events("سلم النظام مدينة الرقة لقوات سوريا الديمقراطية"),
+            vec!["event handed_over raqqa affirmed"]
+        );
+        assert_eq!(
+            events("أخلت القوات الحكومية مطار المزة"),
+            vec!["event evacuated mezzeh_airport affirmed"]
+        );
+        assert_eq!(
+            events("أفرجت الفصائل عن المعتقلين في سجن صيدنايا"),
+            vec!["event released_prisoners sednaya_prison affirmed"]
+        );
+        assert_eq!(
+            events("انتشرت قوات سوريا الديمقراطية في مدينة الحسكة"),
+            vec!["event deployed hasakah affirmed"]
+        );
     }
 
     #[test]
     fn a_source_named_after_the_place_cites_the_event() {
         let text = "Opposition fighters captured the central city of Homs early Sunday, the Syrian Observatory for Human Rights said, hours after government forces withdrew from the city.";
         let found = found(text, "2024-12-08");
-        let got: Vec<(&str, &str)> = found.iter().map(|f| (f.claim.category.as_str(), f.claim.source_id.as_str())).collect();
+        let got: Vec<(&str, &str)> = found
+            .iter()
+            .map(|f| (f.claim.category.as_str(), f.claim.source_id.as_str()))
+            .collect();
         assert_eq!(got, vec![("took_control", "sohr"), ("withdrew", "sohr")]);
     }
 
     #[test]
     fn one_claim_per_place() {
-        assert_eq!(events("سيطرت الفصائل على مدينتي حلب وحماة"), vec!["event took_control aleppo affirmed", "event took_control hama affirmed"]);
+        assert_eq!(
+            events("سيطرت الفصائل على مدينتي حلب وحماة"),
+            vec![
+                "event took_control aleppo affirmed",
+                "event took_control hama affirmed"
+            ]
+        );
     }
 
     #[test]
     fn negation_and_denial_flip_polarity() {
-        assert_eq!(events("لم تنسحب القوات من مدينة حمص"), vec!["event withdrew homs denied"]);
+        assert_eq!(
+            events("لم تنسحب القوات من مدينة حمص"),
+            vec!["event withdrew homs denied"]
+        );
         let e = events("أفاد المرصد بانسحاب القوات من مدينة حمص، الأمر الذي نفته وزارة الدفاع");
-        assert_eq!(e, vec!["event withdrew homs affirmed", "event withdrew homs denied"]);
+        assert_eq!(
+            e,
+            vec!["event withdrew homs affirmed", "event withdrew homs denied"]
+        );
     }
 
     #[test]
@@ -415,31 +672,60 @@ mod tests {
     #[test]
     fn a_place_that_only_locates_the_object_is_not_taken() {
         // "بريف حمص": Rastan and Talbiseh were taken, not Homs
-        assert_eq!(events("حررت الفصائل مدينتي الرستن وتلبيسة بريف حمص"), vec!["event took_control rastan affirmed", "event took_control talbiseh affirmed"]);
+        assert_eq!(
+            events("حررت الفصائل مدينتي الرستن وتلبيسة بريف حمص"),
+            vec![
+                "event took_control rastan affirmed",
+                "event took_control talbiseh affirmed"
+            ]
+        );
         // with nothing else named, the locator is the best there is
-        assert_eq!(events("باتت الفصائل على بعد خمسة كيلومترات من أطراف حمص"), vec!["event reached homs affirmed"]);
+        assert_eq!(
+            events("باتت الفصائل على بعد خمسة كيلومترات من أطراف حمص"),
+            vec!["event reached homs affirmed"]
+        );
     }
 
     #[test]
     fn a_conditional_sentence_states_no_event_and_under_control_looks_back() {
-        assert!(events("وفي حال سيطرت الفصائل على حمص، فلن تبقى سوى دمشق تحت سيطرة الحكومة").is_empty());
-        assert_eq!(events("وأصبح معبر البوكمال الحدودي تحت سيطرة قسد"), vec!["event took_control albukamal_crossing affirmed"]);
+        assert!(
+            events("وفي حال سيطرت الفصائل على حمص، فلن تبقى سوى دمشق تحت سيطرة الحكومة").is_empty()
+        );
+        assert_eq!(
+            events("وأصبح معبر البوكمال الحدودي تحت سيطرة قسد"),
+            vec!["event took_control albukamal_crossing affirmed"]
+        );
         // a country beside it is not what is under control
-        assert_eq!(events("أكدت قسد أن معبر البوكمال الحدودي مع العراق تحت سيطرتها"), vec!["event took_control albukamal_crossing affirmed"]);
+        assert_eq!(
+            events("أكدت قسد أن معبر البوكمال الحدودي مع العراق تحت سيطرتها"),
+            vec!["event took_control albukamal_crossing affirmed"]
+        );
     }
 
     #[test]
     fn attribution_and_actor_aliases() {
-        let e = found("وقال المرصد السوري إن قسد سيطرت على مدينة الرقة", "2024-12-06");
+        let e = found(
+            "وقال المرصد السوري إن قسد سيطرت على مدينة الرقة",
+            "2024-12-06",
+        );
         assert_eq!(e[0].claim.source_id, "sohr");
         assert_eq!(e[0].claim.actor, "sdf");
-        let e = found("وسيطرت هيئة تحرير الشام على مدينة حلب بحسب فرانس برس", "2024-12-06");
-        assert_eq!((e[0].claim.actor.as_str(), e[0].claim.source_id.as_str()), ("hts", "afp"));
+        let e = found(
+            "وسيطرت هيئة تحرير الشام على مدينة حلب بحسب فرانس برس",
+            "2024-12-06",
+        );
+        assert_eq!(
+            (e[0].claim.actor.as_str(), e[0].claim.source_id.as_str()),
+            ("hts", "afp")
+        );
     }
 
     #[test]
     fn a_year_in_the_sentence_dates_the_event() {
-        let e = found("استعادت الحكومة السيطرة على مدينة حمص في العام 2017", "2024-12-06");
+        let e = found(
+            "استعادت الحكومة السيطرة على مدينة حمص في العام 2017",
+            "2024-12-06",
+        );
         assert_eq!(e[0].claim.time.as_deref(), Some("2017"));
     }
 }

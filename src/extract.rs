@@ -80,10 +80,20 @@ pub struct Found {
 fn timestamp_line(t: &[Token], i: usize, rules: &RuleSet) -> bool {
     let line = t[i].line;
     // look no further than the short line could reach: a long line costs nothing
-    let first = (i.saturating_sub(6)..=i).rev().take_while(|&k| t[k].line == line).last().unwrap_or(i);
-    let last = (i..t.len().min(i + 7)).take_while(|&k| t[k].line == line).last().unwrap_or(i);
-    let whole = (first == 0 || t[first - 1].line != line) && t.get(last + 1).is_none_or(|x| x.line != line);
-    whole && last - first < 6 && (first..=last).any(|k| rules.marker_at("timestamp", t, k, true).is_some())
+    let first = (i.saturating_sub(6)..=i)
+        .rev()
+        .take_while(|&k| t[k].line == line)
+        .last()
+        .unwrap_or(i);
+    let last = (i..t.len().min(i + 7))
+        .take_while(|&k| t[k].line == line)
+        .last()
+        .unwrap_or(i);
+    let whole =
+        (first == 0 || t[first - 1].line != line) && t.get(last + 1).is_none_or(|x| x.line != line);
+    whole
+        && last - first < 6
+        && (first..=last).any(|k| rules.marker_at("timestamp", t, k, true).is_some())
 }
 
 /// Whether the number at `i` is one of a gallery counter "N of M" that opens a line and ends
@@ -94,8 +104,10 @@ fn gallery_counter(t: &[Token], i: usize, rules: &RuleSet) -> bool {
         opens_line(a)
             && t[a].kind == TokenKind::Number
             && rules.marker_at("gallery_of", t, a + 1, false) == Some(1)
-            && t.get(a + 2).is_some_and(|x| x.kind == TokenKind::Number && x.line == t[a].line)
-            && t.get(a + 3).is_none_or(|x| x.line != t[a].line || x.norm == "|")
+            && t.get(a + 2)
+                .is_some_and(|x| x.kind == TokenKind::Number && x.line == t[a].line)
+            && t.get(a + 3)
+                .is_none_or(|x| x.line != t[a].line || x.norm == "|")
     };
     is_counter(i) || (i >= 2 && is_counter(i - 2))
 }
@@ -104,20 +116,31 @@ fn gallery_counter(t: &[Token], i: usize, rules: &RuleSet) -> bool {
 /// "10 كيلومترات (6 أميال)". The bracketed one is a conversion, not a second claim.
 fn restates(t: &[Token], previous: Option<&Found>, f: &Found, rules: &RuleSet) -> bool {
     let Some(p) = previous else { return false };
-    let measure = |c: &Claim| !matches!(c.unit.as_str(), "person" | "none" | "date" | "rank" | "year") && !c.unit.is_empty();
+    let measure = |c: &Claim| {
+        !matches!(
+            c.unit.as_str(),
+            "person" | "none" | "date" | "rank" | "year"
+        ) && !c.unit.is_empty()
+    };
     f.tok_start >= 1
         && p.tok_end == f.tok_start - 1
         && t[f.tok_start - 1].norm == "("
         && measure(&p.claim)
         && measure(&f.claim)
         && p.claim.unit != f.claim.unit
-        && crate::judge::canonical_unit(&p.claim.unit, rules).0 == crate::judge::canonical_unit(&f.claim.unit, rules).0
+        && crate::judge::canonical_unit(&p.claim.unit, rules).0
+            == crate::judge::canonical_unit(&f.claim.unit, rules).0
 }
 
 /// The sentence of a claim as written; a sentence longer than 2000 bytes (a page with no full
 /// stops) is cut to the 1000 bytes either side of the claim, marked with "…", so a claim never
 /// carries a whole page.
-pub fn sentence_text(text: &str, s: crate::normalize::Sentence, start: usize, end: usize) -> String {
+pub fn sentence_text(
+    text: &str,
+    s: crate::normalize::Sentence,
+    start: usize,
+    end: usize,
+) -> String {
     const MAX: usize = 2000;
     if s.end - s.start <= MAX {
         return text[s.start..s.end].trim().to_string();
@@ -139,14 +162,25 @@ pub fn sentence_text(text: &str, s: crate::normalize::Sentence, start: usize, en
 ///
 /// `doc_id` names the document in the claims; `doc_date` (ISO) completes dates written without
 /// a year. Returns claims sorted by offset, with ids left empty (the report numbers them).
-pub fn extract(text: &str, doc_id: &str, doc_date: Option<&str>, rules: &RuleSet) -> (Tokens, Vec<Found>) {
+pub fn extract(
+    text: &str,
+    doc_id: &str,
+    doc_date: Option<&str>,
+    rules: &RuleSet,
+) -> (Tokens, Vec<Found>) {
     let toks = tokenize(text);
     let found = extract_tokens(text, &toks, doc_id, doc_date, rules);
     (toks, found)
 }
 
 /// [`extract`] over already tokenised text.
-pub fn extract_tokens(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<&str>, rules: &RuleSet) -> Vec<Found> {
+pub fn extract_tokens(
+    text: &str,
+    toks: &Tokens,
+    doc_id: &str,
+    doc_date: Option<&str>,
+    rules: &RuleSet,
+) -> Vec<Found> {
     let t = &toks.tokens;
     let excluded = excluded_tokens(t, rules);
     let mut out = Vec::new();
@@ -168,7 +202,9 @@ pub fn extract_tokens(text: &str, toks: &Tokens, doc_id: &str, doc_date: Option<
             continue;
         };
         let next = core.end.max(i + 1);
-        let previous = out.last().filter(|p: &&Found| t[p.tok_start].sentence == t[core.start].sentence);
+        let previous = out
+            .last()
+            .filter(|p: &&Found| t[p.tok_start].sentence == t[core.start].sentence);
         if let Some(f) = complete(text, toks, core, doc_id, rules, &excluded, previous) {
             i = f.tok_end.max(next);
             if !restates(t, out.last(), &f, rules) {
@@ -217,20 +253,32 @@ pub(crate) fn excluded_tokens(t: &[Token], rules: &RuleSet) -> Vec<bool> {
 pub fn parse_digits(s: &str) -> Option<(f64, f64)> {
     let s: String = s.chars().filter(|&c| c != '٬').collect();
     let s = s.replace('٫', "\u{1}");
-    let seps: Vec<(usize, char)> = s.char_indices().filter(|(_, c)| matches!(c, ',' | '.' | '\u{1}')).collect();
+    let seps: Vec<(usize, char)> = s
+        .char_indices()
+        .filter(|(_, c)| matches!(c, ',' | '.' | '\u{1}'))
+        .collect();
     let (int_part, frac_part): (String, String) = if seps.is_empty() {
         (s.clone(), String::new())
     } else if let Some(&(p, _)) = seps.iter().find(|(_, c)| *c == '\u{1}') {
-        (s[..p].chars().filter(char::is_ascii_digit).collect(), s[p + 1..].chars().filter(char::is_ascii_digit).collect())
+        (
+            s[..p].chars().filter(char::is_ascii_digit).collect(),
+            s[p + 1..].chars().filter(char::is_ascii_digit).collect(),
+        )
     } else {
         let groups: Vec<&str> = s.split([',', '.']).collect();
         let mixed = seps.iter().any(|(_, c)| *c == ',') && seps.iter().any(|(_, c)| *c == '.');
-        let thousands = !mixed && groups[0].len() <= 3 && !groups[0].is_empty() && groups[1..].iter().all(|g| g.len() == 3);
+        let thousands = !mixed
+            && groups[0].len() <= 3
+            && !groups[0].is_empty()
+            && groups[1..].iter().all(|g| g.len() == 3);
         if thousands {
             (groups.concat(), String::new())
         } else if seps.len() == 1 || mixed {
             let (p, _) = *seps.last().unwrap();
-            (s[..p].chars().filter(char::is_ascii_digit).collect(), s[p + 1..].to_string())
+            (
+                s[..p].chars().filter(char::is_ascii_digit).collect(),
+                s[p + 1..].to_string(),
+            )
         } else {
             return None;
         }
@@ -238,18 +286,34 @@ pub fn parse_digits(s: &str) -> Option<(f64, f64)> {
     if int_part.is_empty() || int_part.len() > 15 {
         return None;
     }
-    let v: f64 = format!("{int_part}.{}", if frac_part.is_empty() { "0" } else { &frac_part }).parse().ok()?;
+    let v: f64 = format!(
+        "{int_part}.{}",
+        if frac_part.is_empty() {
+            "0"
+        } else {
+            &frac_part
+        }
+    )
+    .parse()
+    .ok()?;
     let step = if !frac_part.is_empty() {
         10f64.powi(-(frac_part.len() as i32))
     } else {
-        let tz = int_part.chars().rev().take_while(|&c| c == '0').count().min(int_part.len().saturating_sub(1));
+        let tz = int_part
+            .chars()
+            .rev()
+            .take_while(|&c| c == '0')
+            .count()
+            .min(int_part.len().saturating_sub(1));
         10f64.powi(tz as i32)
     };
     Some((v, step))
 }
 
 fn same_sentence(t: &[Token], a: usize, b: usize) -> bool {
-    t.get(a).zip(t.get(b)).is_some_and(|(x, y)| x.sentence == y.sentence)
+    t.get(a)
+        .zip(t.get(b))
+        .is_some_and(|(x, y)| x.sentence == y.sentence)
 }
 
 /// A scale word right after a number: `280 ألف`, `1,5 مليون`, `3 آلاف`, `مليون ونصف`.
@@ -265,7 +329,11 @@ fn scale_after(t: &[Token], j: usize, rules: &RuleSet) -> Option<(usize, f64)> {
     let mut end = j + 1;
     // "مليون ونصف" = 1.5 million
     if let Some(n) = t.get(end).and_then(|x| strip_waw(&x.norm)) {
-        if rules.numbers.get(n).is_some_and(|h| h.kind == NumberKind::Half) {
+        if rules
+            .numbers
+            .get(n)
+            .is_some_and(|h| h.kind == NumberKind::Half)
+        {
             scale *= 1.5;
             end += 1;
         }
@@ -278,7 +346,9 @@ fn try_number(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
 
     if tok.kind == TokenKind::Number {
         let (v, step) = parse_digits(&tok.norm)?;
-        if let Some((end, scale)) = scale_after(t, i + 1, rules).or_else(|| million_suffix(t, i, rules)) {
+        if let Some((end, scale)) =
+            scale_after(t, i + 1, rules).or_else(|| million_suffix(t, i, rules))
+        {
             let value = round6(v * scale);
             // "3 آلاف": one significant digit with a scale word is as rough as the scale.
             return Some(Core::number(i, end, value, step * scale, Form::Digits));
@@ -295,10 +365,14 @@ fn round6(v: f64) -> f64 {
 /// "£1.5m", "4.5m people": a glued "m" is a million after a currency sign or before a counted
 /// noun ("30m" alone stays a length, which is no claim); `scale_suffix_m` markers name it.
 fn million_suffix(t: &[Token], i: usize, rules: &RuleSet) -> Option<(usize, f64)> {
-    t.get(i + 1).filter(|x| !x.space_before && same_sentence(t, i, i + 1))?;
+    t.get(i + 1)
+        .filter(|x| !x.space_before && same_sentence(t, i, i + 1))?;
     rules.marker_at("scale_suffix_m", t, i + 1, false)?;
     let currency = i > 0 && rules.unit_prefixes.match_ending_at(t, i, false).is_some();
-    let counted = rules.units.match_at(t, i + 2, true).is_some_and(|(_, u, _)| matches!(u.id.as_str(), "person" | "family" | "building"));
+    let counted = rules
+        .units
+        .match_at(t, i + 2, true)
+        .is_some_and(|(_, u, _)| matches!(u.id.as_str(), "person" | "family" | "building"));
     (currency || counted).then_some((i + 2, 1e6))
 }
 
@@ -308,14 +382,26 @@ fn parse_words(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
     let first = rules.number_word(t.get(i)?, true)?;
     if first.kind == NumberKind::Half {
         // "نصف مليون", "half a million"; "نصف" alone is not a count
-        let k = if t.get(i + 1).is_some_and(|_| rules.marker_at("article", t, i + 1, false) == Some(1) && same_sentence(t, i, i + 1)) { i + 2 } else { i + 1 };
+        let k = if t.get(i + 1).is_some_and(|_| {
+            rules.marker_at("article", t, i + 1, false) == Some(1) && same_sentence(t, i, i + 1)
+        }) {
+            i + 2
+        } else {
+            i + 1
+        };
         let scale = t
             .get(k)
             .filter(|_| same_sentence(t, i, k))
             .and_then(|x| rules.number_word(x, false))
             .filter(|w| w.kind == NumberKind::Scale && w.value >= 1000.0)?;
         let value = 0.5 * scale.value;
-        return Some(Core::number(i, k + 1, value, magnitude_step(value), Form::Words));
+        return Some(Core::number(
+            i,
+            k + 1,
+            value,
+            magnitude_step(value),
+            Form::Words,
+        ));
     }
     if first.kind == NumberKind::ScalePlural {
         return None; // "آلاف" alone is vague
@@ -333,7 +419,9 @@ fn parse_words(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
         let mut english_join = false;
         if j > i
             && (tok.norm == "and" || tok.norm == "-")
-            && t.get(j + 1).is_some_and(|n| n.sentence == tok.sentence && rules.numbers.contains_key(n.norm.as_str()))
+            && t.get(j + 1).is_some_and(|n| {
+                n.sentence == tok.sentence && rules.numbers.contains_key(n.norm.as_str())
+            })
         {
             j += 1;
             tok = &t[j];
@@ -363,9 +451,23 @@ fn parse_words(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
                 (prev, w.kind),
                 (Some(NumberKind::Unit), NumberKind::Teen)
                     | (Some(NumberKind::Unit), NumberKind::Hundred)
-                    | (Some(NumberKind::Hundred), NumberKind::Unit | NumberKind::Ten)
-                    | (Some(NumberKind::Scale), NumberKind::Unit | NumberKind::Ten | NumberKind::Hundred)
-                    | (Some(NumberKind::Unit | NumberKind::Teen | NumberKind::Ten | NumberKind::Hundred), NumberKind::Scale | NumberKind::ScalePlural)
+                    | (
+                        Some(NumberKind::Hundred),
+                        NumberKind::Unit | NumberKind::Ten
+                    )
+                    | (
+                        Some(NumberKind::Scale),
+                        NumberKind::Unit | NumberKind::Ten | NumberKind::Hundred
+                    )
+                    | (
+                        Some(
+                            NumberKind::Unit
+                                | NumberKind::Teen
+                                | NumberKind::Ten
+                                | NumberKind::Hundred
+                        ),
+                        NumberKind::Scale | NumberKind::ScalePlural
+                    )
             );
             if !ok {
                 {
@@ -418,7 +520,13 @@ fn parse_words(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
                 }
                 total += 0.5 * last_scale;
                 // "مليون ونصف مليون": the scale said again after the half
-                if t.get(j + 1).is_some_and(|x| same_sentence(t, i, j + 1) && rules.numbers.get(x.norm.as_str()).is_some_and(|s| s.value == last_scale)) {
+                if t.get(j + 1).is_some_and(|x| {
+                    same_sentence(t, i, j + 1)
+                        && rules
+                            .numbers
+                            .get(x.norm.as_str())
+                            .is_some_and(|s| s.value == last_scale)
+                }) {
                     j += 1;
                 }
             }
@@ -430,7 +538,11 @@ fn parse_words(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
         return None;
     }
     let value = total + current;
-    let step = if last_scale > 0.0 && current == 0.0 { magnitude_step(value) } else { 1.0 };
+    let step = if last_scale > 0.0 && current == 0.0 {
+        magnitude_step(value)
+    } else {
+        1.0
+    };
     Some(Core::number(i, j, value, step, Form::Words))
 }
 
@@ -491,18 +603,35 @@ fn try_ordinal(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
     let (len, &value, _) = rules.ordinals.match_at(t, i, true)?;
     let end = i + len;
     // "third-largest": a hyphen may join the ordinal and the superlative
-    let after = if t.get(end).is_some_and(|x| x.norm == "-") { end + 1 } else { end };
-    let (unit, category) = if same_sentence(t, i, after) && rules.marker_at("superlative", t, after, true).is_some() {
-        ("rank", None)
-    } else if (same_sentence(t, i, after) && rules.marker_at("day_noun_after", t, after, false).is_some())
-        || (i > 0 && same_sentence(t, i - 1, i) && rules.marker("day_noun").and_then(|m| m.match_ending_at(t, i, true)).is_some())
-    {
-        ("day_index", None)
-    } else if i > 0 && same_sentence(t, i - 1, i) && rules.marker("occasion").and_then(|m| m.match_ending_at(t, i, true)).is_some() {
-        ("rank", Some("occasion"))
+    let after = if t.get(end).is_some_and(|x| x.norm == "-") {
+        end + 1
     } else {
-        return None;
+        end
     };
+    let (unit, category) =
+        if same_sentence(t, i, after) && rules.marker_at("superlative", t, after, true).is_some() {
+            ("rank", None)
+        } else if (same_sentence(t, i, after)
+            && rules.marker_at("day_noun_after", t, after, false).is_some())
+            || (i > 0
+                && same_sentence(t, i - 1, i)
+                && rules
+                    .marker("day_noun")
+                    .and_then(|m| m.match_ending_at(t, i, true))
+                    .is_some())
+        {
+            ("day_index", None)
+        } else if i > 0
+            && same_sentence(t, i - 1, i)
+            && rules
+                .marker("occasion")
+                .and_then(|m| m.match_ending_at(t, i, true))
+                .is_some()
+        {
+            ("rank", Some("occasion"))
+        } else {
+            return None;
+        };
     let mut c = Core::number(i, end, value, 1.0, Form::Ordinal);
     c.unit = Some(unit.to_string());
     c.category = category;
@@ -510,7 +639,10 @@ fn try_ordinal(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
 }
 
 fn year_of(tok: &Token) -> Option<i32> {
-    if tok.kind == TokenKind::Number && tok.norm.len() == 4 && tok.norm.bytes().all(|b| b.is_ascii_digit()) {
+    if tok.kind == TokenKind::Number
+        && tok.norm.len() == 4
+        && tok.norm.bytes().all(|b| b.is_ascii_digit())
+    {
         let y: i32 = tok.norm.parse().ok()?;
         (1900..=2100).contains(&y).then_some(y)
     } else {
@@ -537,7 +669,10 @@ fn try_date(t: &[Token], i: usize, doc_date: Option<&str>, rules: &RuleSet) -> O
     if let Some(c) = try_month_first_date(t, i, doc_date, rules) {
         return Some(c);
     }
-    let (day, month_start) = if tok.kind == TokenKind::Number && tok.norm.len() <= 2 && tok.norm.bytes().all(|b| b.is_ascii_digit()) {
+    let (day, month_start) = if tok.kind == TokenKind::Number
+        && tok.norm.len() <= 2
+        && tok.norm.bytes().all(|b| b.is_ascii_digit())
+    {
         let d: u32 = tok.norm.parse().ok()?;
         if !(1..=31).contains(&d) {
             return None;
@@ -545,7 +680,11 @@ fn try_date(t: &[Token], i: usize, doc_date: Option<&str>, rules: &RuleSet) -> O
         (Some(d), i + 1)
     } else if let Some(len) = rules.marker_at("month_part", t, i, true) {
         (None, i + len)
-    } else if let Some((len, &d, _)) = rules.ordinals.match_at(t, i, true).filter(|(_, &d, _)| (1.0..=31.0).contains(&d)) {
+    } else if let Some((len, &d, _)) = rules
+        .ordinals
+        .match_at(t, i, true)
+        .filter(|(_, &d, _)| (1.0..=31.0).contains(&d))
+    {
         // "السادس من ديسمبر": an ordinal day, only with "من" and a month after it
         if t.get(i + len).is_none_or(|x| x.norm != "من") {
             return None;
@@ -555,7 +694,9 @@ fn try_date(t: &[Token], i: usize, doc_date: Option<&str>, rules: &RuleSet) -> O
         return None;
     };
     // "6 من ديسمبر", "الـ6 من ديسمبر"
-    let month_start = if t.get(month_start).is_some_and(|x| x.norm == "من") && rules.months.match_at(t, month_start + 1, false).is_some() {
+    let month_start = if t.get(month_start).is_some_and(|x| x.norm == "من")
+        && rules.months.match_at(t, month_start + 1, false).is_some()
+    {
         month_start + 1
     } else {
         month_start
@@ -582,14 +723,22 @@ fn try_date(t: &[Token], i: usize, doc_date: Option<&str>, rules: &RuleSet) -> O
 
 fn day_of(tok: Option<&Token>) -> Option<u32> {
     let tok = tok?;
-    if tok.kind != TokenKind::Number || tok.norm.len() > 2 || !tok.norm.bytes().all(|b| b.is_ascii_digit()) {
+    if tok.kind != TokenKind::Number
+        || tok.norm.len() > 2
+        || !tok.norm.bytes().all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     tok.norm.parse().ok().filter(|d| (1..=31).contains(d))
 }
 
 /// "Dec. 6", "December 6, 2024": the month first, then the day, then an optional year.
-fn try_month_first_date(t: &[Token], i: usize, doc_date: Option<&str>, rules: &RuleSet) -> Option<Core> {
+fn try_month_first_date(
+    t: &[Token],
+    i: usize,
+    doc_date: Option<&str>,
+    rules: &RuleSet,
+) -> Option<Core> {
     let (len, &month, _) = rules.months.match_at(t, i, false)?;
     let mut k = i + len;
     if t.get(k).is_some_and(|x| x.norm == "." && !x.space_before) {
@@ -598,10 +747,14 @@ fn try_month_first_date(t: &[Token], i: usize, doc_date: Option<&str>, rules: &R
     let day = day_of(t.get(k)).filter(|_| same_sentence(t, i, k))?;
     // "6th"
     let mut end = k + 1;
-    if t.get(end).is_some_and(|x| !x.space_before && matches!(x.norm.as_str(), "st" | "nd" | "rd" | "th")) {
+    if t.get(end)
+        .is_some_and(|x| !x.space_before && matches!(x.norm.as_str(), "st" | "nd" | "rd" | "th"))
+    {
         end += 1;
     }
-    let year = if t.get(end).is_some_and(|x| x.norm == ",") && t.get(end + 1).and_then(year_of).is_some() {
+    let year = if t.get(end).is_some_and(|x| x.norm == ",")
+        && t.get(end + 1).and_then(year_of).is_some()
+    {
         end += 2;
         year_of(&t[end - 1])
     } else if let Some(y) = t.get(end).and_then(year_of) {
@@ -637,8 +790,9 @@ fn try_range(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
         let a = try_number(t, i + len, rules)?;
         let and = a.end;
         let b = if rules.marker_at("range_and", t, and, false).is_some()
-            && t.get(and + 1).is_some_and(|x| x.kind == TokenKind::Number || rules.number_word(x, false).is_some())
-        {
+            && t.get(and + 1).is_some_and(|x| {
+                x.kind == TokenKind::Number || rules.number_word(x, false).is_some()
+            }) {
             try_number(t, and + 1, rules)?
         } else if let Some(n) = t.get(and).and_then(|x| strip_waw(&x.norm)) {
             let _ = n;
@@ -652,8 +806,11 @@ fn try_range(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
     if t[i].kind == TokenKind::Number {
         let a = try_number(t, i, rules)?;
         let sep = a.end;
-        let is_dash = t.get(sep).is_some_and(|x| matches!(x.norm.as_str(), "-" | "–") && !x.space_before)
-            && t.get(sep + 1).is_some_and(|x| x.kind == TokenKind::Number && !x.space_before);
+        let is_dash = t
+            .get(sep)
+            .is_some_and(|x| matches!(x.norm.as_str(), "-" | "–") && !x.space_before)
+            && t.get(sep + 1)
+                .is_some_and(|x| x.kind == TokenKind::Number && !x.space_before);
         // "من 10 إلى 20"; in English "10 to 20" (but "from 10 to 20" is a change, not a range)
         let before = if i > 0 { t[i - 1].norm.as_str() } else { "" };
         let english = t[i + 1..].first().is_some_and(|x| x.norm.is_ascii());
@@ -675,7 +832,12 @@ fn parse_words_joined(t: &[Token], j: usize, rules: &RuleSet) -> Option<Core> {
     if w.kind == NumberKind::ScalePlural {
         return None;
     }
-    let mut c = parse_words(t, j, rules).filter(|c| c.value.as_ref().and_then(Value::number).is_some_and(|v| v > 0.0));
+    let mut c = parse_words(t, j, rules).filter(|c| {
+        c.value
+            .as_ref()
+            .and_then(Value::number)
+            .is_some_and(|v| v > 0.0)
+    });
     if c.is_none() {
         c = Some(Core::number(j, j + 1, w.value, 1.0, Form::Words));
     }
@@ -719,29 +881,53 @@ fn range_core(t: &[Token], a: Core, b: Core, start: usize) -> Option<Core> {
 }
 
 /// Reads a core's context: counted noun, qualifier, non-claim markers and category.
-fn complete(text: &str, toks: &Tokens, mut core: Core, doc_id: &str, rules: &RuleSet, excluded: &[bool], previous: Option<&Found>) -> Option<Found> {
+fn complete(
+    text: &str,
+    toks: &Tokens,
+    mut core: Core,
+    doc_id: &str,
+    rules: &RuleSet,
+    excluded: &[bool],
+    previous: Option<&Found>,
+) -> Option<Found> {
     let t = &toks.tokens;
     let i = core.start;
     // Non-claims: a name or code ("اللواء 52"), a glued "+" ("963+"), a clock time ("10:30").
     if core.form == Form::Digits || core.form == Form::Range {
-        if rules.marker("name_before").and_then(|m| m.match_ending_at(t, i, true)).is_some() {
+        if rules
+            .marker("name_before")
+            .and_then(|m| m.match_ending_at(t, i, true))
+            .is_some()
+        {
             return None;
         }
         let glued = |k: usize, s: &str| t.get(k).is_some_and(|x| x.norm == s && !x.space_before);
-        if glued(core.end, "+") || glued(core.end, ":") || (i > 0 && (t[i - 1].norm == "+" || t[i - 1].norm == ":") && !t[i].space_before) {
+        if glued(core.end, "+")
+            || glued(core.end, ":")
+            || (i > 0 && (t[i - 1].norm == "+" || t[i - 1].norm == ":") && !t[i].space_before)
+        {
             return None;
         }
-        if t.get(core.end).is_some_and(|x| x.kind == TokenKind::Number && !x.space_before) {
+        if t.get(core.end)
+            .is_some_and(|x| x.kind == TokenKind::Number && !x.space_before)
+        {
             return None;
         }
         // glued to Latin letters ("A320", "COVID19", "IMG_2034"): a code, unless a unit or scale
         // follows ("5km", "11.3k")
-        let latin = |x: &Token| x.norm.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+        let latin = |x: &Token| {
+            x.norm
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        };
         if i > 0 && !t[i].space_before && latin(&t[i - 1]) {
             return None;
         }
         if let Some(next) = t.get(core.end).filter(|x| !x.space_before && latin(x)) {
-            if rules.units.match_at(t, core.end, false).is_none() && rules.number_word(next, false).is_none() {
+            if rules.units.match_at(t, core.end, false).is_none()
+                && rules.number_word(next, false).is_none()
+            {
                 return None;
             }
         }
@@ -751,7 +937,11 @@ fn complete(text: &str, toks: &Tokens, mut core: Core, doc_id: &str, rules: &Rul
         }
         // a list marker: "1." or "2)" or "3-" opening a line
         let opens_line = i == 0 || t[i - 1].line != t[i].line;
-        if opens_line && core.end == i + 1 && t.get(i + 1).is_some_and(|x| matches!(x.norm.as_str(), "." | ")" | "-") && x.line == t[i].line) {
+        if opens_line
+            && core.end == i + 1
+            && t.get(i + 1)
+                .is_some_and(|x| matches!(x.norm.as_str(), "." | ")" | "-") && x.line == t[i].line)
+        {
             return None;
         }
     }
@@ -761,15 +951,25 @@ fn complete(text: &str, toks: &Tokens, mut core: Core, doc_id: &str, rules: &Rul
     if core.unit.is_none() {
         let mut k = core.end;
         // "عشرات من المعتقلين", "dozens of people", "tens of thousands of people"
-        if rules.marker_at("count_of", t, k, false).is_some() && (core.form == Form::Vague || core.form == Form::Words && core.step >= 1000.0) {
+        if rules.marker_at("count_of", t, k, false).is_some()
+            && (core.form == Form::Vague || core.form == Form::Words && core.step >= 1000.0)
+        {
             k += 1;
         }
         // "24-hour": a hyphen between the number and its unit
-        if t.get(k).is_some_and(|x| x.norm == "-" && !x.space_before) && t.get(k + 1).is_some_and(|x| !x.space_before) {
+        if t.get(k).is_some_and(|x| x.norm == "-" && !x.space_before)
+            && t.get(k + 1).is_some_and(|x| !x.space_before)
+        {
             k += 1;
         }
         // English adjectives between the number and its noun: "20 Syrian soldiers"
-        let latin_word = |x: &Token| x.kind == TokenKind::Word && x.norm.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+        let latin_word = |x: &Token| {
+            x.kind == TokenKind::Word
+                && x.norm
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic())
+        };
         for skip in 0..=2 {
             let at = k + skip;
             if !same_sentence(t, i, at) || excluded.get(at).copied().unwrap_or(true) {
@@ -781,7 +981,10 @@ fn complete(text: &str, toks: &Tokens, mut core: Core, doc_id: &str, rules: &Rul
                 unit_end = at + len;
                 break;
             }
-            if !latin_word(&t[at]) || rules.marker_at("count_of", t, at, false).is_some() || rules.number_word(&t[at], false).is_some() {
+            if !latin_word(&t[at])
+                || rules.marker_at("count_of", t, at, false).is_some()
+                || rules.number_word(&t[at], false).is_some()
+            {
                 break;
             }
         }
@@ -789,7 +992,9 @@ fn complete(text: &str, toks: &Tokens, mut core: Core, doc_id: &str, rules: &Rul
         // whole is read on its own when the loop reaches it)
         if core.unit.is_none() {
             if let Some(len) = rules.marker_at("part_of", t, core.end, false) {
-                let whole = (core.end + len..core.end + len + 4).find(|&k| t.get(k).is_some_and(|x| x.kind == TokenKind::Number) && same_sentence(t, i, k));
+                let whole = (core.end + len..core.end + len + 4).find(|&k| {
+                    t.get(k).is_some_and(|x| x.kind == TokenKind::Number) && same_sentence(t, i, k)
+                });
                 if let Some((_, u, _)) = whole.and_then(|k| rules.units.match_at(t, k + 1, true)) {
                     core.unit = Some(u.id.clone());
                     noun_at = whole.map(|k| k + 1);
@@ -806,7 +1011,8 @@ fn complete(text: &str, toks: &Tokens, mut core: Core, doc_id: &str, rules: &Rul
         // adjective) counts that noun
         if core.unit.is_none() && core.form == Form::Words {
             for back in 1..=2 {
-                if i < back || !same_sentence(t, i - back, i) || t[i - back].kind != TokenKind::Word {
+                if i < back || !same_sentence(t, i - back, i) || t[i - back].kind != TokenKind::Word
+                {
                     break;
                 }
                 if let Some((1, u, _)) = rules.units.match_at(t, i - back, true) {
@@ -824,15 +1030,27 @@ fn complete(text: &str, toks: &Tokens, mut core: Core, doc_id: &str, rules: &Rul
     }
     // A time ago, not a duration: "منذ 3 ساعات" alone on a line (page chrome), "two hours ago",
     // "قبل ثلاثة أيام".
-    if core.unit.as_deref().is_some_and(|u| matches!(u, "minute" | "hour" | "day" | "week" | "month")) {
+    if core
+        .unit
+        .as_deref()
+        .is_some_and(|u| matches!(u, "minute" | "hour" | "day" | "week" | "month"))
+    {
         let ago = rules.marker_at("ago_after", t, unit_end, false).is_some()
-            || (i > 0 && rules.marker("ago_before").and_then(|m| m.match_ending_at(t, i, true)).is_some());
+            || (i > 0
+                && rules
+                    .marker("ago_before")
+                    .and_then(|m| m.match_ending_at(t, i, true))
+                    .is_some());
         if ago || timestamp_line(t, i, rules) {
             return None;
         }
     }
     // Page chrome: "0 تعليقات", "12 مشاهدة".
-    if rules.marker_at("chrome", t, core.end, true).is_some() || (i > 0 && rules.marker_at("chrome", t, i - 1, true).is_some() && core.form == Form::Digits) {
+    if rules.marker_at("chrome", t, core.end, true).is_some()
+        || (i > 0
+            && rules.marker_at("chrome", t, i - 1, true).is_some()
+            && core.form == Form::Digits)
+    {
         return None;
     }
     let unit = core.unit.clone().unwrap_or_else(|| "none".into());
@@ -844,7 +1062,11 @@ fn complete(text: &str, toks: &Tokens, mut core: Core, doc_id: &str, rules: &Rul
     let mut context_start = i;
     if core.form != Form::Date && core.form != Form::Range && core.form != Form::Vague {
         // "at least a dozen": an article may stand between the qualifier and the number
-        let q_end = if i > 0 && rules.marker_at("article", t, i - 1, false) == Some(1) { i - 1 } else { i };
+        let q_end = if i > 0 && rules.marker_at("article", t, i - 1, false) == Some(1) {
+            i - 1
+        } else {
+            i
+        };
         if let Some((q_start, kind)) = rules.qualifiers_before.match_ending_at(t, q_end, true) {
             context_start = q_start;
             core.qualifier = Qualifier::parse(kind).unwrap_or(Qualifier::Exact);
@@ -866,12 +1088,28 @@ fn complete(text: &str, toks: &Tokens, mut core: Core, doc_id: &str, rules: &Rul
     // Category: forced by the form, a bare year, or read from the counted noun and cue words.
     let category = if let Some(c) = core.category {
         c.to_string()
-    } else if core.form == Form::Digits && unit == "none" && core.qualifier == Qualifier::Exact && year_of(&t[i]).is_some() && core.end == i + 1 {
+    } else if core.form == Form::Digits
+        && unit == "none"
+        && core.qualifier == Qualifier::Exact
+        && year_of(&t[i]).is_some()
+        && core.end == i + 1
+    {
         core.unit = Some("year".into());
         "year".to_string()
-    } else if let Some(c) = categorize(t, (context_start, unit_end.max(core.end)), &core, noun_at, &unit, rules) {
+    } else if let Some(c) = categorize(
+        t,
+        (context_start, unit_end.max(core.end)),
+        &core,
+        noun_at,
+        &unit,
+        rules,
+    ) {
         c
-    } else if let Some((c, u)) = unit.eq("none").then(|| anaphoric(t, i, previous, rules).or_else(|| coordinated(t, i, previous, rules))).flatten() {
+    } else if let Some((c, u)) = unit
+        .eq("none")
+        .then(|| anaphoric(t, i, previous, rules).or_else(|| coordinated(t, i, previous, rules)))
+        .flatten()
+    {
         core.unit = Some(u);
         c
     } else {
@@ -879,11 +1117,17 @@ fn complete(text: &str, toks: &Tokens, mut core: Core, doc_id: &str, rules: &Rul
     };
     let unit = core.unit.clone().unwrap_or(unit);
     // The span: the number expression, with its unit unless the unit is a counted person.
-    let span_end_tok = if unit != "person" && unit != "none" && unit_end > core.end { unit_end } else { core.end };
+    let span_end_tok = if unit != "person" && unit != "none" && unit_end > core.end {
+        unit_end
+    } else {
+        core.end
+    };
     let start = t[i].start;
     let end = t[span_end_tok - 1].end;
     let s = toks.sentences.get(t[i].sentence).copied();
-    let sentence = s.map(|s| sentence_text(text, s, start, end)).unwrap_or_default();
+    let sentence = s
+        .map(|s| sentence_text(text, s, start, end))
+        .unwrap_or_default();
     let claim = Claim {
         id: String::new(),
         kind: "figure".into(),
@@ -911,13 +1155,22 @@ fn complete(text: &str, toks: &Tokens, mut core: Core, doc_id: &str, rules: &Rul
         place_span: None,
         rounding_step: core.step,
     };
-    Some(Found { tok_start: i, tok_end: span_end_tok.max(unit_end), claim })
+    Some(Found {
+        tok_start: i,
+        tok_end: span_end_tok.max(unit_end),
+        claim,
+    })
 }
 
 /// A bare number joined to the figure just before it ("3 آلاف منزل بشكل كلي و10 آلاف بشكل
 /// جزئي", "20 homes destroyed and 50 damaged") counts what that figure counted, when at most
 /// four words lie between and the last is a conjunction.
-fn coordinated(t: &[Token], i: usize, previous: Option<&Found>, rules: &RuleSet) -> Option<(String, String)> {
+fn coordinated(
+    t: &[Token],
+    i: usize,
+    previous: Option<&Found>,
+    rules: &RuleSet,
+) -> Option<(String, String)> {
     let p = previous?;
     if p.claim.unit == "none" || p.claim.unit == "date" || i < p.tok_end + 1 || i > p.tok_end + 4 {
         return None;
@@ -928,14 +1181,26 @@ fn coordinated(t: &[Token], i: usize, previous: Option<&Found>, rules: &RuleSet)
 
 /// A bare number after a word that refers back ("هذا العدد قد يرتفع إلى 1,5 مليون") counts
 /// what the sentence's previous figure counted: (category, unit) of that figure.
-fn anaphoric(t: &[Token], i: usize, previous: Option<&Found>, rules: &RuleSet) -> Option<(String, String)> {
+fn anaphoric(
+    t: &[Token],
+    i: usize,
+    previous: Option<&Found>,
+    rules: &RuleSet,
+) -> Option<(String, String)> {
     let p = previous?;
     (p.tok_end..i).find(|&k| rules.marker_at("anaphor", t, k, true).is_some())?;
     Some((p.claim.category.clone(), p.claim.unit.clone()))
 }
 
 /// Chooses the category from the counted noun and the cue words around the number.
-fn categorize(t: &[Token], span: (usize, usize), core: &Core, noun_at: Option<usize>, unit: &str, rules: &RuleSet) -> Option<String> {
+fn categorize(
+    t: &[Token],
+    span: (usize, usize),
+    core: &Core,
+    noun_at: Option<usize>,
+    unit: &str,
+    rules: &RuleSet,
+) -> Option<String> {
     let mut best: Option<(i64, usize, String)> = None; // (score*1000 - distance, order, id)
     for (order, cat) in rules.categories.iter().enumerate() {
         let r = &cat.rule;
@@ -954,7 +1219,8 @@ fn categorize(t: &[Token], span: (usize, usize), core: &Core, noun_at: Option<us
         let window = r.window.unwrap_or(16);
         let noun_hit = noun_at.is_some_and(|k| cat.nouns.match_at(t, k, true).is_some());
         let cue_dist = nearest(t, span, core.start, &cat.cues, window, rules);
-        let with_hit = cat.with.is_empty() || nearest(t, span, core.start, &cat.with, window, rules).is_some();
+        let with_hit =
+            cat.with.is_empty() || nearest(t, span, core.start, &cat.with, window, rules).is_some();
         if !with_hit {
             continue;
         }
@@ -966,12 +1232,15 @@ fn categorize(t: &[Token], span: (usize, usize), core: &Core, noun_at: Option<us
             }
             // `with` adds weight only beside a counted noun ("20 مدنيا" + "مقتل"); alone it is a
             // condition, not evidence
-            2 + 10 * noun_hit as i64 + 10 * cue_dist.is_some() as i64 + 10 * (noun_hit && !cat.with.is_empty()) as i64
+            2 + 10 * noun_hit as i64
+                + 10 * cue_dist.is_some() as i64
+                + 10 * (noun_hit && !cat.with.is_empty()) as i64
         };
         // a counted noun alone ("20 soldiers") yields to a cue word of the same score ("wounded")
         // unless the category has cue words too, so the noun names the category ("100 جريح")
         let noun_defines = noun_hit && !(cat.cues.is_empty() && cat.with.is_empty());
-        let key = score * 1000 - cue_dist.unwrap_or(if fallback || noun_defines { 0 } else { 500 }) as i64;
+        let key = score * 1000
+            - cue_dist.unwrap_or(if fallback || noun_defines { 0 } else { 500 }) as i64;
         if best.as_ref().is_none_or(|(b, _, _)| key > *b) {
             best = Some((key, order, r.id.clone()));
         }
@@ -982,7 +1251,10 @@ fn categorize(t: &[Token], span: (usize, usize), core: &Core, noun_at: Option<us
 /// Whether a figure starts at token `k`, perhaps after a qualifier ("killed 1,136", "وإصابة
 /// أكثر من 7 آلاف"); a year is not one ("killed in 2023" has no figure after the cue).
 fn opens_figure(t: &[Token], k: usize, rules: &RuleSet) -> bool {
-    let k = k + rules.qualifiers_before.match_at(t, k, true).map_or(0, |(l, _, _)| l);
+    let k = k + rules
+        .qualifiers_before
+        .match_at(t, k, true)
+        .map_or(0, |(l, _, _)| l);
     let Some(x) = t.get(k) else { return false };
     match x.kind {
         TokenKind::Number => year_of(x).is_none(),
@@ -994,7 +1266,14 @@ fn opens_figure(t: &[Token], k: usize, rules: &RuleSet) -> bool {
 /// Distance in tokens from the claim's context span (qualifier .. counted noun) to the
 /// nearest phrase of `set` in the same sentence; each clause mark (`،` `,` `؛`) crossed
 /// counts 3 more, so a cue of the same clause wins; a cue after the number counts 1 more.
-fn nearest(t: &[Token], span: (usize, usize), anchor: usize, set: &crate::rules::PhraseSet<()>, window: usize, rules: &RuleSet) -> Option<usize> {
+fn nearest(
+    t: &[Token],
+    span: (usize, usize),
+    anchor: usize,
+    set: &crate::rules::PhraseSet<()>,
+    window: usize,
+    rules: &RuleSet,
+) -> Option<usize> {
     if set.is_empty() {
         return None;
     }
@@ -1017,7 +1296,11 @@ fn nearest(t: &[Token], span: (usize, usize), anchor: usize, set: &crate::rules:
             if k >= hi_span && opens_figure(t, k + len, rules) {
                 continue;
             }
-            let (a, b) = if k < lo_span { (k + len, lo_span) } else { (hi_span, k) };
+            let (a, b) = if k < lo_span {
+                (k + len, lo_span)
+            } else {
+                (hi_span, k)
+            };
             let marks = (a.min(b)..b.max(a)).filter(|&x| is_clause_mark(x)).count();
             // a cue after the number counts one more: Arabic puts the verb first ("نزح 300")
             // English puts the verb after its subject ("20 people were killed"): no extra there
@@ -1049,7 +1332,11 @@ mod tests {
 
     fn values(text: &str) -> Vec<String> {
         let r = rules();
-        extract(text, "t", Some("2024-12-06"), r).1.iter().map(|f| crate::ruletest::describe(&f.claim)).collect()
+        extract(text, "t", Some("2024-12-06"), r)
+            .1
+            .iter()
+            .map(|f| crate::ruletest::describe(&f.claim))
+            .collect()
     }
 
     #[test]
@@ -1083,12 +1370,18 @@ mod tests {
 
     #[test]
     fn extended_digits_and_arabic_indic_digits_read() {
-        assert_eq!(values("قتل ۱۲ شخصا و٣ أطفال"), vec!["12 exact person killed", "3 exact person children_killed"]);
+        assert_eq!(
+            values("قتل ۱۲ شخصا و٣ أطفال"),
+            vec!["12 exact person killed", "3 exact person children_killed"]
+        );
     }
 
     #[test]
     fn years_alone_are_category_year() {
-        assert_eq!(values("اندلعت الاحتجاجات في عام 2011 ضد الحكومة"), vec!["2011 exact year year"]);
+        assert_eq!(
+            values("اندلعت الاحتجاجات في عام 2011 ضد الحكومة"),
+            vec!["2011 exact year year"]
+        );
     }
 
     #[test]
@@ -1105,10 +1398,54 @@ mod tests {
 
     /// A test-only speller: `n` in Arabic words, masculine or feminine units, "و" joins.
     fn spell(n: u64, feminine: bool) -> String {
-        const UNITS_M: [&str; 10] = ["", "واحد", "اثنان", "ثلاثة", "أربعة", "خمسة", "ستة", "سبعة", "ثمانية", "تسعة"];
-        const UNITS_F: [&str; 10] = ["", "واحدة", "اثنتان", "ثلاث", "أربع", "خمس", "ست", "سبع", "ثماني", "تسع"];
-        const TENS: [&str; 10] = ["", "عشرة", "عشرون", "ثلاثون", "أربعون", "خمسون", "ستون", "سبعون", "ثمانون", "تسعون"];
-        const HUNDREDS: [&str; 10] = ["", "مئة", "مئتان", "ثلاثمئة", "أربعمئة", "خمسمئة", "ستمئة", "سبعمئة", "ثمانمئة", "تسعمئة"];
+        const UNITS_M: [&str; 10] = [
+            "",
+            "واحد",
+            "اثنان",
+            "ثلاثة",
+            "أربعة",
+            "خمسة",
+            "ستة",
+            "سبعة",
+            "ثمانية",
+            "تسعة",
+        ];
+        const UNITS_F: [&str; 10] = [
+            "",
+            "واحدة",
+            "اثنتان",
+            "ثلاث",
+            "أربع",
+            "خمس",
+            "ست",
+            "سبع",
+            "ثماني",
+            "تسع",
+        ];
+        const TENS: [&str; 10] = [
+            "",
+            "عشرة",
+            "عشرون",
+            "ثلاثون",
+            "أربعون",
+            "خمسون",
+            "ستون",
+            "سبعون",
+            "ثمانون",
+            "تسعون",
+        ];
+        const HUNDREDS: [&str; 10] = [
+            "",
+            "مئة",
+            "مئتان",
+            "ثلاثمئة",
+            "أربعمئة",
+            "خمسمئة",
+            "ستمئة",
+            "سبعمئة",
+            "ثمانمئة",
+            "تسعمئة",
+        ];
         let units = if feminine { UNITS_F } else { UNITS_M };
         let below_thousand = |n: u64| -> Vec<String> {
             let mut parts = Vec::new();
@@ -1124,30 +1461,41 @@ mod tests {
                 12 => parts.push("اثنا عشر".into()),
                 13..=19 => parts.push(format!("{} عشر", units[(r - 10) as usize])),
                 _ if r % 10 == 0 => parts.push(TENS[(r / 10) as usize].to_string()),
-                _ => parts.push(format!("{} و{}", units[(r % 10) as usize], TENS[(r / 10) as usize])),
+                _ => parts.push(format!(
+                    "{} و{}",
+                    units[(r % 10) as usize],
+                    TENS[(r / 10) as usize]
+                )),
             }
             parts
         };
-        let scaled = |n: u64, one: &str, two: &str, plural: &str, accusative: &str| -> Vec<String> {
-            match n {
-                0 => vec![],
-                1 => vec![one.to_string()],
-                2 => vec![two.to_string()],
-                3..=9 => vec![format!("{} {plural}", units[n as usize])],
-                10 => vec![format!("عشرة {plural}")],
-                _ => {
-                    let mut p = below_thousand(n);
-                    let last = p.pop().unwrap();
-                    p.push(format!("{last} {accusative}"));
-                    p
+        let scaled =
+            |n: u64, one: &str, two: &str, plural: &str, accusative: &str| -> Vec<String> {
+                match n {
+                    0 => vec![],
+                    1 => vec![one.to_string()],
+                    2 => vec![two.to_string()],
+                    3..=9 => vec![format!("{} {plural}", units[n as usize])],
+                    10 => vec![format!("عشرة {plural}")],
+                    _ => {
+                        let mut p = below_thousand(n);
+                        let last = p.pop().unwrap();
+                        p.push(format!("{last} {accusative}"));
+                        p
+                    }
                 }
-            }
-        };
+            };
         if n == 0 {
             return "صفر".into();
         }
         let mut parts = Vec::new();
-        parts.extend(scaled(n / 1_000_000 % 1000, "مليون", "مليونان", "ملايين", "مليون"));
+        parts.extend(scaled(
+            n / 1_000_000 % 1000,
+            "مليون",
+            "مليونان",
+            "ملايين",
+            "مليون",
+        ));
         parts.extend(scaled(n / 1000 % 1000, "ألف", "ألفان", "آلاف", "ألف"));
         parts.extend(below_thousand(n % 1000));
         parts.join(" و")
@@ -1168,7 +1516,28 @@ mod tests {
     #[test]
     fn speller_examples_parse() {
         let r = rules();
-        for n in [1u64, 2, 10, 11, 12, 13, 20, 34, 100, 102, 999, 1000, 2000, 3000, 11_000, 100_000, 1_002_000, 3_000_000, 11_000_000, 123_456_789] {
+        for n in [
+            1u64,
+            2,
+            10,
+            11,
+            12,
+            13,
+            20,
+            34,
+            100,
+            102,
+            999,
+            1000,
+            2000,
+            3000,
+            11_000,
+            100_000,
+            1_002_000,
+            3_000_000,
+            11_000_000,
+            123_456_789,
+        ] {
             let words = spell(n, false);
             let toks = crate::normalize::tokenize(&words);
             let core = parse_words(&toks.tokens, 0, r).unwrap();

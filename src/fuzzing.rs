@@ -16,14 +16,21 @@ pub fn extract(data: &[u8]) {
     let doc = crate::load::make_document("fuzz", "fuzz", text, Default::default(), builtin());
     let claims = crate::claims_of(&doc, builtin());
     for c in &claims {
-        assert!(doc.text.is_char_boundary(c.start) && doc.text.is_char_boundary(c.end) && c.start <= c.end, "claim offsets off a char boundary");
+        assert!(
+            doc.text.is_char_boundary(c.start)
+                && doc.text.is_char_boundary(c.end)
+                && c.start <= c.end,
+            "claim offsets off a char boundary"
+        );
     }
     let _ = crate::group::group(&claims, std::slice::from_ref(&doc), builtin());
 }
 
 /// The rule loader over one rule file (as TOML and as a gazetteer CSV).
 pub fn rules(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let dir = std::env::temp_dir().join(format!("claimdiff-fuzz-rules-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&dir);
     for name in ["extra.toml", "extra.csv"] {

@@ -21,19 +21,39 @@ fn block_key(c: &Claim, rules: &RuleSet) -> Option<BlockKey> {
         // events compare by family (took / entered / advanced are one family) and place
         // an event dated to an earlier year ("استعادت الحكومة حمص في العام 2017") is another event
         let era = c.time.as_deref().filter(|t| t.len() == 4).unwrap_or("");
-        return Some((c.kind.clone(), c.family.clone(), format!("event{era}"), c.subject_id.clone()));
+        return Some((
+            c.kind.clone(),
+            c.family.clone(),
+            format!("event{era}"),
+            c.subject_id.clone(),
+        ));
     }
-    let subject = if cat.is_some_and(|x| x.subject() == SubjectMode::None) { String::new() } else { c.subject_id.clone() };
+    let subject = if cat.is_some_and(|x| x.subject() == SubjectMode::None) {
+        String::new()
+    } else {
+        c.subject_id.clone()
+    };
     // a bare number counts what its category counts: "the toll passes 5,300" is 5,300 people
-    let implied = cat.and_then(|x| x.rule.units.iter().find(|u| *u != "none")).filter(|_| c.unit == "none");
+    let implied = cat
+        .and_then(|x| x.rule.units.iter().find(|u| *u != "none"))
+        .filter(|_| c.unit == "none");
     let (unit, _) = canonical_unit(implied.map_or(&c.unit, |u| u), rules);
-    Some((c.kind.clone(), c.category.clone(), unit.to_string(), subject))
+    Some((
+        c.kind.clone(),
+        c.category.clone(),
+        unit.to_string(),
+        subject,
+    ))
 }
 
 /// A representative number of a claim's interval for "closest figure" choices.
 fn magnitude(iv: Option<Interval>) -> Option<f64> {
     let iv = iv?;
-    let hi = if iv.hi.is_finite() { iv.hi } else { iv.lo * 1.5 };
+    let hi = if iv.hi.is_finite() {
+        iv.hi
+    } else {
+        iv.lo * 1.5
+    };
     Some(((iv.lo.max(1e-9)) * hi.max(1e-9)).sqrt())
 }
 
@@ -46,13 +66,19 @@ fn compatible_cached(a: &Claim, b: &Claim, ia: Option<Interval>, ib: Option<Inte
 }
 
 fn same_figure(a: &Claim, b: &Claim) -> bool {
-    a.value == b.value && a.qualifier == b.qualifier && (a.value.is_some() || a.low == b.low && a.high == b.high)
+    a.value == b.value
+        && a.qualifier == b.qualifier
+        && (a.value.is_some() || a.low == b.low && a.high == b.high)
 }
 
 /// Groups claims and judges every group. Claims must already carry ids.
 pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group> {
     let doc_map: HashMap<&str, &Document> = docs.iter().map(|d| (d.id.as_str(), d)).collect();
-    let doc_rank: HashMap<&str, usize> = docs.iter().enumerate().map(|(i, d)| (d.id.as_str(), i)).collect();
+    let doc_rank: HashMap<&str, usize> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect();
     let mut blocks: BTreeMap<BlockKey, Vec<usize>> = BTreeMap::new();
     for (i, c) in claims.iter().enumerate() {
         if let Some(k) = block_key(c, rules) {
@@ -63,7 +89,10 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
     // subject is stated for it: "نزح 280 ألف" beside "نزح 300 ألف في سوريا".
     let keys: Vec<BlockKey> = blocks.keys().cloned().collect();
     for k in keys.iter().filter(|k| k.3.is_empty()) {
-        let siblings: Vec<&BlockKey> = keys.iter().filter(|o| !o.3.is_empty() && (&o.0, &o.1, &o.2) == (&k.0, &k.1, &k.2)).collect();
+        let siblings: Vec<&BlockKey> = keys
+            .iter()
+            .filter(|o| !o.3.is_empty() && (&o.0, &o.1, &o.2) == (&k.0, &k.1, &k.2))
+            .collect();
         if siblings.len() == 1 {
             let moved = blocks.remove(k).unwrap_or_default();
             blocks.entry(siblings[0].clone()).or_default().extend(moved);
@@ -76,12 +105,21 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
             let mut by_doc: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
             for (si, o) in siblings.iter().enumerate() {
                 for &j in blocks.get(*o).into_iter().flatten() {
-                    by_doc.entry(claims[j].doc.as_str()).or_default().push((si, j));
+                    by_doc
+                        .entry(claims[j].doc.as_str())
+                        .or_default()
+                        .push((si, j));
                 }
             }
             let mut stay = Vec::new();
             for i in members {
-                let home = by_doc.get(claims[i].doc.as_str()).and_then(|v| v.iter().find(|&&(_, j)| same_figure(&claims[j], &claims[i]))).map(|&(si, _)| si);
+                let home = by_doc
+                    .get(claims[i].doc.as_str())
+                    .and_then(|v| {
+                        v.iter()
+                            .find(|&&(_, j)| same_figure(&claims[j], &claims[i]))
+                    })
+                    .map(|&(si, _)| si);
                 match home {
                     Some(si) => blocks.entry(siblings[si].clone()).or_default().push(i),
                     None => stay.push(i),
@@ -96,7 +134,15 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
     let ivs: Vec<Option<Interval>> = claims.iter().map(|c| interval(c, rules)).collect();
     let mut groups: Vec<(Vec<usize>, String)> = Vec::new();
     for (key, mut members) in blocks {
-        members.sort_by_cached_key(|&i| (doc_rank.get(claims[i].doc.as_str()).copied().unwrap_or(usize::MAX), claims[i].start));
+        members.sort_by_cached_key(|&i| {
+            (
+                doc_rank
+                    .get(claims[i].doc.as_str())
+                    .copied()
+                    .unwrap_or(usize::MAX),
+                claims[i].start,
+            )
+        });
         if key.0 == "event" {
             for cl in event_clusters(claims, &members, &doc_map) {
                 groups.push((cl, key.3.clone()));
@@ -116,7 +162,10 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
         let mut pos = 0;
         while pos < members.len() {
             let doc = claims[members[pos]].doc.as_str();
-            let end = members[pos..].iter().position(|&i| claims[i].doc != doc).map_or(members.len(), |k| pos + k);
+            let end = members[pos..]
+                .iter()
+                .position(|&i| claims[i].doc != doc)
+                .map_or(members.len(), |k| pos + k);
             let mut pending: Vec<usize> = members[pos..end].to_vec();
             while !pending.is_empty() {
                 let mut pick: Option<(f64, usize, Option<usize>)> = None; // (distance, index in pending, cluster)
@@ -132,7 +181,11 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
                             -1.0
                         } else if cl.figures.iter().any(|&j| same_figure(&claims[j], c)) {
                             -0.5 // the very figure beats a merely compatible one ("6.8" with "6.8", not "7")
-                        } else if cl.figures.iter().any(|&j| compatible_cached(&claims[j], c, ivs[j], ivs[i])) {
+                        } else if cl
+                            .figures
+                            .iter()
+                            .any(|&j| compatible_cached(&claims[j], c, ivs[j], ivs[i]))
+                        {
                             0.0
                         } else {
                             match (magnitude(ivs[i]), magnitude(ivs[cl.figures[0]])) {
@@ -155,7 +208,11 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
                 let gi = match g {
                     Some(gi) => gi,
                     None => {
-                        clusters.push(Cluster { members: Vec::new(), figures: Vec::new(), by_doc: HashMap::new() });
+                        clusters.push(Cluster {
+                            members: Vec::new(),
+                            figures: Vec::new(),
+                            by_doc: HashMap::new(),
+                        });
                         clusters.len() - 1
                     }
                 };
@@ -169,7 +226,15 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
             pos = end;
         }
         for cl in &mut clusters {
-            cl.members.sort_by_key(|&i| (doc_rank.get(claims[i].doc.as_str()).copied().unwrap_or(usize::MAX), claims[i].start));
+            cl.members.sort_by_key(|&i| {
+                (
+                    doc_rank
+                        .get(claims[i].doc.as_str())
+                        .copied()
+                        .unwrap_or(usize::MAX),
+                    claims[i].start,
+                )
+            });
         }
         let clusters: Vec<Vec<usize>> = clusters.into_iter().map(|c| c.members).collect();
         for cl in clusters {
@@ -182,9 +247,21 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
             let cs: Vec<&Claim> = members.iter().map(|&i| &claims[i]).collect();
             let (verdict, reason, timeline) = judge(&cs, &doc_map, rules);
             let first = cs[0];
-            let outlets: BTreeSet<String> = cs.iter().map(|c| doc_map.get(c.doc.as_str()).map_or(c.doc.clone(), |d| d.outlet.clone())).collect();
+            let outlets: BTreeSet<String> = cs
+                .iter()
+                .map(|c| {
+                    doc_map
+                        .get(c.doc.as_str())
+                        .map_or(c.doc.clone(), |d| d.outlet.clone())
+                })
+                .collect();
             let sources = independent_sources(&cs, &doc_map);
-            let subject = cs.iter().map(|c| c.subject_id.as_str()).find(|s| !s.is_empty()).unwrap_or("").to_string();
+            let subject = cs
+                .iter()
+                .map(|c| c.subject_id.as_str())
+                .find(|s| !s.is_empty())
+                .unwrap_or("")
+                .to_string();
             Group {
                 id: String::new(),
                 kind: first.kind.clone(),
@@ -201,8 +278,21 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
             }
         })
         .collect();
-    let pos: HashMap<&str, usize> = claims.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
-    out.sort_by_key(|g| (g.verdict, g.claims.first().and_then(|c| pos.get(c.as_str())).copied().unwrap_or(0)));
+    let pos: HashMap<&str, usize> = claims
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
+    out.sort_by_key(|g| {
+        (
+            g.verdict,
+            g.claims
+                .first()
+                .and_then(|c| pos.get(c.as_str()))
+                .copied()
+                .unwrap_or(0),
+        )
+    });
     for (i, g) in out.iter_mut().enumerate() {
         g.id = format!("g{}", i + 1);
     }
@@ -211,21 +301,31 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
 
 /// When an event happened: the date in its sentence, else its document's date.
 pub fn event_time(c: &Claim, docs: &HashMap<&str, &Document>) -> Option<String> {
-    c.time.clone().or_else(|| docs.get(c.doc.as_str()).and_then(|d| d.date.clone()))
+    c.time
+        .clone()
+        .or_else(|| docs.get(c.doc.as_str()).and_then(|d| d.date.clone()))
 }
 
 /// Splits one (family, place) block of events: the claims of a day on which one source
 /// affirms what another denies form their own group (a conflict, even inside one article);
 /// the rest stay together (agreement, or an update over days).
-fn event_clusters(claims: &[Claim], members: &[usize], docs: &HashMap<&str, &Document>) -> Vec<Vec<usize>> {
+fn event_clusters(
+    claims: &[Claim],
+    members: &[usize],
+    docs: &HashMap<&str, &Document>,
+) -> Vec<Vec<usize>> {
     let mut by_time: BTreeMap<Option<String>, Vec<usize>> = BTreeMap::new();
     for &i in members {
-        by_time.entry(event_time(&claims[i], docs)).or_default().push(i);
+        by_time
+            .entry(event_time(&claims[i], docs))
+            .or_default()
+            .push(i);
     }
     let mut rest = Vec::new();
     let mut out = Vec::new();
     for (_, idx) in by_time {
-        if crate::judge::event_clash(&idx.iter().map(|&i| &claims[i]).collect::<Vec<_>>()).is_some() {
+        if crate::judge::event_clash(&idx.iter().map(|&i| &claims[i]).collect::<Vec<_>>()).is_some()
+        {
             out.push(idx);
         } else {
             rest.extend(idx);

@@ -65,33 +65,73 @@ pub fn interval(c: &Claim, rules: &RuleSet) -> Option<Interval> {
     let iv = match (c.qualifier, c.value.as_ref().and_then(Value::number)) {
         (Qualifier::Vague, _) | (Qualifier::Range, _) => {
             let (lo, hi) = (c.low?, c.high?);
-            Interval { lo, hi: hi + tiny(hi) }
-        }
-        (Qualifier::Exact, Some(v)) => {
-            let s = if j.precision_rounding { effective_step(c, v) } else { 0.0 };
-            if s > 0.0 {
-                Interval { lo: v - s / 2.0, hi: v + s / 2.0 }
-            } else {
-                Interval { lo: v, hi: v + tiny(v) }
+            Interval {
+                lo,
+                hi: hi + tiny(hi),
             }
         }
-        (Qualifier::MoreThan, Some(v)) => Interval { lo: v + tiny(v), hi: j.more_than_factor.map_or(f64::INFINITY, |f| v * f + tiny(v)) },
-        (Qualifier::AtLeast, Some(v)) => Interval { lo: v, hi: j.more_than_factor.map_or(f64::INFINITY, |f| v * f + tiny(v)) },
-        (Qualifier::About, Some(v)) => {
-            let t = rules.category(&c.category).and_then(|x| x.rule.tolerance).unwrap_or(j.about_tolerance);
-            Interval { lo: v * (1.0 - t), hi: v * (1.0 + t) + tiny(v) }
+        (Qualifier::Exact, Some(v)) => {
+            let s = if j.precision_rounding {
+                effective_step(c, v)
+            } else {
+                0.0
+            };
+            if s > 0.0 {
+                Interval {
+                    lo: v - s / 2.0,
+                    hi: v + s / 2.0,
+                }
+            } else {
+                Interval {
+                    lo: v,
+                    hi: v + tiny(v),
+                }
+            }
         }
-        (Qualifier::UpTo, Some(v)) => Interval { lo: v * j.up_to_floor, hi: v + tiny(v) },
+        (Qualifier::MoreThan, Some(v)) => Interval {
+            lo: v + tiny(v),
+            hi: j
+                .more_than_factor
+                .map_or(f64::INFINITY, |f| v * f + tiny(v)),
+        },
+        (Qualifier::AtLeast, Some(v)) => Interval {
+            lo: v,
+            hi: j
+                .more_than_factor
+                .map_or(f64::INFINITY, |f| v * f + tiny(v)),
+        },
+        (Qualifier::About, Some(v)) => {
+            let t = rules
+                .category(&c.category)
+                .and_then(|x| x.rule.tolerance)
+                .unwrap_or(j.about_tolerance);
+            Interval {
+                lo: v * (1.0 - t),
+                hi: v * (1.0 + t) + tiny(v),
+            }
+        }
+        (Qualifier::UpTo, Some(v)) => Interval {
+            lo: v * j.up_to_floor,
+            hi: v + tiny(v),
+        },
         (Qualifier::LessThan, Some(v)) => Interval { lo: 0.0, hi: v },
         _ => return None,
     };
-    Some(Interval { lo: iv.lo * factor, hi: iv.hi * factor })
+    Some(Interval {
+        lo: iv.lo * factor,
+        hi: iv.hi * factor,
+    })
 }
 
 /// Whether two ISO dates can name the same day: one may be less precise ("2024-12" and
 /// "2024-12-06") or lack its year ("--11-27" and "2024-11-27").
 pub fn dates_compatible(x: &str, y: &str) -> bool {
-    let strip_year = |d: &str| d.strip_prefix("--").map(str::to_string).or_else(|| d.get(5..).map(str::to_string)).unwrap_or_default();
+    let strip_year = |d: &str| {
+        d.strip_prefix("--")
+            .map(str::to_string)
+            .or_else(|| d.get(5..).map(str::to_string))
+            .unwrap_or_default()
+    };
     if x.starts_with("--") || y.starts_with("--") {
         let (a, b) = (strip_year(x), strip_year(y));
         return a.starts_with(&b) || b.starts_with(&a);
@@ -121,7 +161,11 @@ pub fn compatible_values(a: &Claim, b: &Claim) -> bool {
 /// The figure as an editor reads it: `أكثر من 3500` → "more than 3500".
 pub fn figure(c: &Claim) -> String {
     if c.kind == "event" {
-        let denied = if c.polarity == "denied" { " (denied)" } else { "" };
+        let denied = if c.polarity == "denied" {
+            " (denied)"
+        } else {
+            ""
+        };
         return format!("{} {}{denied}", c.category.replace('_', " "), c.subject);
     }
     let v = match &c.value {
@@ -130,10 +174,22 @@ pub fn figure(c: &Claim) -> String {
         None => c.text.clone(),
     };
     // a measure carries its unit ("6 mile" beside "10 km"); counts of people do not
-    let v = if matches!(c.unit.as_str(), "person" | "none" | "date" | "rank" | "day_index") || c.value.is_none() { v } else { format!("{v} {}", c.unit) };
+    let v = if matches!(
+        c.unit.as_str(),
+        "person" | "none" | "date" | "rank" | "day_index"
+    ) || c.value.is_none()
+    {
+        v
+    } else {
+        format!("{v} {}", c.unit)
+    };
     match c.qualifier {
         Qualifier::Exact | Qualifier::Vague => v,
-        Qualifier::Range => format!("{}–{}", fmt_number(c.low.unwrap_or(0.0)), fmt_number(c.high.unwrap_or(0.0))),
+        Qualifier::Range => format!(
+            "{}–{}",
+            fmt_number(c.low.unwrap_or(0.0)),
+            fmt_number(c.high.unwrap_or(0.0))
+        ),
         q => format!("{} {v}", q.as_str().replace('_', " ")),
     }
 }
@@ -164,11 +220,20 @@ fn short_list(items: Vec<String>, sep: &str) -> String {
 pub fn independent_sources(claims: &[&Claim], docs: &HashMap<&str, &Document>) -> Vec<String> {
     let set: BTreeSet<String> = claims
         .iter()
-        .map(|c| if c.source_id.is_empty() { docs.get(c.doc.as_str()).map_or(c.doc.clone(), |d| d.outlet.clone()) } else { c.source_id.clone() })
+        .map(|c| {
+            if c.source_id.is_empty() {
+                docs.get(c.doc.as_str())
+                    .map_or(c.doc.clone(), |d| d.outlet.clone())
+            } else {
+                c.source_id.clone()
+            }
+        })
         .collect();
     // unlisted sources spelled two ways ("عبدالغني" / "عبد الغني") are one: same key, kept once
     let mut keys = BTreeSet::new();
-    set.into_iter().filter(|s| keys.insert(crate::resolve::name_key(s))).collect()
+    set.into_iter()
+        .filter(|s| keys.insert(crate::resolve::name_key(s)))
+        .collect()
 }
 
 /// Of many distinct figures, the few that decide the verdict: per publication date, the claims
@@ -176,7 +241,11 @@ pub fn independent_sources(claims: &[&Claim], docs: &HashMap<&str, &Document>) -
 /// above the other's high, so whether any pair is disjoint (on one day, or rising or falling
 /// across days) is decided by these extremes; the pairwise check then costs the number of
 /// dates, not the square of the number of figures.
-fn extremes<'a>(reps: &[&'a Claim], date_of: &dyn Fn(&Claim) -> Option<String>, rules: &RuleSet) -> Vec<&'a Claim> {
+fn extremes<'a>(
+    reps: &[&'a Claim],
+    date_of: &dyn Fn(&Claim) -> Option<String>,
+    rules: &RuleSet,
+) -> Vec<&'a Claim> {
     let mut out: Vec<&'a Claim> = Vec::new();
     let mut by_date: BTreeMap<Option<String>, Vec<(&'a Claim, Interval)>> = BTreeMap::new();
     for &c in reps {
@@ -187,9 +256,25 @@ fn extremes<'a>(reps: &[&'a Claim], date_of: &dyn Fn(&Claim) -> Option<String>, 
     }
     for (_, xs) in by_date {
         let pick = |f: &dyn Fn(&Interval) -> f64, max: bool| {
-            xs.iter().max_by(|a, b| if max { f(&a.1).total_cmp(&f(&b.1)) } else { f(&b.1).total_cmp(&f(&a.1)) }).map(|x| x.0)
+            xs.iter()
+                .max_by(|a, b| {
+                    if max {
+                        f(&a.1).total_cmp(&f(&b.1))
+                    } else {
+                        f(&b.1).total_cmp(&f(&a.1))
+                    }
+                })
+                .map(|x| x.0)
         };
-        for c in [pick(&|iv| iv.lo, true), pick(&|iv| iv.lo, false), pick(&|iv| iv.hi, true), pick(&|iv| iv.hi, false)].into_iter().flatten() {
+        for c in [
+            pick(&|iv| iv.lo, true),
+            pick(&|iv| iv.lo, false),
+            pick(&|iv| iv.hi, true),
+            pick(&|iv| iv.hi, false),
+        ]
+        .into_iter()
+        .flatten()
+        {
             if !out.iter().any(|o| std::ptr::eq(*o, c)) {
                 out.push(c);
             }
@@ -199,7 +284,11 @@ fn extremes<'a>(reps: &[&'a Claim], date_of: &dyn Fn(&Claim) -> Option<String>, 
 }
 
 /// The verdict of one group.
-pub fn judge(claims: &[&Claim], docs: &HashMap<&str, &Document>, rules: &RuleSet) -> (Verdict, String, Vec<TimelineStep>) {
+pub fn judge(
+    claims: &[&Claim],
+    docs: &HashMap<&str, &Document>,
+    rules: &RuleSet,
+) -> (Verdict, String, Vec<TimelineStep>) {
     if claims.first().is_some_and(|c| c.kind == "event") {
         return judge_events(claims, docs);
     }
@@ -207,16 +296,31 @@ pub fn judge(claims: &[&Claim], docs: &HashMap<&str, &Document>, rules: &RuleSet
     let sources = independent_sources(claims, docs);
     if doc_set.len() < 2 {
         let c = claims[0];
-        let times = if claims.len() > 1 { format!(", repeated {} times", claims.len()) } else { String::new() };
-        return (Verdict::Single, format!("only {} states it{times}", cite(c, docs)), Vec::new());
+        let times = if claims.len() > 1 {
+            format!(", repeated {} times", claims.len())
+        } else {
+            String::new()
+        };
+        return (
+            Verdict::Single,
+            format!("only {} states it{times}", cite(c, docs)),
+            Vec::new(),
+        );
     }
-    let running = claims.first().and_then(|c| rules.category(&c.category)).is_some_and(|c| c.running());
+    let running = claims
+        .first()
+        .and_then(|c| rules.category(&c.category))
+        .is_some_and(|c| c.running());
     let date_of = |c: &Claim| docs.get(c.doc.as_str()).and_then(|d| d.date.clone());
     // one claim per (figure, date) stands for all that repeat it: a thousand outlets repeating
     // one figure cost one comparison, not a million (a document's different figures never share
     // a group, so distinct figures come from distinct documents)
     let mut seen = BTreeSet::new();
-    let mut reps: Vec<&Claim> = claims.iter().copied().filter(|c| seen.insert((figure(c), date_of(c)))).collect();
+    let mut reps: Vec<&Claim> = claims
+        .iter()
+        .copied()
+        .filter(|c| seen.insert((figure(c), date_of(c))))
+        .collect();
     if reps.len() > 32 {
         reps = extremes(&reps, &date_of, rules);
     }
@@ -240,35 +344,70 @@ pub fn judge(claims: &[&Claim], docs: &HashMap<&str, &Document>, rules: &RuleSet
                             changed_over_time = true;
                             continue;
                         }
-                        conflict = Some(format!("{} then {}: a running toll fell", cite(early, docs), cite(late, docs)));
+                        conflict = Some(format!(
+                            "{} then {}: a running toll fell",
+                            cite(early, docs),
+                            cite(late, docs)
+                        ));
                         break 'outer;
                     }
                 }
             }
-            let note = if da.is_none() || db.is_none() { " (publication date unknown)" } else { "" };
+            let note = if da.is_none() || db.is_none() {
+                " (publication date unknown)"
+            } else {
+                ""
+            };
             conflict = Some(format!("{} vs {}{note}", cite(a, docs), cite(b, docs)));
             break 'outer;
         }
     }
     let n_src = sources.len();
-    let src_note = if n_src == 1 && doc_set.len() > 1 { format!(", all from one source ({})", sources[0]) } else { format!(", {n_src} independent sources") };
+    let src_note = if n_src == 1 && doc_set.len() > 1 {
+        format!(", all from one source ({})", sources[0])
+    } else {
+        format!(", {n_src} independent sources")
+    };
     if let Some(reason) = conflict {
         return (Verdict::Conflict, reason, Vec::new());
     }
     if changed_over_time {
         let mut by_date: BTreeMap<(Option<String>, String), BTreeSet<String>> = BTreeMap::new();
         for c in claims {
-            let outlet = docs.get(c.doc.as_str()).map_or(c.doc.clone(), |d| d.outlet.clone());
-            by_date.entry((date_of(c), figure(c))).or_default().insert(outlet);
+            let outlet = docs
+                .get(c.doc.as_str())
+                .map_or(c.doc.clone(), |d| d.outlet.clone());
+            by_date
+                .entry((date_of(c), figure(c)))
+                .or_default()
+                .insert(outlet);
         }
-        let timeline: Vec<TimelineStep> =
-            by_date.into_iter().map(|((date, text), outlets)| TimelineStep { date, text, outlets: outlets.into_iter().collect() }).collect();
-        let line = timeline.iter().map(|s| format!("{} ({})", s.text, s.date.as_deref().unwrap_or("?"))).collect::<Vec<_>>().join(" → ");
-        return (Verdict::Update, format!("running toll rose: {line}"), timeline);
+        let timeline: Vec<TimelineStep> = by_date
+            .into_iter()
+            .map(|((date, text), outlets)| TimelineStep {
+                date,
+                text,
+                outlets: outlets.into_iter().collect(),
+            })
+            .collect();
+        let line = timeline
+            .iter()
+            .map(|s| format!("{} ({})", s.text, s.date.as_deref().unwrap_or("?")))
+            .collect::<Vec<_>>()
+            .join(" → ");
+        return (
+            Verdict::Update,
+            format!("running toll rose: {line}"),
+            timeline,
+        );
     }
     let figures: BTreeSet<String> = claims.iter().map(|c| figure(c)).collect();
     let fig = short_list(figures.into_iter().collect(), " / ");
-    (Verdict::Agree, format!("{} outlets agree on {fig}{src_note}", doc_set.len()), Vec::new())
+    (
+        Verdict::Agree,
+        format!("{} outlets agree on {fig}{src_note}", doc_set.len()),
+        Vec::new(),
+    )
 }
 
 /// Two claims of one day where one source affirms what another denies: (affirmed, denied).
@@ -286,22 +425,41 @@ pub fn event_clash<'a>(claims: &[&'a Claim]) -> Option<(&'a Claim, &'a Claim)> {
 fn cite_event(c: &Claim, docs: &HashMap<&str, &Document>) -> String {
     let d = docs.get(c.doc.as_str());
     let outlet = d.map_or(c.doc.as_str(), |d| d.outlet.as_str());
-    let date = c.time.as_deref().or(d.and_then(|d| d.date.as_deref())).unwrap_or("date unknown");
-    let by = if c.source.is_empty() { String::new() } else { format!("{} via ", c.source) };
+    let date = c
+        .time
+        .as_deref()
+        .or(d.and_then(|d| d.date.as_deref()))
+        .unwrap_or("date unknown");
+    let by = if c.source.is_empty() {
+        String::new()
+    } else {
+        format!("{} via ", c.source)
+    };
     format!("{} by {by}{outlet} ({date})", c.polarity)
 }
 
 /// The verdict of a group of events about one place and action family.
-fn judge_events(claims: &[&Claim], docs: &HashMap<&str, &Document>) -> (Verdict, String, Vec<TimelineStep>) {
+fn judge_events(
+    claims: &[&Claim],
+    docs: &HashMap<&str, &Document>,
+) -> (Verdict, String, Vec<TimelineStep>) {
     let what = figure(claims[0]).replace(" (denied)", "");
     let _ = &what;
     if let Some((a, d)) = event_clash(claims) {
-        return (Verdict::Conflict, format!("{what}: {} vs {}", cite_event(a, docs), cite_event(d, docs)), Vec::new());
+        return (
+            Verdict::Conflict,
+            format!("{what}: {} vs {}", cite_event(a, docs), cite_event(d, docs)),
+            Vec::new(),
+        );
     }
     let doc_set: BTreeSet<&str> = claims.iter().map(|c| c.doc.as_str()).collect();
     let sources = independent_sources(claims, docs);
     if doc_set.len() < 2 {
-        return (Verdict::Single, format!("only {}", cite_event(claims[0], docs)), Vec::new());
+        return (
+            Verdict::Single,
+            format!("only {}", cite_event(claims[0], docs)),
+            Vec::new(),
+        );
     }
     let polarities: BTreeSet<&str> = claims.iter().map(|c| c.polarity.as_str()).collect();
     if polarities.len() > 1 {
@@ -309,26 +467,64 @@ fn judge_events(claims: &[&Claim], docs: &HashMap<&str, &Document>) -> (Verdict,
         let mut by_date: BTreeMap<Option<String>, BTreeSet<String>> = BTreeMap::new();
         let mut text_of: BTreeMap<Option<String>, String> = BTreeMap::new();
         for c in claims {
-            let date = c.time.clone().or_else(|| docs.get(c.doc.as_str()).and_then(|d| d.date.clone()));
-            by_date.entry(date.clone()).or_default().insert(docs.get(c.doc.as_str()).map_or(c.doc.clone(), |d| d.outlet.clone()));
+            let date = c
+                .time
+                .clone()
+                .or_else(|| docs.get(c.doc.as_str()).and_then(|d| d.date.clone()));
+            by_date.entry(date.clone()).or_default().insert(
+                docs.get(c.doc.as_str())
+                    .map_or(c.doc.clone(), |d| d.outlet.clone()),
+            );
             text_of.insert(date, figure(c));
         }
         let timeline: Vec<TimelineStep> = by_date
             .into_iter()
-            .map(|(date, outlets)| TimelineStep { text: text_of.get(&date).cloned().unwrap_or_default(), date, outlets: outlets.into_iter().collect() })
+            .map(|(date, outlets)| TimelineStep {
+                text: text_of.get(&date).cloned().unwrap_or_default(),
+                date,
+                outlets: outlets.into_iter().collect(),
+            })
             .collect();
-        let line = timeline.iter().map(|s| format!("{} ({})", s.text, s.date.as_deref().unwrap_or("?"))).collect::<Vec<_>>().join(" → ");
-        return (Verdict::Update, format!("changed over time: {line}"), timeline);
+        let line = timeline
+            .iter()
+            .map(|s| format!("{} ({})", s.text, s.date.as_deref().unwrap_or("?")))
+            .collect::<Vec<_>>()
+            .join(" → ");
+        return (
+            Verdict::Update,
+            format!("changed over time: {line}"),
+            timeline,
+        );
     }
     // say which outlet reports which action: "took control (برّان برس, 963+); advanced (كوردستريت)"
     let mut by_action: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
     for c in claims {
-        by_action.entry(c.category.as_str()).or_default().insert(docs.get(c.doc.as_str()).map_or(c.doc.clone(), |d| d.outlet.clone()));
+        by_action.entry(c.category.as_str()).or_default().insert(
+            docs.get(c.doc.as_str())
+                .map_or(c.doc.clone(), |d| d.outlet.clone()),
+        );
     }
-    let actions =
-        by_action.iter().map(|(a, o)| format!("{} ({})", a.replace('_', " "), short_list(o.iter().cloned().collect(), ", "))).collect::<Vec<_>>().join("; ");
+    let actions = by_action
+        .iter()
+        .map(|(a, o)| {
+            format!(
+                "{} ({})",
+                a.replace('_', " "),
+                short_list(o.iter().cloned().collect(), ", ")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
     let place = claims[0].subject.as_str();
-    (Verdict::Agree, format!("{} outlets agree on {place}: {actions}; {} independent sources", doc_set.len(), sources.len()), Vec::new())
+    (
+        Verdict::Agree,
+        format!(
+            "{} outlets agree on {place}: {actions}; {} independent sources",
+            doc_set.len(),
+            sources.len()
+        ),
+        Vec::new(),
+    )
 }
 
 #[cfg(test)]
@@ -361,8 +557,16 @@ mod tests {
         let r = rules();
         let iv = interval(&claim("a", 3500.0, Qualifier::MoreThan, 100.0), &r).unwrap();
         assert!(iv.lo > 3500.0 && iv.hi.is_infinite());
-        assert!(compatible(&claim("a", 3500.0, Qualifier::MoreThan, 100.0), &claim("b", 4000.0, Qualifier::Exact, 1000.0), &r));
-        assert!(!compatible(&claim("a", 3500.0, Qualifier::MoreThan, 100.0), &claim("b", 3000.0, Qualifier::Exact, 1.0), &r));
+        assert!(compatible(
+            &claim("a", 3500.0, Qualifier::MoreThan, 100.0),
+            &claim("b", 4000.0, Qualifier::Exact, 1000.0),
+            &r
+        ));
+        assert!(!compatible(
+            &claim("a", 3500.0, Qualifier::MoreThan, 100.0),
+            &claim("b", 3000.0, Qualifier::Exact, 1.0),
+            &r
+        ));
     }
 
     #[test]
@@ -379,9 +583,17 @@ mod tests {
         let iv = interval(&claim("a", 3000.0, Qualifier::Exact, 1000.0), &r).unwrap();
         assert_eq!((iv.lo, iv.hi), (2500.0, 3500.0));
         // 2 days vs 3 days: different
-        assert!(!compatible(&claim("a", 2.0, Qualifier::Exact, 1.0), &claim("b", 3.0, Qualifier::Exact, 1.0), &r));
+        assert!(!compatible(
+            &claim("a", 2.0, Qualifier::Exact, 1.0),
+            &claim("b", 3.0, Qualifier::Exact, 1.0),
+            &r
+        ));
         // 20 is exact, not 15–25
-        assert!(!compatible(&claim("a", 20.0, Qualifier::Exact, 10.0), &claim("b", 22.0, Qualifier::Exact, 1.0), &r));
+        assert!(!compatible(
+            &claim("a", 20.0, Qualifier::Exact, 10.0),
+            &claim("b", 22.0, Qualifier::Exact, 1.0),
+            &r
+        ));
     }
 
     #[test]
@@ -391,8 +603,16 @@ mod tests {
         c.value = None;
         c.low = Some(20.0);
         c.high = Some(99.0);
-        assert!(compatible(&c, &claim("b", 40.0, Qualifier::Exact, 10.0), &r));
-        assert!(!compatible(&c, &claim("b", 300.0, Qualifier::Exact, 100.0), &r));
+        assert!(compatible(
+            &c,
+            &claim("b", 40.0, Qualifier::Exact, 10.0),
+            &r
+        ));
+        assert!(!compatible(
+            &c,
+            &claim("b", 300.0, Qualifier::Exact, 100.0),
+            &r
+        ));
     }
 
     #[test]
@@ -413,7 +633,10 @@ mod tests {
         d2.outlet = "B".into();
         d2.date = Some("2024-12-08".into());
         let docs: HashMap<&str, &Document> = [("a", &d1), ("b", &d2)].into_iter().collect();
-        let (a, b) = (claim("a", 30.0, Qualifier::Exact, 1.0), claim("b", 70.0, Qualifier::Exact, 1.0));
+        let (a, b) = (
+            claim("a", 30.0, Qualifier::Exact, 1.0),
+            claim("b", 70.0, Qualifier::Exact, 1.0),
+        );
         let (v, reason, timeline) = judge(&[&a, &b], &docs, &r);
         assert_eq!(v, Verdict::Update, "{reason}");
         assert_eq!(timeline.len(), 2);
@@ -462,7 +685,10 @@ mod tests {
         d2.id = "b".into();
         let docs: HashMap<&str, &Document> = [("a", &d1), ("b", &d2)].into_iter().collect();
         for (x, y) in [(10.0, 12.0), (3000.0, 3400.0), (5.0, 5.0)] {
-            let (a, b) = (claim("a", x, Qualifier::Exact, 1000.0), claim("b", y, Qualifier::About, 1.0));
+            let (a, b) = (
+                claim("a", x, Qualifier::Exact, 1000.0),
+                claim("b", y, Qualifier::About, 1.0),
+            );
             assert_eq!(judge(&[&a, &b], &docs, &r).0, judge(&[&b, &a], &docs, &r).0);
         }
     }

@@ -29,7 +29,12 @@ use rules::RuleSet;
 
 /// The figures and the events of one text, dated by the weekdays their sentences name;
 /// figures' subjects and sources are not resolved yet. Returns (tokens, figures, events).
-pub fn figures_and_events(text: &str, doc_id: &str, date: Option<&str>, rules: &RuleSet) -> (normalize::Tokens, Vec<extract::Found>, Vec<extract::Found>) {
+pub fn figures_and_events(
+    text: &str,
+    doc_id: &str,
+    date: Option<&str>,
+    rules: &RuleSet,
+) -> (normalize::Tokens, Vec<extract::Found>, Vec<extract::Found>) {
     let (toks, mut found) = extract::extract(text, doc_id, date, rules);
     let mut events = events::extract_events(text, &toks, doc_id, date, rules);
     let days = when::day_mentions(&toks, &found, date, rules);
@@ -40,10 +45,13 @@ pub fn figures_and_events(text: &str, doc_id: &str, date: Option<&str>, rules: &
 
 /// Extracts and resolves the claims of one document: figures and events, by offset.
 pub fn claims_of(doc: &Document, rules: &RuleSet) -> Vec<Claim> {
-    let (toks, mut found, events) = figures_and_events(&doc.text, &doc.id, doc.date.as_deref(), rules);
+    let (toks, mut found, events) =
+        figures_and_events(&doc.text, &doc.id, doc.date.as_deref(), rules);
     resolve::resolve(&doc.text, &toks, &mut found, rules);
     let mut claims: Vec<Claim> = found.into_iter().chain(events).map(|f| f.claim).collect();
-    claims.sort_by(|a, b| (a.start, a.end, &a.kind, &a.subject_id).cmp(&(b.start, b.end, &b.kind, &b.subject_id)));
+    claims.sort_by(|a, b| {
+        (a.start, a.end, &a.kind, &a.subject_id).cmp(&(b.start, b.end, &b.kind, &b.subject_id))
+    });
     claims
 }
 
@@ -62,13 +70,29 @@ pub fn extract_all(docs: &[Document], rules: &RuleSet) -> Vec<Claim> {
 /// document then offset order, so the report does not depend on the order of the input.
 pub fn compare_claims(mut docs: Vec<Document>, mut claims: Vec<Claim>, rules: &RuleSet) -> Report {
     docs.sort_by(|a, b| (&a.path, &a.id).cmp(&(&b.path, &b.id)));
-    let rank: std::collections::HashMap<String, usize> = docs.iter().enumerate().map(|(i, d)| (d.id.clone(), i)).collect();
-    claims.sort_by(|a, b| (rank.get(&a.doc), a.start, a.end, &a.kind, &a.subject_id).cmp(&(rank.get(&b.doc), b.start, b.end, &b.kind, &b.subject_id)));
+    let rank: std::collections::HashMap<String, usize> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.clone(), i))
+        .collect();
+    claims.sort_by(|a, b| {
+        (rank.get(&a.doc), a.start, a.end, &a.kind, &a.subject_id).cmp(&(
+            rank.get(&b.doc),
+            b.start,
+            b.end,
+            &b.kind,
+            &b.subject_id,
+        ))
+    });
     for (i, c) in claims.iter_mut().enumerate() {
         c.id = format!("c{}", i + 1);
     }
     let groups = group::group(&claims, &docs, rules);
-    Report { documents: docs, claims, groups }
+    Report {
+        documents: docs,
+        claims,
+        groups,
+    }
 }
 
 /// The whole comparison: claims of every document, grouped and judged.
@@ -77,5 +101,9 @@ pub fn compare(mut docs: Vec<Document>, rules: &RuleSet) -> Report {
     docs.sort_by(|a, b| (&a.path, &a.id).cmp(&(&b.path, &b.id)));
     let claims = extract_all(&docs, rules);
     let groups = group::group(&claims, &docs, rules);
-    Report { documents: docs, claims, groups }
+    Report {
+        documents: docs,
+        claims,
+        groups,
+    }
 }

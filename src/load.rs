@@ -22,12 +22,28 @@ pub type Manifest = HashMap<PathBuf, ManifestRow>;
 
 /// Reads a manifest CSV; file names are relative to the manifest's folder.
 pub fn read_manifest(path: &Path) -> Result<Manifest> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
+    let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let base = path.parent().unwrap_or(Path::new("."));
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
-    let headers = rdr.headers().map_err(|e| Error::Manifest { path: path.into(), line: 1, message: e.to_string() })?.clone();
-    let col = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers = rdr
+        .headers()
+        .map_err(|e| Error::Manifest {
+            path: path.into(),
+            line: 1,
+            message: e.to_string(),
+        })?
+        .clone();
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+    };
     let file_col = col("file").ok_or_else(|| Error::Manifest {
         path: path.into(),
         line: 1,
@@ -36,30 +52,63 @@ pub fn read_manifest(path: &Path) -> Result<Manifest> {
     let (outlet, date, url, lang) = (col("outlet"), col("date"), col("url"), col("language"));
     let mut out = Manifest::new();
     for rec in rdr.records() {
-        let rec = rec.map_err(|e| Error::Manifest { path: path.into(), line: e.position().map_or(0, |p| p.line()), message: e.to_string() })?;
+        let rec = rec.map_err(|e| Error::Manifest {
+            path: path.into(),
+            line: e.position().map_or(0, |p| p.line()),
+            message: e.to_string(),
+        })?;
         let line = rec.position().map_or(0, |p| p.line());
         let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("").trim().to_string();
         let file = get(Some(file_col));
         if file.is_empty() {
-            return Err(Error::Manifest { path: path.into(), line, message: "empty `file`".into() });
+            return Err(Error::Manifest {
+                path: path.into(),
+                line,
+                message: "empty `file`".into(),
+            });
         }
         let date_v = get(date);
         if !date_v.is_empty() && !is_iso_date(&date_v) {
-            return Err(Error::Manifest { path: path.into(), line, message: format!("date {date_v:?} is not YYYY-MM-DD") });
+            return Err(Error::Manifest {
+                path: path.into(),
+                line,
+                message: format!("date {date_v:?} is not YYYY-MM-DD"),
+            });
         }
         let full = base.join(&file);
-        let key = full.canonicalize().map_err(|_| Error::Manifest { path: path.into(), line, message: format!("file {file:?} does not exist") })?;
+        let key = full.canonicalize().map_err(|_| Error::Manifest {
+            path: path.into(),
+            line,
+            message: format!("file {file:?} does not exist"),
+        })?;
         if out.contains_key(&key) {
-            return Err(Error::Manifest { path: path.into(), line, message: format!("file {file:?} listed twice") });
+            return Err(Error::Manifest {
+                path: path.into(),
+                line,
+                message: format!("file {file:?} listed twice"),
+            });
         }
-        out.insert(key, ManifestRow { outlet: get(outlet), date: date_v, url: get(url), language: get(lang) });
+        out.insert(
+            key,
+            ManifestRow {
+                outlet: get(outlet),
+                date: date_v,
+                url: get(url),
+                language: get(lang),
+            },
+        );
     }
     Ok(out)
 }
 
 fn is_iso_date(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 10 && b[4] == b'-' && b[7] == b'-' && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
 /// Expands paths into document files (`.txt`, `.md`, recursively; `-` is stdin).
@@ -82,14 +131,26 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let rd = std::fs::read_dir(dir).map_err(|e| Error::Io { path: dir.to_path_buf(), source: e })?;
+    let rd = std::fs::read_dir(dir).map_err(|e| Error::Io {
+        path: dir.to_path_buf(),
+        source: e,
+    })?;
     for e in rd {
-        let e = e.map_err(|e| Error::Io { path: dir.to_path_buf(), source: e })?;
+        let e = e.map_err(|e| Error::Io {
+            path: dir.to_path_buf(),
+            source: e,
+        })?;
         let p = e.path();
-        let ft = e.file_type().map_err(|e| Error::Io { path: p.clone(), source: e })?;
+        let ft = e.file_type().map_err(|e| Error::Io {
+            path: p.clone(),
+            source: e,
+        })?;
         if ft.is_dir() {
             walk(&p, out)?;
-        } else if matches!(p.extension().and_then(|x| x.to_str()), Some("txt") | Some("md")) {
+        } else if matches!(
+            p.extension().and_then(|x| x.to_str()),
+            Some("txt") | Some("md")
+        ) {
             out.push(p);
         }
     }
@@ -114,23 +175,42 @@ pub enum ReadOutcome {
 pub fn read_document(path: &Path, manifest: &Manifest, rules: &RuleSet) -> Result<Document> {
     match read_document_with(path, manifest, rules, ReadOptions::default())? {
         ReadOutcome::Document(d, _) => Ok(*d),
-        ReadOutcome::Skipped(why) => Err(Error::Io { path: path.into(), source: std::io::Error::other(why) }),
+        ReadOutcome::Skipped(why) => Err(Error::Io {
+            path: path.into(),
+            source: std::io::Error::other(why),
+        }),
     }
 }
 
 /// [`read_document`] with options: a binary file (a NUL byte in its first 8 KiB, as ripgrep
 /// decides) is skipped with a reason; invalid UTF-8 is an error naming the byte offset, or under
 /// `lossy` decoded with replacement characters and a warning.
-pub fn read_document_with(path: &Path, manifest: &Manifest, rules: &RuleSet, opts: ReadOptions) -> Result<ReadOutcome> {
+pub fn read_document_with(
+    path: &Path,
+    manifest: &Manifest,
+    rules: &RuleSet,
+    opts: ReadOptions,
+) -> Result<ReadOutcome> {
     let bytes = if path.as_os_str() == "-" {
         let mut b = Vec::new();
-        std::io::stdin().read_to_end(&mut b).map_err(|e| Error::Io { path: path.into(), source: e })?;
+        std::io::stdin()
+            .read_to_end(&mut b)
+            .map_err(|e| Error::Io {
+                path: path.into(),
+                source: e,
+            })?;
         b
     } else {
-        std::fs::read(path).map_err(|e| Error::Io { path: path.into(), source: e })?
+        std::fs::read(path).map_err(|e| Error::Io {
+            path: path.into(),
+            source: e,
+        })?
     };
     if bytes[..bytes.len().min(8192)].contains(&0) {
-        return Ok(ReadOutcome::Skipped(format!("{}: binary file, skipped", path.display())));
+        return Ok(ReadOutcome::Skipped(format!(
+            "{}: binary file, skipped",
+            path.display()
+        )));
     }
     let (text, warning) = match String::from_utf8(bytes) {
         Ok(t) => (t, None),
@@ -139,16 +219,51 @@ pub fn read_document_with(path: &Path, manifest: &Manifest, rules: &RuleSet, opt
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
             (text, Some(format!("{}: not valid UTF-8 from byte {offset}; decoded with replacement characters, offsets after it shift", path.display())))
         }
-        Err(e) => return Err(Error::NotUtf8 { path: path.into(), offset: e.utf8_error().valid_up_to() }),
+        Err(e) => {
+            return Err(Error::NotUtf8 {
+                path: path.into(),
+                offset: e.utf8_error().valid_up_to(),
+            })
+        }
     };
-    let row = path.canonicalize().ok().and_then(|k| manifest.get(&k)).cloned().unwrap_or_default();
-    let stem = if path.as_os_str() == "-" { "stdin".to_string() } else { path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default() };
-    Ok(ReadOutcome::Document(Box::new(make_document(&stem, &path.to_string_lossy(), text, row, rules)), warning))
+    let row = path
+        .canonicalize()
+        .ok()
+        .and_then(|k| manifest.get(&k))
+        .cloned()
+        .unwrap_or_default();
+    let stem = if path.as_os_str() == "-" {
+        "stdin".to_string()
+    } else {
+        path.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    Ok(ReadOutcome::Document(
+        Box::new(make_document(
+            &stem,
+            &path.to_string_lossy(),
+            text,
+            row,
+            rules,
+        )),
+        warning,
+    ))
 }
 
 /// Builds a document from its text and manifest row (outlet, date and language fallbacks).
-pub fn make_document(id: &str, path: &str, text: String, row: ManifestRow, rules: &RuleSet) -> Document {
-    let outlet = if !row.outlet.is_empty() { row.outlet.clone() } else { source_line(&text).unwrap_or_else(|| id.to_string()) };
+pub fn make_document(
+    id: &str,
+    path: &str,
+    text: String,
+    row: ManifestRow,
+    rules: &RuleSet,
+) -> Document {
+    let outlet = if !row.outlet.is_empty() {
+        row.outlet.clone()
+    } else {
+        source_line(&text).unwrap_or_else(|| id.to_string())
+    };
     let (date, date_source) = if !row.date.is_empty() {
         (Some(row.date.clone()), "manifest")
     } else if let Some(d) = dateline(&text, rules) {
@@ -156,7 +271,11 @@ pub fn make_document(id: &str, path: &str, text: String, row: ManifestRow, rules
     } else {
         (None, "unknown")
     };
-    let language = if row.language.is_empty() { detect_language(&text).to_string() } else { row.language.clone() };
+    let language = if row.language.is_empty() {
+        detect_language(&text).to_string()
+    } else {
+        row.language.clone()
+    };
     Document {
         id: id.to_string(),
         path: path.to_string(),
@@ -201,7 +320,8 @@ fn dateline(text: &str, rules: &RuleSet) -> Option<String> {
             dates.next()
         }
     };
-    full_date(&lines[..lines.len().min(6)], false).or_else(|| full_date(&lines[lines.len().saturating_sub(6)..], true))
+    full_date(&lines[..lines.len().min(6)], false)
+        .or_else(|| full_date(&lines[lines.len().saturating_sub(6)..], true))
 }
 
 /// `ar` when Arabic letters outnumber Latin ones, else `en`.
@@ -231,19 +351,36 @@ pub struct Loaded {
 
 /// Reads every document under `paths` with its manifest (`manifest`, or a `sources.csv` in a
 /// folder given as a path). Two files with one stem keep distinct ids (`a`, `a~2`).
-pub fn load_all(paths: &[PathBuf], manifest: Option<&Path>, rules: &RuleSet) -> Result<Vec<Document>> {
+pub fn load_all(
+    paths: &[PathBuf],
+    manifest: Option<&Path>,
+    rules: &RuleSet,
+) -> Result<Vec<Document>> {
     Ok(load_all_with(paths, manifest, rules, ReadOptions::default())?.docs)
 }
 
 /// [`load_all`] with options; binary files are skipped with a warning, not an error.
-pub fn load_all_with(paths: &[PathBuf], manifest: Option<&Path>, rules: &RuleSet, opts: ReadOptions) -> Result<Loaded> {
-    let found = manifest.map(Path::to_path_buf).or_else(|| paths.iter().find(|p| p.is_dir() && p.join("sources.csv").is_file()).map(|p| p.join("sources.csv")));
+pub fn load_all_with(
+    paths: &[PathBuf],
+    manifest: Option<&Path>,
+    rules: &RuleSet,
+    opts: ReadOptions,
+) -> Result<Loaded> {
+    let found = manifest.map(Path::to_path_buf).or_else(|| {
+        paths
+            .iter()
+            .find(|p| p.is_dir() && p.join("sources.csv").is_file())
+            .map(|p| p.join("sources.csv"))
+    });
     let manifest = match &found {
         Some(p) => read_manifest(p)?,
         None => Manifest::new(),
     };
     let files = expand_paths(paths)?;
-    let mut loaded = Loaded { docs: Vec::with_capacity(files.len()), warnings: Vec::new() };
+    let mut loaded = Loaded {
+        docs: Vec::with_capacity(files.len()),
+        warnings: Vec::new(),
+    };
     let mut seen: HashMap<String, usize> = HashMap::new();
     for f in files {
         let mut d = match read_document_with(&f, &manifest, rules, opts)? {
@@ -283,24 +420,51 @@ pub struct JsonlArticle {
 
 /// Reads a JSONL corpus line by line: each item is a document or an error naming the line.
 /// Blank lines are skipped. Memory stays constant whatever the corpus size.
-pub fn jsonl_documents<'r, R: std::io::BufRead + 'r>(reader: R, name: &'r Path, rules: &'r RuleSet) -> impl Iterator<Item = Result<Document>> + 'r {
+pub fn jsonl_documents<'r, R: std::io::BufRead + 'r>(
+    reader: R,
+    name: &'r Path,
+    rules: &'r RuleSet,
+) -> impl Iterator<Item = Result<Document>> + 'r {
     reader.lines().enumerate().filter_map(move |(n, line)| {
         let line = match line {
             Ok(l) => l,
             Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
-                return Some(Err(Error::Claims { path: name.into(), line: n + 1, message: "not valid UTF-8".into() }))
+                return Some(Err(Error::Claims {
+                    path: name.into(),
+                    line: n + 1,
+                    message: "not valid UTF-8".into(),
+                }))
             }
-            Err(e) => return Some(Err(Error::Io { path: name.into(), source: e })),
+            Err(e) => {
+                return Some(Err(Error::Io {
+                    path: name.into(),
+                    source: e,
+                }))
+            }
         };
         if line.trim().is_empty() {
             return None;
         }
         let a: JsonlArticle = match serde_json::from_str(&line) {
             Ok(a) => a,
-            Err(e) => return Some(Err(Error::Claims { path: name.into(), line: n + 1, message: format!("not an article: {e}") })),
+            Err(e) => {
+                return Some(Err(Error::Claims {
+                    path: name.into(),
+                    line: n + 1,
+                    message: format!("not an article: {e}"),
+                }))
+            }
         };
-        if let Some(d) = a.date.as_deref().filter(|d| !d.is_empty() && !is_iso_date(d)) {
-            return Some(Err(Error::Claims { path: name.into(), line: n + 1, message: format!("date {d:?} is not YYYY-MM-DD") }));
+        if let Some(d) = a
+            .date
+            .as_deref()
+            .filter(|d| !d.is_empty() && !is_iso_date(d))
+        {
+            return Some(Err(Error::Claims {
+                path: name.into(),
+                line: n + 1,
+                message: format!("date {d:?} is not YYYY-MM-DD"),
+            }));
         }
         let row = ManifestRow {
             outlet: a.outlet.unwrap_or_default(),
@@ -325,20 +489,35 @@ pub struct ClaimLine {
 
 /// Reads claims extracted elsewhere (`extract --format jsonl`, e.g. as the map step of a
 /// cluster job) and the documents they name, for `compare --claims`.
-pub fn read_claims<R: std::io::BufRead>(reader: R, name: &Path) -> Result<(Vec<Document>, Vec<crate::model::Claim>)> {
+pub fn read_claims<R: std::io::BufRead>(
+    reader: R,
+    name: &Path,
+) -> Result<(Vec<Document>, Vec<crate::model::Claim>)> {
     let mut docs: std::collections::BTreeMap<String, Document> = std::collections::BTreeMap::new();
     let mut claims = Vec::new();
     for (n, line) in reader.lines().enumerate() {
-        let line = line.map_err(|e| Error::Io { path: name.into(), source: e })?;
+        let line = line.map_err(|e| Error::Io {
+            path: name.into(),
+            source: e,
+        })?;
         if line.trim().is_empty() {
             continue;
         }
-        let c: ClaimLine = serde_json::from_str(&line).map_err(|e| Error::Claims { path: name.into(), line: n + 1, message: format!("not a claim: {e}") })?;
+        let c: ClaimLine = serde_json::from_str(&line).map_err(|e| Error::Claims {
+            path: name.into(),
+            line: n + 1,
+            message: format!("not a claim: {e}"),
+        })?;
         docs.entry(c.claim.doc.clone()).or_insert_with(|| Document {
             id: c.claim.doc.clone(),
             path: c.claim.doc.clone(),
             outlet: c.outlet.clone().unwrap_or_else(|| c.claim.doc.clone()),
-            date_source: if c.date.is_some() { "claims" } else { "unknown" }.into(),
+            date_source: if c.date.is_some() {
+                "claims"
+            } else {
+                "unknown"
+            }
+            .into(),
             date: c.date.clone(),
             language: detect_language(&c.claim.sentence).into(),
             url: None,

@@ -140,7 +140,10 @@ fn main() -> ExitCode {
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn load_rules(dir: Option<&Path>) -> Result<RuleSet> {
@@ -150,9 +153,16 @@ fn load_rules(dir: Option<&Path>) -> Result<RuleSet> {
 fn load_docs(input: &Input, rules: &RuleSet) -> Result<Vec<claimdiff::model::Document>> {
     if let Some(path) = &input.jsonl {
         let reader = open_reader(path)?;
-        return Ok(claimdiff::load::jsonl_documents(reader, path, rules).collect::<Result<Vec<_>, _>>()?);
+        return Ok(
+            claimdiff::load::jsonl_documents(reader, path, rules).collect::<Result<Vec<_>, _>>()?
+        );
     }
-    let loaded = claimdiff::load::load_all_with(&input.paths, input.manifest.as_deref(), rules, claimdiff::load::ReadOptions { lossy: input.lossy })?;
+    let loaded = claimdiff::load::load_all_with(
+        &input.paths,
+        input.manifest.as_deref(),
+        rules,
+        claimdiff::load::ReadOptions { lossy: input.lossy },
+    )?;
     for w in &loaded.warnings {
         eprintln!("warning: {w}");
     }
@@ -163,7 +173,10 @@ fn open_reader(path: &Path) -> Result<Box<dyn std::io::BufRead>> {
     Ok(if path.as_os_str() == "-" {
         Box::new(std::io::BufReader::new(std::io::stdin()))
     } else {
-        Box::new(std::io::BufReader::new(std::fs::File::open(path).with_context(|| format!("{}: cannot open", path.display()))?))
+        Box::new(std::io::BufReader::new(
+            std::fs::File::open(path)
+                .with_context(|| format!("{}: cannot open", path.display()))?,
+        ))
     })
 }
 
@@ -178,7 +191,8 @@ fn progress(total: Option<u64>) -> indicatif::ProgressBar {
         None => indicatif::ProgressBar::new_spinner(),
     };
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} {pos} documents {msg} [{elapsed}]").unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        indicatif::ProgressStyle::with_template("{spinner} {pos} documents {msg} [{elapsed}]")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
     );
     bar
 }
@@ -196,25 +210,36 @@ fn stream_extract(input: &Input, path: &Path, rules: &RuleSet) -> Result<()> {
     let mut next_id = 1usize;
     write_output(input, |w| {
         loop {
-            let chunk: Vec<claimdiff::model::Document> = match docs.by_ref().take(CHUNK).collect::<Result<Vec<_>, _>>() {
-                Ok(c) => c,
-                Err(e) => return Err(std::io::Error::other(e.to_string())),
-            };
+            let chunk: Vec<claimdiff::model::Document> =
+                match docs.by_ref().take(CHUNK).collect::<Result<Vec<_>, _>>() {
+                    Ok(c) => c,
+                    Err(e) => return Err(std::io::Error::other(e.to_string())),
+                };
             if chunk.is_empty() {
                 break;
             }
             use rayon::prelude::*;
-            let per_doc: Vec<Vec<claimdiff::model::Claim>> = chunk.par_iter().map(|d| claimdiff::claims_of(d, rules)).collect();
+            let per_doc: Vec<Vec<claimdiff::model::Claim>> = chunk
+                .par_iter()
+                .map(|d| claimdiff::claims_of(d, rules))
+                .collect();
             let mut claims: Vec<claimdiff::model::Claim> = per_doc.into_iter().flatten().collect();
             for c in &mut claims {
                 c.id = format!("c{next_id}");
                 next_id += 1;
             }
             bytes += chunk.iter().map(|d| d.text.len()).sum::<usize>();
-            let report = claimdiff::model::Report { documents: chunk, claims, groups: Vec::new() };
+            let report = claimdiff::model::Report {
+                documents: chunk,
+                claims,
+                groups: Vec::new(),
+            };
             render(&report, Mode::Extract, Format::Jsonl, options(input), w)?;
             bar.inc(report.documents.len() as u64);
-            bar.set_message(format!("{:.1} MB/s", bytes as f64 / 1e6 / started.elapsed().as_secs_f64().max(1e-9)));
+            bar.set_message(format!(
+                "{:.1} MB/s",
+                bytes as f64 / 1e6 / started.elapsed().as_secs_f64().max(1e-9)
+            ));
         }
         Ok(())
     })?;
@@ -222,7 +247,10 @@ fn stream_extract(input: &Input, path: &Path, rules: &RuleSet) -> Result<()> {
     Ok(())
 }
 
-fn write_output(input: &Input, f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+fn write_output(
+    input: &Input,
+    f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     match &input.output {
         None => {
             let stdout = std::io::stdout();
@@ -231,8 +259,14 @@ fn write_output(input: &Input, f: impl FnOnce(&mut dyn Write) -> std::io::Result
             lock.flush()?;
         }
         Some(path) => {
-            let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "out".into());
             let tmp = dir.join(format!(".{name}.claimdiff-tmp-{}", std::process::id()));
             let res = (|| -> std::io::Result<()> {
                 let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
@@ -244,15 +278,22 @@ fn write_output(input: &Input, f: impl FnOnce(&mut dyn Write) -> std::io::Result
                 let _ = std::fs::remove_file(&tmp);
                 return Err(e).with_context(|| format!("{}: cannot write", path.display()));
             }
-            std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot write", path.display()))?;
+            std::fs::rename(&tmp, path)
+                .with_context(|| format!("{}: cannot write", path.display()))?;
         }
     }
     Ok(())
 }
 
 fn options(input: &Input) -> Options {
-    let width = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(120);
-    Options { bom: input.bom, width }
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(120);
+    Options {
+        bom: input.bom,
+        width,
+    }
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
@@ -260,7 +301,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Extract { input, format } => {
             let rules = load_rules(input.rules.as_deref())?;
             if input.claims.is_some() {
-                anyhow::bail!("--claims is for `compare`: it groups claims that were already extracted");
+                anyhow::bail!(
+                    "--claims is for `compare`: it groups claims that were already extracted"
+                );
             }
             if let (Some(path), Format::Jsonl) = (&input.jsonl, format) {
                 stream_extract(&input, path, &rules)?;
@@ -268,12 +311,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             let docs = load_docs(&input, &rules)?;
             let claims = claimdiff::extract_all(&docs, &rules);
-            let report = Report { documents: docs, claims, groups: Vec::new() };
+            let report = Report {
+                documents: docs,
+                claims,
+                groups: Vec::new(),
+            };
             let opts = options(&input);
             write_output(&input, |w| render(&report, Mode::Extract, format, opts, w))?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Compare { input, format, only, category, fail_on_conflict } => {
+        Command::Compare {
+            input,
+            format,
+            only,
+            category,
+            fail_on_conflict,
+        } => {
             let rules = load_rules(input.rules.as_deref())?;
             let mut report = match &input.claims {
                 Some(path) => {
@@ -291,18 +344,40 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 };
                 verdict_ok && (category.is_empty() || category.contains(&g.category))
             });
-            let format = if format == Format::Jsonl { Format::Json } else { format };
+            let format = if format == Format::Jsonl {
+                Format::Json
+            } else {
+                format
+            };
             let opts = options(&input);
             write_output(&input, |w| render(&report, Mode::Compare, format, opts, w))?;
-            Ok(if fail_on_conflict && conflicts { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if fail_on_conflict && conflicts {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
-        Command::Check { paths, config, format, write_baseline, baseline, changed } => {
+        Command::Check {
+            paths,
+            config,
+            format,
+            write_baseline,
+            baseline,
+            changed,
+        } => {
             use claimdiff::check::{findings, load_inputs, Baseline, Config, Severity};
             if !config.is_file() {
-                anyhow::bail!("{}: no such config file (create claimdiff.toml or pass --config)", config.display());
+                anyhow::bail!(
+                    "{}: no such config file (create claimdiff.toml or pass --config)",
+                    config.display()
+                );
             }
             let cfg = Config::read(&config)?;
-            let root = config.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
+            let root = config
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+                .to_path_buf();
             let mut rules = load_rules(cfg.rules.as_ref().map(|r| root.join(r)).as_deref())?;
             for (cat, t) in &cfg.tolerance {
                 if !rules.set_tolerance(cat, *t) {
@@ -315,16 +390,29 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let rel = |p: &PathBuf| -> String {
                 let abs = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
                 let root_abs = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
-                abs.strip_prefix(&root_abs).map(|r| r.to_string_lossy().replace('\\', "/")).unwrap_or_else(|_| p.to_string_lossy().into_owned())
+                abs.strip_prefix(&root_abs)
+                    .map(|r| r.to_string_lossy().replace('\\', "/"))
+                    .unwrap_or_else(|_| p.to_string_lossy().into_owned())
             };
             let limits: Vec<String> = changed.iter().chain(&paths).map(rel).collect();
             if !limits.is_empty() {
-                found.retain(|f| limits.iter().any(|l| f.path == *l || f.path.starts_with(&format!("{}/", l.trim_end_matches('/'))) || l.is_empty()));
+                found.retain(|f| {
+                    limits.iter().any(|l| {
+                        f.path == *l
+                            || f.path.starts_with(&format!("{}/", l.trim_end_matches('/')))
+                            || l.is_empty()
+                    })
+                });
             }
             if let Some(path) = write_baseline {
                 let text = serde_json::to_string_pretty(&Baseline::of(&found))? + "\n";
-                std::fs::write(&path, text).with_context(|| format!("{}: cannot write baseline", path.display()))?;
-                eprintln!("claimdiff: wrote {} finding(s) to {}", found.len(), path.display());
+                std::fs::write(&path, text)
+                    .with_context(|| format!("{}: cannot write baseline", path.display()))?;
+                eprintln!(
+                    "claimdiff: wrote {} finding(s) to {}",
+                    found.len(),
+                    path.display()
+                );
                 return Ok(ExitCode::SUCCESS);
             }
             let baseline_path = baseline.or_else(|| cfg.baseline.as_ref().map(|b| root.join(b)));
@@ -335,16 +423,31 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let mut w = std::io::BufWriter::new(stdout.lock());
             claimdiff::render::check::write(&found, format, &mut w)?;
             w.flush()?;
-            Ok(if found.iter().any(|f| f.severity == Severity::Error) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if found.iter().any(|f| f.severity == Severity::Error) {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
-        Command::Rules { action: RulesAction::Test { rules } } => {
+        Command::Rules {
+            action: RulesAction::Test { rules },
+        } => {
             let rules = load_rules(rules.as_deref())?;
             let (n, failures) = claimdiff::ruletest::run(&rules);
             for f in &failures {
                 eprintln!("FAIL {f}");
             }
-            println!("{} rule examples, {} passed, {} failed", n, n - failures.len(), failures.len());
-            Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            println!(
+                "{} rule examples, {} passed, {} failed",
+                n,
+                n - failures.len(),
+                failures.len()
+            );
+            Ok(if failures.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
     }
 }

@@ -28,7 +28,9 @@ pub struct Document {
 }
 
 /// How a stated figure bounds the true one: `أكثر من 3500` is `MoreThan`.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(
+    Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord, Default,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Qualifier {
     #[default]

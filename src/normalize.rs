@@ -51,7 +51,11 @@ fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphabetic();
     }
-    if ('\u{0621}'..='\u{064A}').contains(&c) || ('\u{064B}'..='\u{065F}').contains(&c) || c == '\u{0640}' || c == '\u{0670}' {
+    if ('\u{0621}'..='\u{064A}').contains(&c)
+        || ('\u{064B}'..='\u{065F}').contains(&c)
+        || c == '\u{0640}'
+        || c == '\u{0670}'
+    {
         return true;
     }
     (c.is_alphabetic() || fold_char(c).is_none()) && !is_digit(c) && !c.is_whitespace()
@@ -94,14 +98,23 @@ impl Token {
     /// The word and the forms it stands for without a proclitic: `وبالمئة`, `بالمئة`, `المئة`, ...
     pub fn forms(&self, prefix: bool) -> impl Iterator<Item = &str> {
         let n = if prefix { self.n_strips as usize } else { 0 };
-        std::iter::once(self.norm.as_str()).chain(self.strips[..n].iter().map(move |&k| &self.norm[k as usize..]))
+        std::iter::once(self.norm.as_str()).chain(
+            self.strips[..n]
+                .iter()
+                .map(move |&k| &self.norm[k as usize..]),
+        )
     }
 
     /// Like [`Token::forms`] but never without the article: for proper names.
     pub fn name_forms(&self) -> impl Iterator<Item = &str> {
         let n = self.n_strips as usize;
-        std::iter::once(self.norm.as_str())
-            .chain(self.strips[..n].iter().enumerate().filter(move |(k, _)| self.article_strips & (1 << k) == 0).map(move |(_, &k)| &self.norm[k as usize..]))
+        std::iter::once(self.norm.as_str()).chain(
+            self.strips[..n]
+                .iter()
+                .enumerate()
+                .filter(move |(k, _)| self.article_strips & (1 << k) == 0)
+                .map(move |(_, &k)| &self.norm[k as usize..]),
+        )
     }
 }
 
@@ -179,7 +192,10 @@ pub fn tokenize(text: &str) -> Tokens {
         if c.is_whitespace() {
             if c == '\n' {
                 if sentence_has_tokens {
-                    sentences.push(Sentence { start: sentence_start, end: pos });
+                    sentences.push(Sentence {
+                        start: sentence_start,
+                        end: pos,
+                    });
                     sentence += 1;
                     sentence_has_tokens = false;
                 }
@@ -191,7 +207,11 @@ pub fn tokenize(text: &str) -> Tokens {
             continue;
         }
         // URLs: skip to the next whitespace
-        if (c == 'h' || c == 'w') && (text[pos..].starts_with("http://") || text[pos..].starts_with("https://") || text[pos..].starts_with("www.")) {
+        if (c == 'h' || c == 'w')
+            && (text[pos..].starts_with("http://")
+                || text[pos..].starts_with("https://")
+                || text[pos..].starts_with("www."))
+        {
             while i < chars.len() && !chars[i].1.is_whitespace() {
                 i += 1;
             }
@@ -204,7 +224,8 @@ pub fn tokenize(text: &str) -> Tokens {
                 let d = chars[j].1;
                 if is_digit(d) {
                     j += 1;
-                } else if is_number_separator(d) && j + 1 < chars.len() && is_digit(chars[j + 1].1) {
+                } else if is_number_separator(d) && j + 1 < chars.len() && is_digit(chars[j + 1].1)
+                {
                     j += 2;
                 } else {
                     break;
@@ -216,7 +237,18 @@ pub fn tokenize(text: &str) -> Tokens {
                 sentence_start = pos;
             }
             sentence_has_tokens = true;
-            tokens.push(Token { start: pos, end, kind: TokenKind::Number, norm, sentence, line, space_before, strips: [0; 6], n_strips: 0, article_strips: 0 });
+            tokens.push(Token {
+                start: pos,
+                end,
+                kind: TokenKind::Number,
+                norm,
+                sentence,
+                line,
+                space_before,
+                strips: [0; 6],
+                n_strips: 0,
+                article_strips: 0,
+            });
             space_before = false;
             i = j;
             continue;
@@ -234,7 +266,18 @@ pub fn tokenize(text: &str) -> Tokens {
             sentence_has_tokens = true;
             if !norm.is_empty() {
                 let (strips, n_strips, article_strips) = proclitic_strips(&norm);
-                tokens.push(Token { start: pos, end, kind: TokenKind::Word, norm, sentence, line, space_before, strips, n_strips, article_strips });
+                tokens.push(Token {
+                    start: pos,
+                    end,
+                    kind: TokenKind::Word,
+                    norm,
+                    sentence,
+                    line,
+                    space_before,
+                    strips,
+                    n_strips,
+                    article_strips,
+                });
             }
             space_before = false;
             i = j;
@@ -254,16 +297,37 @@ pub fn tokenize(text: &str) -> Tokens {
             '٪' => "%".to_string(),
             c => c.to_string(),
         };
-        tokens.push(Token { start: pos, end, kind: TokenKind::Punct, norm, sentence, line, space_before, strips: [0; 6], n_strips: 0, article_strips: 0 });
+        tokens.push(Token {
+            start: pos,
+            end,
+            kind: TokenKind::Punct,
+            norm,
+            sentence,
+            line,
+            space_before,
+            strips: [0; 6],
+            n_strips: 0,
+            article_strips: 0,
+        });
         sentence_has_tokens = true;
         space_before = false;
         // "Dec. 6", "U.N.", "U.S. officials": a full stop before a digit or a lower-case word is an
         // abbreviation's, not a sentence end
         let abbreviation = c == '.'
-            && (text[end..].chars().next().is_some_and(|n| n.is_alphabetic() || n == '.')
-                || text[end..].trim_start_matches([' ', '\t']).chars().next().is_some_and(|n| is_digit(n) || n.is_lowercase()));
+            && (text[end..]
+                .chars()
+                .next()
+                .is_some_and(|n| n.is_alphabetic() || n == '.')
+                || text[end..]
+                    .trim_start_matches([' ', '\t'])
+                    .chars()
+                    .next()
+                    .is_some_and(|n| is_digit(n) || n.is_lowercase()));
         if is_sentence_end(c) && !abbreviation {
-            sentences.push(Sentence { start: sentence_start, end });
+            sentences.push(Sentence {
+                start: sentence_start,
+                end,
+            });
             sentence += 1;
             sentence_has_tokens = false;
             sentence_start = end;
@@ -271,7 +335,10 @@ pub fn tokenize(text: &str) -> Tokens {
         i += 1;
     }
     if sentence_has_tokens {
-        sentences.push(Sentence { start: sentence_start, end: text.len() });
+        sentences.push(Sentence {
+            start: sentence_start,
+            end: text.len(),
+        });
     }
     let _ = bytes;
     // Tokens of a sentence that never closed carry the index of the pushed sentence.
@@ -279,8 +346,10 @@ pub fn tokenize(text: &str) -> Tokens {
 }
 
 /// Arabic proclitics a word may carry, longest first: `وبال`, `بال`, `لل`, `وال`, `و`, `ب`, ...
-const PREFIXES: &[&str] =
-    &["وبال", "وكال", "وفال", "فبال", "وللت", "وال", "بال", "كال", "فال", "لل", "ال", "وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك"];
+const PREFIXES: &[&str] = &[
+    "وبال", "وكال", "وفال", "فبال", "وللت", "وال", "بال", "كال", "فال", "لل", "ال", "وب", "ول",
+    "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك",
+];
 
 /// The forms a normalised word may stand for once a proclitic is removed, itself first:
 /// `وبالمئة` → `وبالمئة`, `بالمئة`, `المئة`, `مئة`, ...
@@ -288,7 +357,9 @@ const PREFIXES: &[&str] =
 /// A stripped form keeps at least two letters, so short words are not eaten.
 pub fn variants(word: &str) -> Vec<&str> {
     let (strips, n, _) = proclitic_strips(word);
-    std::iter::once(word).chain(strips[..n as usize].iter().map(|&k| &word[k as usize..])).collect()
+    std::iter::once(word)
+        .chain(strips[..n as usize].iter().map(|&k| &word[k as usize..]))
+        .collect()
 }
 
 /// Strips only the joining `و` ("and") of a number word in a compound: `وعشرين` → `عشرين`.
@@ -323,7 +394,14 @@ mod tests {
         let t = tokenize("نزح 1,5 مليون. ثم 2.424 شخص.");
         assert_eq!(t.tokens[1].norm, "1,5");
         assert_eq!(t.sentences.len(), 2);
-        assert_eq!(t.tokens.iter().find(|t| t.norm == "2.424").unwrap().sentence, 1);
+        assert_eq!(
+            t.tokens
+                .iter()
+                .find(|t| t.norm == "2.424")
+                .unwrap()
+                .sentence,
+            1
+        );
     }
 
     #[test]

@@ -14,12 +14,20 @@ pub struct Mention {
 }
 
 /// Every gazetteer mention of `set` in the tokens, longest match first, left to right.
-pub fn mentions(t: &[Token], set: &crate::rules::PhraseSet<usize>, rules: &RuleSet) -> Vec<Mention> {
+pub fn mentions(
+    t: &[Token],
+    set: &crate::rules::PhraseSet<usize>,
+    rules: &RuleSet,
+) -> Vec<Mention> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < t.len() {
         if let Some((len, &e, _)) = set.match_name_at(t, i) {
-            out.push(Mention { start: i, end: i + len, entity: rules.entities[e].clone() });
+            out.push(Mention {
+                start: i,
+                end: i + len,
+                entity: rules.entities[e].clone(),
+            });
             i += len;
         } else {
             i += 1;
@@ -29,7 +37,9 @@ pub fn mentions(t: &[Token], set: &crate::rules::PhraseSet<usize>, rules: &RuleS
 }
 
 fn text_starts_upper(t: &[Token], k: usize, text: &str) -> bool {
-    text.get(t[k].start..).and_then(|s| s.chars().next()).is_some_and(char::is_uppercase)
+    text.get(t[k].start..)
+        .and_then(|s| s.chars().next())
+        .is_some_and(char::is_uppercase)
 }
 
 /// Places in the text: gazetteer names, plus the name beside a place noun that the gazetteer
@@ -38,34 +48,63 @@ fn text_starts_upper(t: &[Token], k: usize, text: &str) -> bool {
 /// "درنه" / "درنة" / "دارنة"), else it becomes a place of its own whose id is the consonant
 /// skeleton of its name ([`name_skeleton`]), so outlets that name the same unlisted town meet,
 /// in Arabic and in English alike.
-pub fn place_mentions(t: &[Token], source_text: &str, bodies: &[Mention], rules: &RuleSet) -> Vec<Mention> {
+pub fn place_mentions(
+    t: &[Token],
+    source_text: &str,
+    bodies: &[Mention],
+    rules: &RuleSet,
+) -> Vec<Mention> {
     let mut out = mentions(t, &rules.places, rules);
     // a place inside a body's name is part of that name: "U.S. Geological Survey", "هيئة المسح الجيولوجي الأمريكية"
-    out.retain(|p| !bodies.iter().any(|b| b.start <= p.start && p.end <= b.end && b.end - b.start > p.end - p.start));
+    out.retain(|p| {
+        !bodies
+            .iter()
+            .any(|b| b.start <= p.start && p.end <= b.end && b.end - b.start > p.end - p.start)
+    });
     let listed_count = out.len(); // out[..listed_count] is sorted by start
     let mut listed: Option<Vec<(&str, &Entity)>> = None; // built on the first place noun
-    let Some(place_noun) = rules.marker("place_noun") else { return out };
+    let Some(place_noun) = rules.marker("place_noun") else {
+        return out;
+    };
     // read once a document, for "a Turkish city" (see adhoc_name)
-    let demonym_suffixes: Vec<&str> =
-        rules.marker("demonym_suffix").map(|m| m.phrases().filter(|p| p.words.len() == 1).map(|p| p.words[0].as_str()).collect()).unwrap_or_default();
+    let demonym_suffixes: Vec<&str> = rules
+        .marker("demonym_suffix")
+        .map(|m| {
+            m.phrases()
+                .filter(|p| p.words.len() == 1)
+                .map(|p| p.words[0].as_str())
+                .collect()
+        })
+        .unwrap_or_default();
     for i in 0..t.len() {
         // an indefinite place noun ("مدينة X", not "المدينة ...")
         if place_noun.match_name_at(t, i).map(|(l, _, _)| l) != Some(1) {
             continue;
         }
-        let Some((k, end)) = adhoc_name(t, i, source_text, &demonym_suffixes, rules) else { continue };
+        let Some((k, end)) = adhoc_name(t, i, source_text, &demonym_suffixes, rules) else {
+            continue;
+        };
         // listed mentions do not overlap and are sorted: only the last that starts before the
         // name's end can cover it
-        let listed_before = &out[..listed_count][..out[..listed_count].partition_point(|m| m.start < end)];
+        let listed_before =
+            &out[..listed_count][..out[..listed_count].partition_point(|m| m.start < end)];
         if listed_before.last().is_some_and(|m| m.end > k) {
             continue;
         }
         let text = &source_text[t[k].start..t[end - 1].end];
         let best = if end == k + 1 {
             let name = &t[k].norm;
-            let bare = name.strip_prefix("ال").filter(|r| r.chars().count() >= 3).unwrap_or(name);
+            let bare = name
+                .strip_prefix("ال")
+                .filter(|r| r.chars().count() >= 3)
+                .unwrap_or(name);
             let listed = listed.get_or_insert_with(|| {
-                rules.places.phrases().filter(|p| p.words.len() == 1).map(|p| (p.words[0].as_str(), &rules.entities[p.payload])).collect()
+                rules
+                    .places
+                    .phrases()
+                    .filter(|p| p.words.len() == 1)
+                    .map(|p| (p.words[0].as_str(), &rules.entities[p.payload]))
+                    .collect()
             });
             listed
                 .iter()
@@ -81,16 +120,35 @@ pub fn place_mentions(t: &[Token], source_text: &str, bodies: &[Mention], rules:
         };
         let entity = best.unwrap_or_else(|| {
             let skeleton = name_skeleton(text);
-            let id = if skeleton.len() >= 2 { format!("~{skeleton}") } else { format!("~{}", name_key(text)) };
-            Entity { id, kind: "town".into(), label: text.to_string(), label_en: text.to_string() }
+            let id = if skeleton.len() >= 2 {
+                format!("~{skeleton}")
+            } else {
+                format!("~{}", name_key(text))
+            };
+            Entity {
+                id,
+                kind: "town".into(),
+                label: text.to_string(),
+                label_en: text.to_string(),
+            }
         });
-        out.push(Mention { start: k, end, entity });
+        out.push(Mention {
+            start: k,
+            end,
+            entity,
+        });
     }
     // "Britain-based", "Iran-backed", "ومقره بريطانيا", "موالية لطهران": the seat or patron of a
     // body, not what a figure or event is about
     out.retain(|m| {
-        let before = m.start > 0 && rules.marker("place_seat").and_then(|s| s.match_ending_at(t, m.start, true)).is_some();
-        let after = t.get(m.end).is_some_and(|x| x.norm == "-") && t.get(m.end + 1).is_some_and(|x| matches!(x.norm.as_str(), "based" | "backed" | "allied"));
+        let before = m.start > 0
+            && rules
+                .marker("place_seat")
+                .and_then(|s| s.match_ending_at(t, m.start, true))
+                .is_some();
+        let after = t.get(m.end).is_some_and(|x| x.norm == "-")
+            && t.get(m.end + 1)
+                .is_some_and(|x| matches!(x.norm.as_str(), "based" | "backed" | "allied"));
         !before && !after
     });
     out.sort_by_key(|m| m.start);
@@ -100,10 +158,23 @@ pub fn place_mentions(t: &[Token], source_text: &str, bodies: &[Mention], rules:
 /// The tokens `[k, end)` of an unlisted name beside the place noun at `i`: after it in Arabic
 /// ("بلدة جنديرس", two words after a name prefix: "بلدة بيت لاهيا"); in English after "of"
 /// ("the town of Al Bayda": up to three capitalised words) or before it ("Hatay province").
-fn adhoc_name(t: &[Token], i: usize, text: &str, demonym_suffixes: &[&str], rules: &RuleSet) -> Option<(usize, usize)> {
+fn adhoc_name(
+    t: &[Token],
+    i: usize,
+    text: &str,
+    demonym_suffixes: &[&str],
+    rules: &RuleSet,
+) -> Option<(usize, usize)> {
     let sent = t[i].sentence;
-    let word = |k: usize| t.get(k).filter(|x| x.kind == TokenKind::Word && x.sentence == sent);
-    let usable = |k: usize| word(k).is_some() && rules.marker_at("place_noun_stop", t, k, true).is_none() && rules.number_word(&t[k], true).is_none();
+    let word = |k: usize| {
+        t.get(k)
+            .filter(|x| x.kind == TokenKind::Word && x.sentence == sent)
+    };
+    let usable = |k: usize| {
+        word(k).is_some()
+            && rules.marker_at("place_noun_stop", t, k, true).is_none()
+            && rules.number_word(&t[k], true).is_none()
+    };
     if !t[i].norm.is_ascii() {
         let k = i + 1;
         // a name carries no conjunction or preposition
@@ -114,13 +185,22 @@ fn adhoc_name(t: &[Token], i: usize, text: &str, demonym_suffixes: &[&str], rule
         return Some((k, if two { k + 2 } else { k + 1 }));
     }
     // in Latin script a name is capitalised ("the town of Jindires", not "the city lasted")
-    let upper = |k: usize| word(k).is_some() && text_starts_upper(t, k, text) && rules.marker_at("place_noun_stop", t, k, true).is_none();
+    let upper = |k: usize| {
+        word(k).is_some()
+            && text_starts_upper(t, k, text)
+            && rules.marker_at("place_noun_stop", t, k, true).is_none()
+    };
     let article = |k: usize| t.get(k).is_some_and(|x| x.norm == "the");
     let mut k = i + 1;
     if t.get(k).is_some_and(|x| x.norm == "of") {
         k += 1 + article(k + 1) as usize;
         let mut end = k;
-        while end < k + 3 && (upper(end) || (end > k && t.get(end).is_some_and(|x| x.norm == "-" && !x.space_before) && upper(end + 1))) {
+        while end < k + 3
+            && (upper(end)
+                || (end > k
+                    && t.get(end).is_some_and(|x| x.norm == "-" && !x.space_before)
+                    && upper(end + 1)))
+        {
             end += if t[end].norm == "-" { 2 } else { 1 };
         }
         return (end > k).then_some((k, end));
@@ -128,10 +208,18 @@ fn adhoc_name(t: &[Token], i: usize, text: &str, demonym_suffixes: &[&str], rule
     // "Hatay province": capitalised words right before the noun, not opening the sentence and
     // not an adjective of nationality ("a Turkish city", "an Iraqi town")
     let demonym = |k: usize| {
-        rules.marker_at("demonym", t, k, false).is_some() || demonym_suffixes.iter().any(|e| t[k].norm.len() > e.len() + 2 && t[k].norm.ends_with(e))
+        rules.marker_at("demonym", t, k, false).is_some()
+            || demonym_suffixes
+                .iter()
+                .any(|e| t[k].norm.len() > e.len() + 2 && t[k].norm.ends_with(e))
     };
     let mut start = i;
-    while start > 0 && start + 3 > i && upper(start - 1) && !demonym(start - 1) && t[start - 1].sentence == sent {
+    while start > 0
+        && start + 3 > i
+        && upper(start - 1)
+        && !demonym(start - 1)
+        && t[start - 1].sentence == sent
+    {
         start -= 1;
     }
     let opens = start == 0 || t[start - 1].sentence != sent || t[start - 1].line != t[start].line;
@@ -144,8 +232,18 @@ fn adhoc_name(t: &[Token], i: usize, text: &str, demonym_suffixes: &[&str], rule
 pub fn name_skeleton(name: &str) -> String {
     let n = normalize(name).to_lowercase();
     let n = n.trim();
-    let n = ["al-", "el-", "al ", "el ", "ال"].iter().find_map(|a| n.strip_prefix(a)).unwrap_or(n);
-    let n = n.replace("sh", "s").replace("kh", "k").replace("th", "t").replace("dh", "d").replace("gh", "j").replace("ph", "f").replace("ch", "s");
+    let n = ["al-", "el-", "al ", "el ", "ال"]
+        .iter()
+        .find_map(|a| n.strip_prefix(a))
+        .unwrap_or(n);
+    let n = n
+        .replace("sh", "s")
+        .replace("kh", "k")
+        .replace("th", "t")
+        .replace("dh", "d")
+        .replace("gh", "j")
+        .replace("ph", "f")
+        .replace("ch", "s");
     let chars: Vec<char> = n.chars().collect();
     let mut out = String::new();
     for (k, &c) in chars.iter().enumerate() {
@@ -194,8 +292,20 @@ pub fn near_mentions(mentions: &[Mention], lo: usize, hi: usize, window: usize) 
 /// Missing said", "local health officials told" — a run of capitalised words (with "of", "the",
 /// "and", "for", "in" between), or a source noun (`source_noun` markers: officials, police,
 /// rescuers) with up to two words before it. The verb must be in the claim's clause.
-fn english_source_before_cue(text: &str, t: &[Token], sent: usize, lo: usize, hi: usize, cues: &[(usize, usize)], rules: &RuleSet) -> Option<(String, String)> {
-    let in_clause = |c: usize| t[c].sentence == sent && t[c].norm.is_ascii() && clause_breaks(t, c.min(lo), c.max(hi), rules) == 0;
+fn english_source_before_cue(
+    text: &str,
+    t: &[Token],
+    sent: usize,
+    lo: usize,
+    hi: usize,
+    cues: &[(usize, usize)],
+    rules: &RuleSet,
+) -> Option<(String, String)> {
+    let in_clause = |c: usize| {
+        t[c].sentence == sent
+            && t[c].norm.is_ascii()
+            && clause_breaks(t, c.min(lo), c.max(hi), rules) == 0
+    };
     // (a cue inside the claim's own words is none of its attribution)
     let outside = |c: usize| c < lo || c >= hi;
     let &(c, _) = cues
@@ -205,9 +315,11 @@ fn english_source_before_cue(text: &str, t: &[Token], sent: usize, lo: usize, hi
     if c == 0 || (lo..hi).contains(&(c - 1)) {
         return None;
     }
-    let word = |k: usize| t[k].kind == TokenKind::Word && t[k].sentence == sent && !(lo..hi).contains(&k);
+    let word =
+        |k: usize| t[k].kind == TokenKind::Word && t[k].sentence == sent && !(lo..hi).contains(&k);
     let upper = |k: usize| word(k) && text_starts_upper(t, k, text);
-    let connector = |k: usize| word(k) && matches!(t[k].norm.as_str(), "of" | "the" | "and" | "for" | "in");
+    let connector =
+        |k: usize| word(k) && matches!(t[k].norm.as_str(), "of" | "the" | "and" | "for" | "in");
     let last = c - 1;
     let start = if upper(last) {
         let mut s = last;
@@ -218,10 +330,19 @@ fn english_source_before_cue(text: &str, t: &[Token], sent: usize, lo: usize, hi
             s += 1; // "the Syrian Observatory" reads "Syrian Observatory"
         }
         // a sentence-opening capital alone ("Officials said") is a source noun's case below
-        (upper(s) && !(s == last && rules.marker_at("source_noun", t, last, false).is_none() && (s == 0 || t[s - 1].sentence != sent))).then_some(s)?
+        (upper(s)
+            && !(s == last
+                && rules.marker_at("source_noun", t, last, false).is_none()
+                && (s == 0 || t[s - 1].sentence != sent)))
+            .then_some(s)?
     } else if rules.marker_at("source_noun", t, last, false).is_some() {
         let mut s = last;
-        while s > 0 && last - s < 2 && word(s - 1) && !connector(s - 1) && rules.marker_at("source_stop", t, s - 1, false).is_none() {
+        while s > 0
+            && last - s < 2
+            && word(s - 1)
+            && !connector(s - 1)
+            && rules.marker_at("source_stop", t, s - 1, false).is_none()
+        {
             s -= 1;
         }
         s
@@ -236,7 +357,9 @@ fn english_source_before_cue(text: &str, t: &[Token], sent: usize, lo: usize, hi
 /// How many words that open another clause ("while", "فيما", "يليه", ";") lie between tokens
 /// `a` and `b`, either order.
 pub fn clause_breaks(t: &[Token], a: usize, b: usize, rules: &RuleSet) -> usize {
-    (a.min(b)..a.max(b)).filter(|&k| rules.marker_at("clause_break", t, k, true).is_some()).count()
+    (a.min(b)..a.max(b))
+        .filter(|&k| rules.marker_at("clause_break", t, k, true).is_some())
+        .count()
 }
 
 /// How far a mention is from a claim, in tokens (0 when they touch).
@@ -259,19 +382,36 @@ pub fn resolve(text: &str, toks: &Tokens, found: &mut [Found], rules: &RuleSet) 
     let locators = locators(t, &places, rules);
     for f in found.iter_mut() {
         let sent = t[f.tok_start].sentence;
-        let mode = rules.category(&f.claim.category).map(|c| c.subject()).unwrap_or_default();
+        let mode = rules
+            .category(&f.claim.category)
+            .map(|c| c.subject())
+            .unwrap_or_default();
         let chosen = match mode {
             SubjectMode::None => None,
             // the nearest place of the sentence, looked for within 60 tokens either side
-            SubjectMode::Place => near_mentions(&places, f.tok_start, f.tok_end, 60).iter().filter(|m| t[m.start].sentence == sent).min_by_key(|m| {
-                let country = m.entity.kind == "country";
-                // a place named in the sentence beats the dateline's; a place beats its locator
-                let filed_from = m.end <= dateline;
-                let locator = locators.binary_search(&m.start).is_ok();
-                // and a place of the same clause beats one across "فيما", "يليه", "while"
-                let across = if m.end <= f.tok_start { clause_breaks(t, m.end, f.tok_start, rules) } else { clause_breaks(t, f.tok_end, m.start, rules) };
-                (distance(m, f.tok_start, f.tok_end) + 1000 * country as usize + 2000 * filed_from as usize + 500 * locator as usize + 100 * across, m.start)
-            }),
+            SubjectMode::Place => near_mentions(&places, f.tok_start, f.tok_end, 60)
+                .iter()
+                .filter(|m| t[m.start].sentence == sent)
+                .min_by_key(|m| {
+                    let country = m.entity.kind == "country";
+                    // a place named in the sentence beats the dateline's; a place beats its locator
+                    let filed_from = m.end <= dateline;
+                    let locator = locators.binary_search(&m.start).is_ok();
+                    // and a place of the same clause beats one across "فيما", "يليه", "while"
+                    let across = if m.end <= f.tok_start {
+                        clause_breaks(t, m.end, f.tok_start, rules)
+                    } else {
+                        clause_breaks(t, f.tok_end, m.start, rules)
+                    };
+                    (
+                        distance(m, f.tok_start, f.tok_end)
+                            + 1000 * country as usize
+                            + 2000 * filed_from as usize
+                            + 500 * locator as usize
+                            + 100 * across,
+                        m.start,
+                    )
+                }),
             SubjectMode::Preceding => places[..places.partition_point(|m| m.start < f.tok_start)]
                 .iter()
                 .rev()
@@ -282,7 +422,9 @@ pub fn resolve(text: &str, toks: &Tokens, found: &mut [Found], rules: &RuleSet) 
             f.claim.subject = m.entity.label_for(&f.claim.sentence).to_string();
             f.claim.subject_id = m.entity.id.clone();
         }
-        if let Some((raw, id)) = cited_source(text, t, sent, f, &bodies, &cues, rules).or_else(|| wire.clone()) {
+        if let Some((raw, id)) =
+            cited_source(text, t, sent, f, &bodies, &cues, rules).or_else(|| wire.clone())
+        {
             f.claim.source = raw;
             f.claim.source_id = id;
         }
@@ -300,8 +442,13 @@ pub fn locators(t: &[Token], places: &[Mention], rules: &RuleSet) -> Vec<usize> 
             continue;
         }
         let gap = m.start - p.end;
-        let wide = matches!(m.entity.kind.as_str(), "region" | "governorate" | "country") && gap <= 1 && !t[m.start].norm.starts_with('و');
-        let direction = rules.marker("direction").and_then(|d| d.match_ending_at(t, m.start, true)).is_some_and(|(l, _)| m.start - l >= p.end && gap <= l + 1);
+        let wide = matches!(m.entity.kind.as_str(), "region" | "governorate" | "country")
+            && gap <= 1
+            && !t[m.start].norm.starts_with('و');
+        let direction = rules
+            .marker("direction")
+            .and_then(|d| d.match_ending_at(t, m.start, true))
+            .is_some_and(|(l, _)| m.start - l >= p.end && gap <= l + 1);
         if wide || direction {
             out.push(m.start);
         }
@@ -313,7 +460,13 @@ pub fn locators(t: &[Token], places: &[Mention], rules: &RuleSet) -> Vec<usize> 
 /// (Reuters) -", "دمشق - ". A dateline opens one of the first lines and holds only places,
 /// capitalised names, a date and a wire tag before its dash; its place is where the story was
 /// filed, not necessarily what its figures are about.
-pub fn dateline_end(text: &str, t: &[Token], places: &[Mention], bodies: &[Mention], rules: &RuleSet) -> Option<usize> {
+pub fn dateline_end(
+    text: &str,
+    t: &[Token],
+    places: &[Mention],
+    bodies: &[Mention],
+    rules: &RuleSet,
+) -> Option<usize> {
     let mut k = 0;
     while k < t.len() && t[k].line < 8 {
         let line = t[k].line;
@@ -331,7 +484,8 @@ pub fn dateline_end(text: &str, t: &[Token], places: &[Mention], bodies: &[Menti
                 }
                 break;
             }
-            let upper = x.kind == TokenKind::Word && x.norm.is_ascii() && text_starts_upper(t, j, text);
+            let upper =
+                x.kind == TokenKind::Word && x.norm.is_ascii() && text_starts_upper(t, j, text);
             let ok = upper
                 || x.kind == TokenKind::Number
                 || matches!(x.norm.as_str(), "," | "(" | ")" | "/" | "." | "،")
@@ -354,36 +508,67 @@ pub fn dateline_end(text: &str, t: &[Token], places: &[Mention], bodies: &[Menti
 ///
 /// An agency right after the dateline's dash counts too ("بيروت - أ ف ب"); `dateline` is the
 /// dash's token ([`dateline_end`], 0 when none).
-pub fn wire_source(text: &str, t: &[Token], bodies: &[Mention], dateline: usize) -> Option<(String, String)> {
+pub fn wire_source(
+    text: &str,
+    t: &[Token],
+    bodies: &[Mention],
+    dateline: usize,
+) -> Option<(String, String)> {
     bodies
         .iter()
         .filter(|m| matches!(m.entity.kind.as_str(), "agency"))
         .find(|m| {
-            let after_dash = dateline > 0 && m.start > dateline && m.start <= dateline + 2 && t[m.start].line == t[dateline].line;
+            let after_dash = dateline > 0
+                && m.start > dateline
+                && m.start <= dateline + 2
+                && t[m.start].line == t[dateline].line;
             if after_dash {
                 return true;
             }
             if t[m.start].line >= 3 {
                 return false; // (and no scan of the text for a tag further down)
             }
-            let line_start = t.iter().position(|x| x.line == t[m.start].line).unwrap_or(0);
+            let line_start = t
+                .iter()
+                .position(|x| x.line == t[m.start].line)
+                .unwrap_or(0);
             // the tag opens its line ("BEIRUT (AP) —"), not a parenthesis inside a sentence
-            m.start > 0 && m.start <= line_start + 4 && t[m.start - 1].norm == "(" && t.get(m.end).is_some_and(|x| x.norm == ")")
+            m.start > 0
+                && m.start <= line_start + 4
+                && t[m.start - 1].norm == "("
+                && t.get(m.end).is_some_and(|x| x.norm == ")")
         })
-        .map(|m| (text[t[m.start].start..t[m.end - 1].end].to_string(), m.entity.id.clone()))
+        .map(|m| {
+            (
+                text[t[m.start].start..t[m.end - 1].end].to_string(),
+                m.entity.id.clone(),
+            )
+        })
 }
 
 /// The source a sentence cites: the named body right after an attribution cue ("بحسب الأمم
 /// المتحدة", "أفاد المرصد"); else, after a cue, the words naming an unlisted source up to
 /// the next function word ("ذكر مصدر أمني عراقي أن" → "مصدر أمني عراقي").
-fn cited_source(text: &str, t: &[Token], sent: usize, f: &Found, bodies: &[Mention], cues: &[(usize, usize)], rules: &RuleSet) -> Option<(String, String)> {
+fn cited_source(
+    text: &str,
+    t: &[Token],
+    sent: usize,
+    f: &Found,
+    bodies: &[Mention],
+    cues: &[(usize, usize)],
+    rules: &RuleSet,
+) -> Option<(String, String)> {
     cited_source_span(text, t, sent, f.tok_start, f.tok_end, bodies, cues, rules)
 }
 
 /// Every place a marker phrase of `kind` starts, with its length, found once per document.
 pub fn marker_positions(t: &[Token], kind: &str, rules: &RuleSet) -> Vec<(usize, usize)> {
-    let Some(set) = rules.marker(kind) else { return Vec::new() };
-    (0..t.len()).filter_map(|k| set.match_at(t, k, true).map(|(len, _, _)| (k, len))).collect()
+    let Some(set) = rules.marker(kind) else {
+        return Vec::new();
+    };
+    (0..t.len())
+        .filter_map(|k| set.match_at(t, k, true).map(|(len, _, _)| (k, len)))
+        .collect()
 }
 
 /// [`cited_source`] for a claim covering tokens `[lo, hi)`: (as written, id).
@@ -401,25 +586,45 @@ pub fn cited_source_span(
 ) -> Option<(String, String)> {
     // tokens are in sentence order: the sentence is one slice
     // (an attribution is local: in a sentence without end, only 60 tokens either side count)
-    let (first, last) = (t.partition_point(|x| x.sentence < sent).max(lo.saturating_sub(60)), t.partition_point(|x| x.sentence <= sent).min(hi + 60));
-    let cues = &all_cues[all_cues.partition_point(|c| c.0 < first)..all_cues.partition_point(|c| c.0 < last)];
+    let (first, last) = (
+        t.partition_point(|x| x.sentence < sent)
+            .max(lo.saturating_sub(60)),
+        t.partition_point(|x| x.sentence <= sent).min(hi + 60),
+    );
+    let cues = &all_cues
+        [all_cues.partition_point(|c| c.0 < first)..all_cues.partition_point(|c| c.0 < last)];
     if cues.is_empty() {
         return None;
     }
     let outside = |m: &Mention| m.end <= lo || m.start >= hi;
     // only the mentions of this sentence (bodies are sorted by start)
-    let bodies = &bodies[bodies.partition_point(|m| m.start < first)..bodies.partition_point(|m| m.start < last)];
+    let bodies = &bodies
+        [bodies.partition_point(|m| m.start < first)..bodies.partition_point(|m| m.start < last)];
     // right after the cue ("أفاد المرصد"); else right before it ("وكان المرصد قد أفاد")
     // (with no punctuation between: "said, hours after government forces" names no source)
     let after_cue = |m: &&Mention| {
         t[m.start].sentence == sent
             && outside(m)
             && cues.iter().any(|&(c, len)| {
-                m.start >= c + len && m.start <= c + len + 3 && t[c + len..m.start].iter().all(|x| x.kind != crate::normalize::TokenKind::Punct)
+                m.start >= c + len
+                    && m.start <= c + len + 3
+                    && t[c + len..m.start]
+                        .iter()
+                        .all(|x| x.kind != crate::normalize::TokenKind::Punct)
             })
     };
-    let before_cue = |m: &&Mention| t[m.start].sentence == sent && outside(m) && cues.iter().any(|&(c, _)| m.end <= c && m.end + 2 >= c);
-    let gap_after_cue = |m: &&Mention| cues.iter().filter(|&&(c, len)| m.start >= c + len).map(|&(c, len)| m.start - (c + len)).min().unwrap_or(usize::MAX);
+    let before_cue = |m: &&Mention| {
+        t[m.start].sentence == sent
+            && outside(m)
+            && cues.iter().any(|&(c, _)| m.end <= c && m.end + 2 >= c)
+    };
+    let gap_after_cue = |m: &&Mention| {
+        cues.iter()
+            .filter(|&&(c, len)| m.start >= c + len)
+            .map(|&(c, len)| m.start - (c + len))
+            .min()
+            .unwrap_or(usize::MAX)
+    };
     // a source across "while", "فيما", ";" speaks of the other clause's figure
     let breaks = |a: usize, b: usize| clause_breaks(t, a, b, rules);
     // (before the claim a break may continue the same report: "أعلن الهلال الأحمر أن ... 2200
@@ -433,7 +638,13 @@ pub fn cited_source_span(
         .filter(after_cue)
         .filter(|m| across(m) == 0 && !superseded(m))
         .min_by_key(|m| (gap_after_cue(m), distance(m, lo, hi)))
-        .or_else(|| bodies.iter().filter(before_cue).filter(|m| across(m) == 0).min_by_key(|m| distance(m, lo, hi)));
+        .or_else(|| {
+            bodies
+                .iter()
+                .filter(before_cue)
+                .filter(|m| across(m) == 0)
+                .min_by_key(|m| distance(m, lo, hi))
+        });
     if let Some(m) = pick {
         let raw = text[t[m.start].start..t[m.end - 1].end].to_string();
         return Some((raw, m.entity.id.clone()));
@@ -443,21 +654,38 @@ pub fn cited_source_span(
     // source follows its cue ("ذكر مصدر أمني", "according to officials"), not "X said 20"
     // (an estimate verb may be followed by what it estimates: "قدرت الخسائر" names no source)
     let names_after = |c: usize| {
-        (!t[c].norm.is_ascii() || rules.marker_at("attribution_before_source", t, c, false).is_some())
-            && rules.marker_at("attribution_estimate", t, c, true).is_none()
+        (!t[c].norm.is_ascii()
+            || rules
+                .marker_at("attribution_before_source", t, c, false)
+                .is_some())
+            && rules
+                .marker_at("attribution_estimate", t, c, true)
+                .is_none()
     };
     // the nearest cue before the claim that names someone: "نقلت وكالة الأنباء ... قوله إن 700"
     // reads past "قوله إن" to the agency
     let names_someone = |c: usize, len: usize| {
-        t.get(c + len).is_some_and(|x| x.sentence == sent && x.kind == crate::normalize::TokenKind::Word && c + len < lo)
-            && rules.marker_at("source_stop", t, c + len, true).is_none()
+        t.get(c + len).is_some_and(|x| {
+            x.sentence == sent && x.kind == crate::normalize::TokenKind::Word && c + len < lo
+        }) && rules.marker_at("source_stop", t, c + len, true).is_none()
             && rules.marker_at("source_not", t, c + len, true).is_none()
     };
-    let before = cues.iter().rev().filter(|&&(c, _)| c < lo).take(3).find(|&&(c, len)| names_after(c) && names_someone(c, len));
+    let before = cues
+        .iter()
+        .rev()
+        .filter(|&&(c, _)| c < lo)
+        .take(3)
+        .find(|&&(c, len)| names_after(c) && names_someone(c, len));
     let after = || {
-        cues.iter().find(|&&(c, _)| c >= hi && t[c].sentence == sent && breaks(hi, c) == 0 && c <= hi + 8).filter(|&&(c, len)| {
-            names_after(c) && rules.marker_at("attribution_after_claim", t, c, true).is_some() && rules.marker_at("source_not", t, c + len, true).is_none()
-        })
+        cues.iter()
+            .find(|&&(c, _)| c >= hi && t[c].sentence == sent && breaks(hi, c) == 0 && c <= hi + 8)
+            .filter(|&&(c, len)| {
+                names_after(c)
+                    && rules
+                        .marker_at("attribution_after_claim", t, c, true)
+                        .is_some()
+                    && rules.marker_at("source_not", t, c + len, true).is_none()
+            })
     };
     let Some(&(c, len)) = before.or_else(after) else {
         return english_source_before_cue(text, t, sent, lo, hi, cues, rules);
@@ -466,7 +694,10 @@ pub fn cited_source_span(
     let mut end = c + len;
     // an Arabic name that opens definite goes on with definite words ("السلطات المحلية"); an
     // indefinite word after it is the verb's object ("أعلنت الحكومة حالة الطوارئ")
-    let definite = |k: usize| t.get(k).is_some_and(|x| !x.norm.is_ascii() && x.norm.starts_with("ال"));
+    let definite = |k: usize| {
+        t.get(k)
+            .is_some_and(|x| !x.norm.is_ascii() && x.norm.starts_with("ال"))
+    };
     let opens_definite = definite(c + len);
     while end < t.len()
         && end < c + len + 4
@@ -483,7 +714,10 @@ pub fn cited_source_span(
     }
     // words that run on into the claim are its object, not its source: "وأعلنت السلطات
     // الحداد الوطني لمدة ثلاثة أيام" cites "السلطات"
-    if c < lo && end + 1 >= lo && (end >= t.len() || rules.marker_at("source_stop", t, end, true).is_none()) {
+    if c < lo
+        && end + 1 >= lo
+        && (end >= t.len() || rules.marker_at("source_stop", t, end, true).is_none())
+    {
         end = c + len + 1;
     }
     let raw = text[t[c + len].start..t[end - 1].end].to_string();
@@ -494,7 +728,10 @@ pub fn cited_source_span(
 /// A language-independent key for a name the gazetteer does not know: normalised, without
 /// spaces, so `عبدالغني` and `عبد الغني` meet.
 pub fn name_key(name: &str) -> String {
-    normalize(name).chars().filter(|c| c.is_alphanumeric()).collect()
+    normalize(name)
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect()
 }
 
 /// Whether two unlisted names are spelling variants of one another (Jaro-Winkler ≥ 0.92 on
@@ -532,11 +769,15 @@ mod tests {
         assert_eq!(c[0].source_id, "afp");
         // a dash inside a sentence is no dateline
         let rules = RuleSet::builtin().unwrap();
-        let text = "The army said on Monday that more than 20 - perhaps 30 - soldiers died in Homs.";
+        let text =
+            "The army said on Monday that more than 20 - perhaps 30 - soldiers died in Homs.";
         let toks = crate::normalize::tokenize(text);
         let bodies = mentions(&toks.tokens, &rules.bodies, &rules);
         let places = place_mentions(&toks.tokens, text, &bodies, &rules);
-        assert_eq!(dateline_end(text, &toks.tokens, &places, &bodies, &rules), None);
+        assert_eq!(
+            dateline_end(text, &toks.tokens, &places, &bodies, &rules),
+            None
+        );
     }
 
     #[test]
@@ -552,17 +793,32 @@ mod tests {
     #[test]
     fn a_source_across_while_cites_the_other_clause() {
         let c = resolved("The Red Crescent said the death toll had reached 2,300, while the United Nations said 30,000 people had been displaced.");
-        assert_eq!((c[0].source_id.as_str(), c[1].source_id.as_str()), ("red_crescent", "un"));
+        assert_eq!(
+            (c[0].source_id.as_str(), c[1].source_id.as_str()),
+            ("red_crescent", "un")
+        );
         let c = resolved("تضرر نحو 1500 مبنى، وفق الأمم المتحدة، فيما قالت منظمة الصحة العالمية إنها أرسلت 29 طنا من الإمدادات");
-        assert_eq!((c[0].source_id.as_str(), c[1].source_id.as_str()), ("un", "who"));
+        assert_eq!(
+            (c[0].source_id.as_str(), c[1].source_id.as_str()),
+            ("un", "who")
+        );
         // without a cue of its own, the clause after "فيما" goes on with the same report
-        let c = resolved("أعلن الهلال الأحمر أن الحصيلة بلغت 2200 قتيل، فيما لا يزال 10 آلاف شخص في عداد المفقودين");
-        assert_eq!((c[0].source_id.as_str(), c[1].source_id.as_str()), ("red_crescent", "red_crescent"));
+        let c = resolved(
+            "أعلن الهلال الأحمر أن الحصيلة بلغت 2200 قتيل، فيما لا يزال 10 آلاف شخص في عداد المفقودين",
+        );
+        assert_eq!(
+            (c[0].source_id.as_str(), c[1].source_id.as_str()),
+            ("red_crescent", "red_crescent")
+        );
         // a later cue starts another attribution; an unlisted source stops before the claim's words
         let c = resolved("وقدرت الأمم المتحدة عدد المتضررين بنحو 300 ألف شخص، وأعلنت السلطات الحداد الوطني لمدة ثلاثة أيام");
-        assert_eq!((c[0].source_id.as_str(), c[1].source.as_str()), ("un", "السلطات"));
+        assert_eq!(
+            (c[0].source_id.as_str(), c[1].source.as_str()),
+            ("un", "السلطات")
+        );
         // a cue after the figure names an unlisted source too
-        let c = resolved("وبلغت قوة الزلزال 7 درجات على مقياس ريختر، بحسب المركز الوطني للبحث العلمي");
+        let c =
+            resolved("وبلغت قوة الزلزال 7 درجات على مقياس ريختر، بحسب المركز الوطني للبحث العلمي");
         assert_eq!(c[0].source, "المركز الوطني");
         let c = resolved("وأعلنت الحكومة حالة الطوارئ في العاصمة لمدة أسبوعين");
         assert_eq!(c[0].source, "الحكومة");
@@ -596,7 +852,10 @@ mod tests {
     #[test]
     fn an_unlisted_place_after_a_place_noun_is_a_subject_and_close_spellings_meet_the_gazetteer() {
         let c = resolved("قتل 30 شخصا في بلدة الكفير");
-        assert_eq!((c[0].subject_id.as_str(), c[0].subject.as_str()), ("~kfr", "الكفير"));
+        assert_eq!(
+            (c[0].subject_id.as_str(), c[0].subject.as_str()),
+            ("~kfr", "الكفير")
+        );
         let c = resolved("غرق 300 شخص في مدينة دارنة");
         assert_eq!(c[0].subject_id, "derna");
     }
@@ -605,11 +864,16 @@ mod tests {
     fn an_unlisted_place_meets_its_spelling_in_the_other_script() {
         let ar = resolved("هطلت 400 ملم من الأمطار على مدينة البيضاء");
         let en = resolved("The storm dumped 400 mm of rain on the town of Al Bayda.");
-        assert_eq!((ar[0].subject_id.as_str(), en[0].subject_id.as_str()), ("~bd", "~bd"));
+        assert_eq!(
+            (ar[0].subject_id.as_str(), en[0].subject_id.as_str()),
+            ("~bd", "~bd")
+        );
         assert_eq!(en[0].subject, "Al Bayda");
         // two-word names after a name prefix, and English names before the noun
         let ar = resolved("قتل 12 شخصا في بلدة بيت لاهيا");
-        let en = resolved("Strikes killed 12 people in Beit Lahia town, and 9 in the village of Beit Hanoun.");
+        let en = resolved(
+            "Strikes killed 12 people in Beit Lahia town, and 9 in the village of Beit Hanoun.",
+        );
         assert_eq!(ar[0].subject_id, en[0].subject_id);
         assert_ne!(en[0].subject_id, en[1].subject_id);
         let en = resolved("At least 300 people died in Nurdagi district.");
@@ -622,13 +886,18 @@ mod tests {
     #[test]
     fn an_unlisted_english_source_is_read_before_its_verb() {
         let c = resolved("The Association of Detainees and the Missing in Sednaya Prison said more than 4,000 inmates were released.");
-        assert_eq!(c[0].source, "Association of Detainees and the Missing in Sednaya Prison");
+        assert_eq!(
+            c[0].source,
+            "Association of Detainees and the Missing in Sednaya Prison"
+        );
         let c = resolved("At least 20 people were killed, local police said.");
         assert_eq!(c[0].source, "local police");
         // a cue inside the claim's words (found by property testing) names nothing and panics not
         let _ = resolved("1.5 said % قتل قتل");
         // a verb across "while" is another clause's
-        let c = resolved("At least 20 people were killed on Monday, while police said the road was closed.");
+        let c = resolved(
+            "At least 20 people were killed on Monday, while police said the road was closed.",
+        );
         assert_eq!(c[0].source, "");
     }
 
@@ -642,9 +911,14 @@ mod tests {
 
     #[test]
     fn skeletons_fold_spellings() {
-        for (a, b) in
-            [("درنة", "Derna"), ("جنديرس", "Jindires"), ("تلبيسة", "Talbiseh"), ("هرات", "Herat"), ("الشجرة", "Al-Shajara"), ("خان يونس", "Khan Younis")]
-        {
+        for (a, b) in [
+            ("درنة", "Derna"),
+            ("جنديرس", "Jindires"),
+            ("تلبيسة", "Talbiseh"),
+            ("هرات", "Herat"),
+            ("الشجرة", "Al-Shajara"),
+            ("خان يونس", "Khan Younis"),
+        ] {
             assert_eq!(name_skeleton(a), name_skeleton(b), "{a} / {b}");
         }
         assert_ne!(name_skeleton("بيت لاهيا"), name_skeleton("بيت حانون"));

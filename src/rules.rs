@@ -229,7 +229,12 @@ fn default_tolerance() -> f64 {
 
 impl Default for JudgeRule {
     fn default() -> Self {
-        JudgeRule { about_tolerance: 0.1, more_than_factor: None, up_to_floor: 0.0, precision_rounding: true }
+        JudgeRule {
+            about_tolerance: 0.1,
+            more_than_factor: None,
+            up_to_floor: 0.0,
+            precision_rounding: true,
+        }
     }
 }
 
@@ -299,8 +304,17 @@ pub struct Entity {
 impl Entity {
     /// The entity's name in the script of `text` (English names for English claims).
     pub fn label_for(&self, text: &str) -> &str {
-        let latin = text.chars().filter(|c| c.is_alphabetic()).take(40).filter(char::is_ascii_alphabetic).count();
-        let arabic = text.chars().filter(|c| ('\u{0600}'..='\u{06FF}').contains(c)).take(40).count();
+        let latin = text
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .take(40)
+            .filter(char::is_ascii_alphabetic)
+            .count();
+        let arabic = text
+            .chars()
+            .filter(|c| ('\u{0600}'..='\u{06FF}').contains(c))
+            .take(40)
+            .count();
         if latin > arabic && !self.label_en.is_empty() {
             &self.label_en
         } else {
@@ -335,7 +349,11 @@ impl std::hash::Hasher for Fnv {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf29ce484222325 } else { self.0 };
+        let mut h = if self.0 == 0 {
+            0xcbf29ce484222325
+        } else {
+            self.0
+        };
         for &b in bytes {
             h ^= b as u64;
             h = h.wrapping_mul(0x100000001b3);
@@ -349,7 +367,11 @@ pub type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
 
 impl<T> Default for PhraseSet<T> {
     fn default() -> Self {
-        PhraseSet { exact_first: FastMap::default(), wildcard_first: FastMap::default(), phrases: Vec::new() }
+        PhraseSet {
+            exact_first: FastMap::default(),
+            wildcard_first: FastMap::default(),
+            phrases: Vec::new(),
+        }
     }
 }
 
@@ -388,7 +410,10 @@ impl<T> PhraseSet<T> {
             let c = words[0].chars().next().unwrap_or('*');
             self.wildcard_first.entry(c).or_default().push(idx);
         } else {
-            self.exact_first.entry(words[0].clone()).or_default().push(idx);
+            self.exact_first
+                .entry(words[0].clone())
+                .or_default()
+                .push(idx);
         }
         self.phrases.push(Phrase { words, payload });
     }
@@ -422,17 +447,31 @@ impl<T> PhraseSet<T> {
         self.match_forms(tokens, i, first.name_forms())
     }
 
-    fn match_forms<'f>(&self, tokens: &[Token], i: usize, forms: impl Iterator<Item = &'f str>) -> Option<(usize, &T, bool)> {
+    fn match_forms<'f>(
+        &self,
+        tokens: &[Token],
+        i: usize,
+        forms: impl Iterator<Item = &'f str>,
+    ) -> Option<(usize, &T, bool)> {
         let mut best: Option<(usize, usize, bool)> = None;
         for (fi, form) in forms.enumerate() {
-            let wild = form.chars().next().and_then(|c| self.wildcard_first.get(&c));
-            let candidates = self.exact_first.get(form).into_iter().flatten().chain(wild.into_iter().flatten());
+            let wild = form
+                .chars()
+                .next()
+                .and_then(|c| self.wildcard_first.get(&c));
+            let candidates = self
+                .exact_first
+                .get(form)
+                .into_iter()
+                .flatten()
+                .chain(wild.into_iter().flatten());
             for &idx in candidates {
                 let p = &self.phrases[idx];
                 if !word_matches(&p.words[0], form) {
                     continue;
                 }
-                if self.rest_matches(tokens, i, p) && best.is_none_or(|(l, _, _)| p.words.len() > l) {
+                if self.rest_matches(tokens, i, p) && best.is_none_or(|(l, _, _)| p.words.len() > l)
+                {
                     best = Some((p.words.len(), idx, fi > 0));
                 }
             }
@@ -441,12 +480,26 @@ impl<T> PhraseSet<T> {
     }
 
     fn rest_matches(&self, tokens: &[Token], i: usize, p: &Phrase<T>) -> bool {
-        p.words.iter().enumerate().skip(1).all(|(k, w)| tokens.get(i + k).is_some_and(|t| word_matches(w, &t.norm)))
+        p.words
+            .iter()
+            .enumerate()
+            .skip(1)
+            .all(|(k, w)| tokens.get(i + k).is_some_and(|t| word_matches(w, &t.norm)))
     }
 
     /// The longest phrase that ends right before token `end` (within one sentence).
-    pub fn match_ending_at(&self, tokens: &[Token], end: usize, prefix: bool) -> Option<(usize, &T)> {
-        let max = self.phrases.iter().map(|p| p.words.len()).max().unwrap_or(0);
+    pub fn match_ending_at(
+        &self,
+        tokens: &[Token],
+        end: usize,
+        prefix: bool,
+    ) -> Option<(usize, &T)> {
+        let max = self
+            .phrases
+            .iter()
+            .map(|p| p.words.len())
+            .max()
+            .unwrap_or(0);
         let mut best = None;
         for len in 1..=max.min(end) {
             let start = end - len;
@@ -535,15 +588,24 @@ impl RuleSet {
     /// The built-in rules with the files of `dir` added (a file with the same relative path
     /// replaces the built-in one).
     pub fn load(dir: Option<&Path>) -> Result<RuleSet> {
-        let mut files: BTreeMap<String, String> = EMBEDDED_RULES.iter().map(|(p, c)| (p.to_string(), c.to_string())).collect();
+        let mut files: BTreeMap<String, String> = EMBEDDED_RULES
+            .iter()
+            .map(|(p, c)| (p.to_string(), c.to_string()))
+            .collect();
         if let Some(dir) = dir {
             if !dir.is_dir() {
-                return Err(Error::Rule { file: dir.display().to_string(), message: "not a directory".into() });
+                return Err(Error::Rule {
+                    file: dir.display().to_string(),
+                    message: "not a directory".into(),
+                });
             }
             let mut found = Vec::new();
             collect_rule_files(dir, dir, &mut found)?;
             for (rel, path) in found {
-                let text = std::fs::read_to_string(&path).map_err(|e| Error::Io { path: path.clone(), source: e })?;
+                let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
+                    path: path.clone(),
+                    source: e,
+                })?;
                 files.insert(rel, text);
             }
         }
@@ -553,13 +615,22 @@ impl RuleSet {
             // a rule set is data a user may hand us: bound it so a pathological one is refused,
             // not slow
             if text.len() > MAX_RULE_FILE_BYTES {
-                return Err(Error::Rule { file: name.clone(), message: format!("{} bytes; a rule file may hold at most {MAX_RULE_FILE_BYTES}", text.len()) });
+                return Err(Error::Rule {
+                    file: name.clone(),
+                    message: format!(
+                        "{} bytes; a rule file may hold at most {MAX_RULE_FILE_BYTES}",
+                        text.len()
+                    ),
+                });
             }
             if name.ends_with(".csv") {
                 set.add_gazetteer(name, text)?;
                 continue;
             }
-            let file: RuleFile = toml::from_str(text).map_err(|e| Error::Rule { file: name.clone(), message: one_line(&e.to_string()) })?;
+            let file: RuleFile = toml::from_str(text).map_err(|e| Error::Rule {
+                file: name.clone(),
+                message: one_line(&e.to_string()),
+            })?;
             set.add_file(name, file, &mut judge)?;
         }
         set.judge = judge.unwrap_or_default();
@@ -573,14 +644,25 @@ impl RuleSet {
         Ok(set)
     }
 
-    fn add_file(&mut self, name: &str, file: RuleFile, judge: &mut Option<JudgeRule>) -> Result<()> {
-        let err = |m: String| Error::Rule { file: name.to_string(), message: m };
+    fn add_file(
+        &mut self,
+        name: &str,
+        file: RuleFile,
+        judge: &mut Option<JudgeRule>,
+    ) -> Result<()> {
+        let err = |m: String| Error::Rule {
+            file: name.to_string(),
+            message: m,
+        };
         for w in file.number {
             for f in &w.forms {
                 let n = normalize(f);
                 if let Some(old) = self.numbers.get(&n) {
                     if old.value != w.value {
-                        return Err(err(format!("number word {f:?} given twice ({} and {})", old.value, w.value)));
+                        return Err(err(format!(
+                            "number word {f:?} given twice ({} and {})",
+                            old.value, w.value
+                        )));
                     }
                 }
                 self.numbers.insert(n, w.clone());
@@ -588,7 +670,10 @@ impl RuleSet {
         }
         for v in file.vague {
             if v.low > v.high {
-                return Err(err(format!("vague {:?}: low {} above high {}", v.forms, v.low, v.high)));
+                return Err(err(format!(
+                    "vague {:?}: low {} above high {}",
+                    v.forms, v.low, v.high
+                )));
             }
             for f in &v.forms {
                 self.vague.add(f, v.clone());
@@ -609,16 +694,37 @@ impl RuleSet {
             if let (Some(to), Some(f)) = (&u.to, u.factor) {
                 self.conversions.insert(u.id.clone(), (to.clone(), f));
             } else if u.to.is_some() != u.factor.is_some() {
-                return Err(err(format!("unit {:?}: `to` and `factor` go together", u.id)));
+                return Err(err(format!(
+                    "unit {:?}: `to` and `factor` go together",
+                    u.id
+                )));
             }
             for f in &u.forms {
-                self.units.add(f, UnitInfo { id: u.id.clone(), dual: false });
+                self.units.add(
+                    f,
+                    UnitInfo {
+                        id: u.id.clone(),
+                        dual: false,
+                    },
+                );
             }
             for f in &u.duals {
-                self.duals.add(f, UnitInfo { id: u.id.clone(), dual: true });
+                self.duals.add(
+                    f,
+                    UnitInfo {
+                        id: u.id.clone(),
+                        dual: true,
+                    },
+                );
             }
             for f in &u.prefix {
-                self.unit_prefixes.add(f, UnitInfo { id: u.id.clone(), dual: false });
+                self.unit_prefixes.add(
+                    f,
+                    UnitInfo {
+                        id: u.id.clone(),
+                        dual: false,
+                    },
+                );
             }
         }
         for o in file.ordinal {
@@ -628,7 +734,10 @@ impl RuleSet {
         }
         for m in file.month {
             if !(1..=12).contains(&m.number) {
-                return Err(err(format!("month {:?}: number {} is not 1-12", m.forms, m.number)));
+                return Err(err(format!(
+                    "month {:?}: number {} is not 1-12",
+                    m.forms, m.number
+                )));
             }
             for f in &m.forms {
                 self.months.add(f, m.number);
@@ -636,7 +745,10 @@ impl RuleSet {
         }
         for w in file.weekday {
             if !(1..=7).contains(&w.day) {
-                return Err(err(format!("weekday {:?}: day {} is not 1-7 (1 = Monday)", w.forms, w.day)));
+                return Err(err(format!(
+                    "weekday {:?}: day {} is not 1-7 (1 = Monday)",
+                    w.forms, w.day
+                )));
             }
             for f in &w.forms {
                 self.weekdays.add(f, w.day);
@@ -659,7 +771,12 @@ impl RuleSet {
                     return Err(err(format!("category {:?}: values [{min}, {max}] is no range (min must not exceed max)", c.id)));
                 }
             }
-            let mut cat = Category { nouns: PhraseSet::default(), cues: PhraseSet::default(), with: PhraseSet::default(), rule: c.clone() };
+            let mut cat = Category {
+                nouns: PhraseSet::default(),
+                cues: PhraseSet::default(),
+                with: PhraseSet::default(),
+                rule: c.clone(),
+            };
             for f in &c.nouns {
                 cat.nouns.add(f, ());
             }
@@ -706,12 +823,22 @@ impl RuleSet {
             let idx = match self.actions.iter().position(|(x, _)| x.id == a.id) {
                 Some(i) => {
                     if self.actions[i].0.family != a.family {
-                        return Err(err(format!("action {:?}: family {:?} differs from {:?} given before", a.id, a.family, self.actions[i].0.family)));
+                        return Err(err(format!(
+                            "action {:?}: family {:?} differs from {:?} given before",
+                            a.id, a.family, self.actions[i].0.family
+                        )));
                     }
                     i
                 }
                 None => {
-                    self.actions.push((ActionRule { triggers: Vec::new(), needs: Vec::new(), ..a.clone() }, PhraseSet::default()));
+                    self.actions.push((
+                        ActionRule {
+                            triggers: Vec::new(),
+                            needs: Vec::new(),
+                            ..a.clone()
+                        },
+                        PhraseSet::default(),
+                    ));
                     self.actions.len() - 1
                 }
             };
@@ -738,17 +865,43 @@ impl RuleSet {
     }
 
     fn add_gazetteer(&mut self, name: &str, text: &str) -> Result<()> {
-        let mut rdr = csv::ReaderBuilder::new().comment(Some(b'#')).from_reader(text.as_bytes());
+        let mut rdr = csv::ReaderBuilder::new()
+            .comment(Some(b'#'))
+            .from_reader(text.as_bytes());
         for (n, row) in rdr.deserialize::<GazetteerRow>().enumerate() {
-            let row = row.map_err(|e| Error::Rule { file: name.to_string(), message: format!("row {}: {}", n + 2, one_line(&e.to_string())) })?;
+            let row = row.map_err(|e| Error::Rule {
+                file: name.to_string(),
+                message: format!("row {}: {}", n + 2, one_line(&e.to_string())),
+            })?;
             let idx = self.entities.len();
-            let names: Vec<&str> = row.names.split('|').map(str::trim).filter(|s| !s.is_empty()).collect();
+            let names: Vec<&str> = row
+                .names
+                .split('|')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect();
             if names.is_empty() {
-                return Err(Error::Rule { file: name.to_string(), message: format!("row {}: {:?} has no names", n + 2, row.id) });
+                return Err(Error::Rule {
+                    file: name.to_string(),
+                    message: format!("row {}: {:?} has no names", n + 2, row.id),
+                });
             }
-            let label_en = names.iter().find(|n| n.is_ascii()).map(|n| n.to_string()).unwrap_or_default();
-            self.entities.push(Entity { id: row.id.clone(), kind: row.kind.clone(), label: names[0].to_string(), label_en });
-            let target = if is_place_kind(&row.kind) { &mut self.places } else { &mut self.bodies };
+            let label_en = names
+                .iter()
+                .find(|n| n.is_ascii())
+                .map(|n| n.to_string())
+                .unwrap_or_default();
+            self.entities.push(Entity {
+                id: row.id.clone(),
+                kind: row.kind.clone(),
+                label: names[0].to_string(),
+                label_en,
+            });
+            let target = if is_place_kind(&row.kind) {
+                &mut self.places
+            } else {
+                &mut self.bodies
+            };
             for nm in names {
                 target.add(nm, idx);
             }
@@ -771,7 +924,11 @@ impl RuleSet {
             + self.bodies.len()
             + self.triggers.len()
             + self.markers.values().map(PhraseSet::len).sum::<usize>()
-            + self.categories.iter().map(|c| c.nouns.len() + c.cues.len() + c.with.len()).sum::<usize>()
+            + self
+                .categories
+                .iter()
+                .map(|c| c.nouns.len() + c.cues.len() + c.with.len())
+                .sum::<usize>()
             + self.numbers.len()
     }
 
@@ -782,7 +939,10 @@ impl RuleSet {
 
     /// Whether token `i` starts a marker phrase of `kind`; returns its length.
     pub fn marker_at(&self, kind: &str, tokens: &[Token], i: usize, prefix: bool) -> Option<usize> {
-        self.markers.get(kind)?.match_at(tokens, i, prefix).map(|(l, _, _)| l)
+        self.markers
+            .get(kind)?
+            .match_at(tokens, i, prefix)
+            .map(|(l, _, _)| l)
     }
 
     /// Sets the `about` tolerance of a category; false when there is no such category.
@@ -814,7 +974,8 @@ impl RuleSet {
         }
         for v in tok.forms(true).skip(1) {
             if let Some(w) = self.numbers.get(v) {
-                let definite = tok.norm.len() > v.len() && tok.norm[..tok.norm.len() - v.len()].ends_with("ال");
+                let definite = tok.norm.len() > v.len()
+                    && tok.norm[..tok.norm.len() - v.len()].ends_with("ال");
                 if definite && !w.definite {
                     return None;
                 }
@@ -827,23 +988,55 @@ impl RuleSet {
 
 /// Kinds of gazetteer rows that are places (the rest are bodies, people and outlets).
 pub fn is_place_kind(kind: &str) -> bool {
-    matches!(kind, "country" | "governorate" | "city" | "town" | "village" | "region" | "facility" | "crossing" | "prison" | "base" | "airport" | "district")
+    matches!(
+        kind,
+        "country"
+            | "governorate"
+            | "city"
+            | "town"
+            | "village"
+            | "region"
+            | "facility"
+            | "crossing"
+            | "prison"
+            | "base"
+            | "airport"
+            | "district"
+    )
 }
 
 /// A parser's multi-line message (TOML's caret diagrams) on one line, for `error: ...`.
 pub(crate) fn one_line(s: &str) -> String {
-    s.split('\n').map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('|')).collect::<Vec<_>>().join(" ")
+    s.split('\n')
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('|'))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
-fn collect_rule_files(dir: &Path, root: &Path, out: &mut Vec<(String, std::path::PathBuf)>) -> Result<()> {
-    let rd = std::fs::read_dir(dir).map_err(|e| Error::Io { path: dir.to_path_buf(), source: e })?;
+fn collect_rule_files(
+    dir: &Path,
+    root: &Path,
+    out: &mut Vec<(String, std::path::PathBuf)>,
+) -> Result<()> {
+    let rd = std::fs::read_dir(dir).map_err(|e| Error::Io {
+        path: dir.to_path_buf(),
+        source: e,
+    })?;
     let mut entries: Vec<_> = rd.flatten().map(|e| e.path()).collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {
             collect_rule_files(&p, root, out)?;
-        } else if matches!(p.extension().and_then(|x| x.to_str()), Some("toml") | Some("csv")) {
-            let rel = p.strip_prefix(root).unwrap_or(&p).to_string_lossy().replace('\\', "/");
+        } else if matches!(
+            p.extension().and_then(|x| x.to_str()),
+            Some("toml") | Some("csv")
+        ) {
+            let rel = p
+                .strip_prefix(root)
+                .unwrap_or(&p)
+                .to_string_lossy()
+                .replace('\\', "/");
             out.push((rel, p));
         }
     }

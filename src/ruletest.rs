@@ -29,8 +29,14 @@ fn with_time(d: String, c: &Claim) -> String {
 /// Whether a description matches an expectation, which may leave out the category.
 fn matches(got: &str, expected: &str) -> bool {
     let (got, got_day) = got.split_once(" @").map_or((got, ""), |(g, d)| (g, d));
-    let (expected, expected_day) = expected.split_once(" @").map_or((expected, ""), |(e, d)| (e, d));
-    got_day == expected_day && (got == expected || got.rsplit_once(' ').is_some_and(|(head, _)| head == expected))
+    let (expected, expected_day) = expected
+        .split_once(" @")
+        .map_or((expected, ""), |(e, d)| (e, d));
+    got_day == expected_day
+        && (got == expected
+            || got
+                .rsplit_once(' ')
+                .is_some_and(|(head, _)| head == expected))
 }
 
 /// Formats a number without a trailing `.0`: 2424 → "2424", 1.5 → "1.5".
@@ -53,7 +59,11 @@ pub struct Failure {
 
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "rules/{}: {:?}\n  expected: {:?}\n  got:      {:?}", self.file, self.input, self.expected, self.got)
+        write!(
+            f,
+            "rules/{}: {:?}\n  expected: {:?}\n  got:      {:?}",
+            self.file, self.input, self.expected, self.got
+        )
     }
 }
 
@@ -63,11 +73,21 @@ pub fn run(rules: &RuleSet) -> (usize, Vec<Failure>) {
     for (file, test) in &rules.tests {
         let date = test.date.as_deref().unwrap_or("2024-12-06");
         let (_, found, events) = crate::figures_and_events(&test.input, "test", Some(date), rules);
-        let got: Vec<String> = found.iter().chain(&events).map(|f| with_time(describe(&f.claim), &f.claim)).collect();
+        let got: Vec<String> = found
+            .iter()
+            .chain(&events)
+            .map(|f| with_time(describe(&f.claim), &f.claim))
+            .collect();
         // an expectation may leave the category out, and the day a weekday gives
-        let ok = got.len() == test.expect.len() && got.iter().zip(&test.expect).all(|(g, e)| matches(g, e));
+        let ok = got.len() == test.expect.len()
+            && got.iter().zip(&test.expect).all(|(g, e)| matches(g, e));
         if !ok {
-            failures.push(Failure { file: file.clone(), input: test.input.clone(), expected: test.expect.clone(), got });
+            failures.push(Failure {
+                file: file.clone(),
+                input: test.input.clone(),
+                expected: test.expect.clone(),
+                got,
+            });
         }
     }
     (rules.tests.len(), failures)
@@ -83,6 +103,11 @@ mod tests {
         let (n, failures) = run(&rules);
         assert!(n > 30, "rule files carry examples");
         let report: Vec<String> = failures.iter().map(|f| f.to_string()).collect();
-        assert!(failures.is_empty(), "{} of {n} rule examples failed:\n{}", failures.len(), report.join("\n"));
+        assert!(
+            failures.is_empty(),
+            "{} of {n} rule examples failed:\n{}",
+            failures.len(),
+            report.join("\n")
+        );
     }
 }

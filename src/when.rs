@@ -47,7 +47,15 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let mp = (5 * doy + 2) / 153;
     let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
+    (
+        if m <= 2 {
+            yoe + era * 400 + 1
+        } else {
+            yoe + era * 400
+        },
+        m,
+        d,
+    )
 }
 
 /// A full ISO date (`2024-12-08`) as a day count; `None` for partial or invalid dates.
@@ -99,7 +107,12 @@ pub fn resolve_weekday(doc_date: &str, weekday: u32, relation: Relation) -> Opti
 
 /// Every weekday the text names, with the day it stands for. `found` holds the document's
 /// figures: a date written next to a weekday ("Sunday, Dec. 8") decides which day it is.
-pub fn day_mentions(toks: &Tokens, found: &[Found], doc_date: Option<&str>, rules: &RuleSet) -> Vec<DayMention> {
+pub fn day_mentions(
+    toks: &Tokens,
+    found: &[Found],
+    doc_date: Option<&str>,
+    rules: &RuleSet,
+) -> Vec<DayMention> {
     let t = &toks.tokens;
     let mut out = Vec::new();
     if rules.weekdays.is_empty() {
@@ -121,9 +134,17 @@ pub fn day_mentions(toks: &Tokens, found: &[Found], doc_date: Option<&str>, rule
         let (mut start, mut end) = (i, i + len);
         let mut relation = Relation::Bare;
         let mut open = false;
-        for (kind, rel) in [("weekday_last", Some(Relation::Last)), ("weekday_next", Some(Relation::Next)), ("weekday_open", None)] {
-            let before = (1..=2).filter(|&l| l <= start).find(|&l| in_sentence(start - l) && rules.marker_at(kind, t, start - l, false) == Some(l));
-            let after = rules.marker_at(kind, t, end, false).filter(|_| in_sentence(end));
+        for (kind, rel) in [
+            ("weekday_last", Some(Relation::Last)),
+            ("weekday_next", Some(Relation::Next)),
+            ("weekday_open", None),
+        ] {
+            let before = (1..=2).filter(|&l| l <= start).find(|&l| {
+                in_sentence(start - l) && rules.marker_at(kind, t, start - l, false) == Some(l)
+            });
+            let after = rules
+                .marker_at(kind, t, end, false)
+                .filter(|_| in_sentence(end));
             if let Some(l) = before {
                 start -= l;
             } else if let Some(l) = after {
@@ -139,11 +160,19 @@ pub fn day_mentions(toks: &Tokens, found: &[Found], doc_date: Option<&str>, rule
         }
         // "الزلزال الذي ضرب البلاد مساء الجمعة إلى 2122": the weekday dates the relative clause's
         // noun, not the figures around it
-        let relative = (start.saturating_sub(5)..start).any(|k| in_sentence(k) && rules.marker_at("relative", t, k, true).is_some());
-        let mut date = if open || relative { None } else { doc_date.and_then(|d| resolve_weekday(d, day, relation)) };
+        let relative = (start.saturating_sub(5)..start)
+            .any(|k| in_sentence(k) && rules.marker_at("relative", t, k, true).is_some());
+        let mut date = if open || relative {
+            None
+        } else {
+            doc_date.and_then(|d| resolve_weekday(d, day, relation))
+        };
         // "Sunday, Dec. 8": the written date decides, and must fall on that weekday
         let next = &found[found.partition_point(|f| f.tok_start < end)..];
-        if let Some(f) = next.first().filter(|f| f.tok_start <= end + 1 && in_sentence(f.tok_start)) {
+        if let Some(f) = next
+            .first()
+            .filter(|f| f.tok_start <= end + 1 && in_sentence(f.tok_start))
+        {
             if let Some(Value::Date(d)) = &f.claim.value {
                 if let Some(n) = day_number(d) {
                     date = (weekday_of(n) == day).then(|| d.clone());
@@ -151,7 +180,12 @@ pub fn day_mentions(toks: &Tokens, found: &[Found], doc_date: Option<&str>, rule
                 }
             }
         }
-        out.push(DayMention { tok_start: start, tok_end: end, sentence, date });
+        out.push(DayMention {
+            tok_start: start,
+            tok_end: end,
+            sentence,
+            date,
+        });
         i = end.max(i + 1);
     }
     out
@@ -161,22 +195,35 @@ pub fn day_mentions(toks: &Tokens, found: &[Found], doc_date: Option<&str>, rule
 /// sentence, so a denial that refers back keeps the day of what it denies), unless a word that
 /// shifts time (`time_shift` markers: since, after, منذ, بعد) stands between them. A claim
 /// already dated by a year in its clause, and dates and years themselves, keep what they have.
-pub fn date_claims(toks: &Tokens, found: &mut [Found], days: &[DayMention], doc_date: Option<&str>, rules: &RuleSet) {
+pub fn date_claims(
+    toks: &Tokens,
+    found: &mut [Found],
+    days: &[DayMention],
+    doc_date: Option<&str>,
+    rules: &RuleSet,
+) {
     if days.is_empty() {
         return;
     }
     let t = &toks.tokens;
-    let token_at = |byte: usize| t.partition_point(|x| x.end <= byte).min(t.len().saturating_sub(1));
+    let token_at = |byte: usize| {
+        t.partition_point(|x| x.end <= byte)
+            .min(t.len().saturating_sub(1))
+    };
     for f in found.iter_mut() {
         let c = &mut f.claim;
-        if matches!(c.unit.as_str(), "date" | "year") || c.time.as_deref().is_some_and(|x| Some(x) != doc_date) {
+        if matches!(c.unit.as_str(), "date" | "year")
+            || c.time.as_deref().is_some_and(|x| Some(x) != doc_date)
+        {
             continue;
         }
         let (lo, hi) = match c.trigger_span {
             Some(s) => (token_at(s.start), token_at(s.end.saturating_sub(1)) + 1),
             None => (f.tok_start, f.tok_end),
         };
-        let Some(sentence) = t.get(lo).map(|x| x.sentence) else { continue };
+        let Some(sentence) = t.get(lo).map(|x| x.sentence) else {
+            continue;
+        };
         // tokens between, and 3 more for each clause mark crossed: the weekday of the claim's
         // own clause wins ("next Monday; 300 were displaced last Friday")
         let distance = |m: &DayMention| {
@@ -187,23 +234,40 @@ pub fn date_claims(toks: &Tokens, found: &mut [Found], days: &[DayMention], doc_
             } else {
                 return 0;
             };
-            let marks = t[a..b].iter().filter(|x| matches!(x.norm.as_str(), "،" | "," | "؛" | ";" | ":")).count();
+            let marks = t[a..b]
+                .iter()
+                .filter(|x| matches!(x.norm.as_str(), "،" | "," | "؛" | ";" | ":"))
+                .count();
             b - a + 3 * marks
         };
         // the sentence's weekdays within 40 tokens (mentions are in text order): a page with no
         // full stop costs a window per claim, not the page
         const WINDOW: usize = 40;
-        let near = &days[days.partition_point(|m| m.tok_end + WINDOW < lo)..days.partition_point(|m| m.tok_start <= hi + WINDOW)];
-        let Some(m) = near.iter().filter(|m| m.sentence == sentence).min_by_key(|m| (distance(m), m.tok_start)) else { continue };
+        let near = &days[days.partition_point(|m| m.tok_end + WINDOW < lo)
+            ..days.partition_point(|m| m.tok_start <= hi + WINDOW)];
+        let Some(m) = near
+            .iter()
+            .filter(|m| m.sentence == sentence)
+            .min_by_key(|m| (distance(m), m.tok_start))
+        else {
+            continue;
+        };
         // "killed since Tuesday", "took Hama on Thursday, days after taking Aleppo": a word that
         // shifts time between them means the weekday is not the claim's day
-        let (a, b) = if m.tok_end <= lo { (m.tok_end, lo) } else { (hi.min(m.tok_start), m.tok_start) };
+        let (a, b) = if m.tok_end <= lo {
+            (m.tok_end, lo)
+        } else {
+            (hi.min(m.tok_start), m.tok_start)
+        };
         if (a..b).any(|k| rules.marker_at("time_shift", t, k, true).is_some()) {
             continue;
         }
         if let Some(d) = &m.date {
             c.time = Some(d.clone());
-            c.time_span = Some(Span { start: t[m.tok_start].start, end: t[m.tok_end - 1].end });
+            c.time_span = Some(Span {
+                start: t[m.tok_start].start,
+                end: t[m.tok_end - 1].end,
+            });
         }
     }
 }
@@ -229,15 +293,39 @@ mod tests {
     #[test]
     fn weekdays_resolve_against_the_publication_day() {
         // 2024-12-10 is a Tuesday
-        assert_eq!(resolve_weekday("2024-12-10", 7, Relation::Bare).as_deref(), Some("2024-12-08"));
-        assert_eq!(resolve_weekday("2024-12-10", 2, Relation::Bare).as_deref(), Some("2024-12-10"));
-        assert_eq!(resolve_weekday("2024-12-10", 3, Relation::Bare).as_deref(), Some("2024-12-04"));
-        assert_eq!(resolve_weekday("2024-12-10", 2, Relation::Last).as_deref(), Some("2024-12-03"));
-        assert_eq!(resolve_weekday("2024-12-10", 7, Relation::Last).as_deref(), Some("2024-12-08"));
-        assert_eq!(resolve_weekday("2024-12-10", 2, Relation::Next).as_deref(), Some("2024-12-17"));
-        assert_eq!(resolve_weekday("2024-12-10", 5, Relation::Next).as_deref(), Some("2024-12-13"));
+        assert_eq!(
+            resolve_weekday("2024-12-10", 7, Relation::Bare).as_deref(),
+            Some("2024-12-08")
+        );
+        assert_eq!(
+            resolve_weekday("2024-12-10", 2, Relation::Bare).as_deref(),
+            Some("2024-12-10")
+        );
+        assert_eq!(
+            resolve_weekday("2024-12-10", 3, Relation::Bare).as_deref(),
+            Some("2024-12-04")
+        );
+        assert_eq!(
+            resolve_weekday("2024-12-10", 2, Relation::Last).as_deref(),
+            Some("2024-12-03")
+        );
+        assert_eq!(
+            resolve_weekday("2024-12-10", 7, Relation::Last).as_deref(),
+            Some("2024-12-08")
+        );
+        assert_eq!(
+            resolve_weekday("2024-12-10", 2, Relation::Next).as_deref(),
+            Some("2024-12-17")
+        );
+        assert_eq!(
+            resolve_weekday("2024-12-10", 5, Relation::Next).as_deref(),
+            Some("2024-12-13")
+        );
         // across a year's end
-        assert_eq!(resolve_weekday("2025-01-01", 6, Relation::Bare).as_deref(), Some("2024-12-28"));
+        assert_eq!(
+            resolve_weekday("2025-01-01", 6, Relation::Bare).as_deref(),
+            Some("2024-12-28")
+        );
         assert_eq!(resolve_weekday("2024-12", 6, Relation::Bare), None);
     }
 }

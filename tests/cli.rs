@@ -13,7 +13,11 @@ fn claimdiff() -> Command {
 
 fn stdout_of(args: &[&str]) -> String {
     let out = claimdiff().args(args).output().unwrap();
-    assert!(out.status.success(), "claimdiff {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "claimdiff {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -29,7 +33,14 @@ fn compare_csv_on_seeds() {
 
 #[test]
 fn compare_json_on_seeds() {
-    insta::assert_snapshot!(stdout_of(&["compare", "--format", "json", "--manifest", "seeds/sources.csv", "seeds/"]));
+    insta::assert_snapshot!(stdout_of(&[
+        "compare",
+        "--format",
+        "json",
+        "--manifest",
+        "seeds/sources.csv",
+        "seeds/"
+    ]));
 }
 
 #[test]
@@ -49,12 +60,28 @@ fn extract_table_on_one_file() {
 
 #[test]
 fn json_report_meets_the_eval_contract() {
-    let v: serde_json::Value = serde_json::from_str(&stdout_of(&["compare", "--format", "json", "seeds/"])).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&stdout_of(&["compare", "--format", "json", "seeds/"])).unwrap();
     assert_eq!(v["documents"].as_array().unwrap().len(), 5);
     let claims = v["claims"].as_array().unwrap();
     assert!(claims.len() > 40);
     for c in claims {
-        for key in ["id", "doc", "start", "end", "text", "value", "low", "high", "qualifier", "unit", "category", "subject", "source", "sentence"] {
+        for key in [
+            "id",
+            "doc",
+            "start",
+            "end",
+            "text",
+            "value",
+            "low",
+            "high",
+            "qualifier",
+            "unit",
+            "category",
+            "subject",
+            "source",
+            "sentence",
+        ] {
             assert!(c.get(key).is_some(), "claim lacks {key}: {c}");
         }
     }
@@ -65,12 +92,24 @@ fn json_report_meets_the_eval_contract() {
 
 #[test]
 fn byte_offsets_slice_the_original_files() {
-    let v: serde_json::Value = serde_json::from_str(&stdout_of(&["extract", "--format", "json", "seeds/"])).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&stdout_of(&["extract", "--format", "json", "seeds/"])).unwrap();
     for c in v["claims"].as_array().unwrap() {
-        let doc = v["documents"].as_array().unwrap().iter().find(|d| d["id"] == c["doc"]).unwrap();
+        let doc = v["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["id"] == c["doc"])
+            .unwrap();
         let text = fs::read(doc["path"].as_str().unwrap()).unwrap();
-        let (s, e) = (c["start"].as_u64().unwrap() as usize, c["end"].as_u64().unwrap() as usize);
-        assert_eq!(std::str::from_utf8(&text[s..e]).unwrap(), c["text"].as_str().unwrap());
+        let (s, e) = (
+            c["start"].as_u64().unwrap() as usize,
+            c["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(
+            std::str::from_utf8(&text[s..e]).unwrap(),
+            c["text"].as_str().unwrap()
+        );
     }
 }
 
@@ -102,8 +141,18 @@ fn order_of_paths_does_not_change_output() {
 #[test]
 fn csv_bom_and_inert_cells() {
     let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("a.txt"), "=HYPERLINK(\"x\") قتل 20 شخصا في حمص.\n").unwrap();
-    let out = stdout_of(&["compare", "--format", "csv", "--bom", dir.path().to_str().unwrap()]);
+    fs::write(
+        dir.path().join("a.txt"),
+        "=HYPERLINK(\"x\") قتل 20 شخصا في حمص.\n",
+    )
+    .unwrap();
+    let out = stdout_of(&[
+        "compare",
+        "--format",
+        "csv",
+        "--bom",
+        dir.path().to_str().unwrap(),
+    ]);
     assert!(out.starts_with('\u{feff}'));
     assert!(out.contains("'=HYPERLINK"), "{out}");
     assert!(!out.contains(",=HYPERLINK"));
@@ -111,20 +160,50 @@ fn csv_bom_and_inert_cells() {
 
 #[test]
 fn only_conflicts_and_fail_on_conflict() {
-    let out = claimdiff().args(["compare", "--only", "conflicts", "--format", "json", "--fail-on-conflict", "seeds/"]).output().unwrap();
+    let out = claimdiff()
+        .args([
+            "compare",
+            "--only",
+            "conflicts",
+            "--format",
+            "json",
+            "--fail-on-conflict",
+            "seeds/",
+        ])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(v["groups"].as_array().unwrap().iter().all(|g| g["verdict"] == "conflict"));
+    assert!(v["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|g| g["verdict"] == "conflict"));
 }
 
 #[test]
 fn output_file_is_written_whole() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("report.json");
-    claimdiff().args(["compare", "--format", "json", "--output", path.to_str().unwrap(), "seeds/"]).assert().success().stdout("");
+    claimdiff()
+        .args([
+            "compare",
+            "--format",
+            "json",
+            "--output",
+            path.to_str().unwrap(),
+            "seeds/",
+        ])
+        .assert()
+        .success()
+        .stdout("");
     let v: serde_json::Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
     assert!(v["claims"].as_array().unwrap().len() > 40);
-    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left behind");
+    assert_eq!(
+        fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary file left behind"
+    );
 }
 
 #[test]
@@ -152,7 +231,10 @@ fn missing_file_is_exit_2_naming_it() {
         .args(["extract", "no/such/file.txt"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("no/such/file.txt").and(predicate::str::starts_with("error: ")));
+        .stderr(
+            predicate::str::contains("no/such/file.txt")
+                .and(predicate::str::starts_with("error: ")),
+        );
 }
 
 #[test]
@@ -160,7 +242,11 @@ fn non_utf8_file_is_exit_2_naming_it_and_the_offset() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("bad.txt");
     fs::write(&p, b"abc \xff\xfe def").unwrap();
-    claimdiff().args(["extract", p.to_str().unwrap()]).assert().code(2).stderr(predicate::str::contains("bad.txt").and(predicate::str::contains("offset 4")));
+    claimdiff()
+        .args(["extract", p.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.txt").and(predicate::str::contains("offset 4")));
 }
 
 #[test]
@@ -168,27 +254,51 @@ fn bad_manifest_rows_are_exit_2_naming_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("a.txt"), "قتل 5 أشخاص").unwrap();
     let m = dir.path().join("m.csv");
-    fs::write(&m, "file,outlet,date\na.txt,X,2024-12-06\nmissing.txt,Y,2024-12-06\n").unwrap();
+    fs::write(
+        &m,
+        "file,outlet,date\na.txt,X,2024-12-06\nmissing.txt,Y,2024-12-06\n",
+    )
+    .unwrap();
     claimdiff()
-        .args(["extract", "--manifest", m.to_str().unwrap(), dir.path().to_str().unwrap()])
+        .args([
+            "extract",
+            "--manifest",
+            m.to_str().unwrap(),
+            dir.path().to_str().unwrap(),
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("m.csv:3").and(predicate::str::contains("missing.txt")));
     fs::write(&m, "file,outlet,date\na.txt,X,6/12/2024\n").unwrap();
     claimdiff()
-        .args(["extract", "--manifest", m.to_str().unwrap(), dir.path().to_str().unwrap()])
+        .args([
+            "extract",
+            "--manifest",
+            m.to_str().unwrap(),
+            dir.path().to_str().unwrap(),
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("m.csv:2").and(predicate::str::contains("YYYY-MM-DD")));
     fs::write(&m, "name,outlet\na.txt,X\n").unwrap();
     claimdiff()
-        .args(["extract", "--manifest", m.to_str().unwrap(), dir.path().to_str().unwrap()])
+        .args([
+            "extract",
+            "--manifest",
+            m.to_str().unwrap(),
+            dir.path().to_str().unwrap(),
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("no `file` column"));
     fs::write(&m, "file,outlet\na.txt,X\na.txt,Y\n").unwrap();
     claimdiff()
-        .args(["extract", "--manifest", m.to_str().unwrap(), dir.path().to_str().unwrap()])
+        .args([
+            "extract",
+            "--manifest",
+            m.to_str().unwrap(),
+            dir.path().to_str().unwrap(),
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("listed twice"));
@@ -197,12 +307,20 @@ fn bad_manifest_rows_are_exit_2_naming_file_and_line() {
 #[test]
 fn bad_rule_file_is_exit_2_naming_file_and_key() {
     let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("extra.toml"), "[[unit]]\nid = \"camel\"\nforms = [\"جمل\"]\nplural = [\"جمال\"]\n").unwrap();
+    fs::write(
+        dir.path().join("extra.toml"),
+        "[[unit]]\nid = \"camel\"\nforms = [\"جمل\"]\nplural = [\"جمال\"]\n",
+    )
+    .unwrap();
     claimdiff()
         .args(["extract", "--rules", dir.path().to_str().unwrap(), "seeds/"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("extra.toml").and(predicate::str::contains("plural")).and(predicate::str::contains("line 4")));
+        .stderr(
+            predicate::str::contains("extra.toml")
+                .and(predicate::str::contains("plural"))
+                .and(predicate::str::contains("line 4")),
+        );
 }
 
 #[test]
@@ -213,14 +331,29 @@ fn user_rules_extend_the_builtin_ones_and_rules_test_runs_their_examples() {
         "[[unit]]\nid = \"camel\"\nforms = [\"جمل\", \"جمال\"]\n\n[[category]]\nid = \"camels\"\nunits = [\"camel\"]\n\n[[test]]\ninput = \"نفق 40 جملا و300 جمل\"\nexpect = [\"300 exact camel camels\"]\n",
     )
     .unwrap();
-    claimdiff().args(["rules", "test", "--rules", dir.path().to_str().unwrap()]).assert().success();
-    fs::write(dir.path().join("camels.toml"), "[[test]]\ninput = \"نفق 40 جملا\"\nexpect = [\"41 exact camel camels\"]\n").unwrap();
-    claimdiff().args(["rules", "test", "--rules", dir.path().to_str().unwrap()]).assert().code(1).stderr(predicate::str::contains("camels.toml"));
+    claimdiff()
+        .args(["rules", "test", "--rules", dir.path().to_str().unwrap()])
+        .assert()
+        .success();
+    fs::write(
+        dir.path().join("camels.toml"),
+        "[[test]]\ninput = \"نفق 40 جملا\"\nexpect = [\"41 exact camel camels\"]\n",
+    )
+    .unwrap();
+    claimdiff()
+        .args(["rules", "test", "--rules", dir.path().to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("camels.toml"));
 }
 
 #[test]
 fn help_documents_exit_codes() {
-    claimdiff().arg("--help").assert().success().stdout(predicate::str::contains("Exit codes"));
+    claimdiff()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Exit codes"));
 }
 
 fn seeds_jsonl() -> String {
@@ -239,21 +372,41 @@ fn seeds_jsonl() -> String {
 #[test]
 fn jsonl_streams_from_stdin_to_stdout_and_compare_groups_claims_extracted_elsewhere() {
     // the map step: articles in, claims out, one a line
-    let out = claimdiff().args(["extract", "--jsonl", "-", "--format", "jsonl"]).write_stdin(seeds_jsonl()).output().unwrap();
+    let out = claimdiff()
+        .args(["extract", "--jsonl", "-", "--format", "jsonl"])
+        .write_stdin(seeds_jsonl())
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let claims = String::from_utf8(out.stdout).unwrap();
     assert!(claims.lines().count() > 100);
-    assert!(claims.lines().all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()));
+    assert!(claims
+        .lines()
+        .all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()));
     // the reduce step: the same groups as comparing the files directly
-    let from_claims: serde_json::Value =
-        serde_json::from_slice(&claimdiff().args(["compare", "--claims", "-", "--format", "json"]).write_stdin(claims).output().unwrap().stdout).unwrap();
-    let direct: serde_json::Value = serde_json::from_str(&stdout_of(&["compare", "--format", "json", "seeds/"])).unwrap();
+    let from_claims: serde_json::Value = serde_json::from_slice(
+        &claimdiff()
+            .args(["compare", "--claims", "-", "--format", "json"])
+            .write_stdin(claims)
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let direct: serde_json::Value =
+        serde_json::from_str(&stdout_of(&["compare", "--format", "json", "seeds/"])).unwrap();
     let verdicts = |r: &serde_json::Value| {
         r["groups"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|g| (g["verdict"].to_string(), g["category"].to_string(), g["claims"].as_array().unwrap().len()))
+            .map(|g| {
+                (
+                    g["verdict"].to_string(),
+                    g["category"].to_string(),
+                    g["claims"].as_array().unwrap().len(),
+                )
+            })
             .collect::<Vec<_>>()
     };
     assert_eq!(verdicts(&from_claims), verdicts(&direct));

@@ -12,15 +12,46 @@ struct Seeds {
 }
 
 fn seeds() -> Seeds {
-    let out = Command::cargo_bin("claimdiff").unwrap().args(["compare", "--format", "json", "seeds/"]).output().unwrap();
+    let out = Command::cargo_bin("claimdiff")
+        .unwrap()
+        .args(["compare", "--format", "json", "seeds/"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let claims: BTreeMap<String, &serde_json::Value> = v["claims"].as_array().unwrap().iter().map(|c| (c["id"].as_str().unwrap().to_string(), c)).collect();
+    let claims: BTreeMap<String, &serde_json::Value> = v["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["id"].as_str().unwrap().to_string(), c))
+        .collect();
     let mut groups = Vec::new();
-    for g in v["groups"].as_array().unwrap().iter().filter(|g| g["kind"] == "event") {
-        let members: Vec<&serde_json::Value> = g["claims"].as_array().unwrap().iter().map(|id| claims[id.as_str().unwrap()]).collect();
-        let docs: BTreeSet<String> = members.iter().map(|c| c["doc"].as_str().unwrap()[..3].to_string()).collect();
-        let actions: Vec<String> = members.iter().map(|c| format!("{}:{}", c["category"].as_str().unwrap(), c["polarity"].as_str().unwrap())).collect();
+    for g in v["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["kind"] == "event")
+    {
+        let members: Vec<&serde_json::Value> = g["claims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|id| claims[id.as_str().unwrap()])
+            .collect();
+        let docs: BTreeSet<String> = members
+            .iter()
+            .map(|c| c["doc"].as_str().unwrap()[..3].to_string())
+            .collect();
+        let actions: Vec<String> = members
+            .iter()
+            .map(|c| {
+                format!(
+                    "{}:{}",
+                    c["category"].as_str().unwrap(),
+                    c["polarity"].as_str().unwrap()
+                )
+            })
+            .collect();
         groups.push((
             g["verdict"].as_str().unwrap().to_string(),
             g["subject"].as_str().unwrap().to_string(),
@@ -53,8 +84,16 @@ fn opposition_took_rastan_and_talbiseh() {
     for place in ["rastan", "talbiseh"] {
         let g = s.find(place, "took_control");
         assert_eq!(g.0, "agree");
-        assert!(g.3.is_superset(&set(&["000", "002", "004"])), "{place}: {:?}", g.3);
-        assert!(g.4.iter().any(|a| a.starts_with("advanced")), "004 reports an advance: {:?}", g.4);
+        assert!(
+            g.3.is_superset(&set(&["000", "002", "004"])),
+            "{place}: {:?}",
+            g.3
+        );
+        assert!(
+            g.4.iter().any(|a| a.starts_with("advanced")),
+            "004 reports an advance: {:?}",
+            g.4
+        );
     }
 }
 
@@ -91,10 +130,24 @@ fn opposition_took_homs() {
 #[test]
 fn sohr_withdrawal_from_homs_against_the_ministry_denial_is_a_conflict_inside_one_article() {
     let s = seeds();
-    let g = s.groups.iter().find(|g| g.0 == "conflict" && g.1 == "homs").expect("a conflict about Homs");
+    let g = s
+        .groups
+        .iter()
+        .find(|g| g.0 == "conflict" && g.1 == "homs")
+        .expect("a conflict about Homs");
     assert_eq!(g.3, set(&["002"]));
-    assert!(g.4.iter().any(|a| a == "withdrew:affirmed") && g.4.iter().any(|a| a == "withdrew:denied"), "{:?}", g.4);
+    assert!(
+        g.4.iter().any(|a| a == "withdrew:affirmed") && g.4.iter().any(|a| a == "withdrew:denied"),
+        "{:?}",
+        g.4
+    );
     // the withdrawal reported on 8 December by other outlets is not part of that conflict
-    let later = s.groups.iter().find(|g| g.1 == "homs" && g.4.iter().any(|a| a == "withdrew:affirmed") && g.3.contains("001")).unwrap();
+    let later = s
+        .groups
+        .iter()
+        .find(|g| {
+            g.1 == "homs" && g.4.iter().any(|a| a == "withdrew:affirmed") && g.3.contains("001")
+        })
+        .unwrap();
     assert_ne!(later.0, "conflict");
 }

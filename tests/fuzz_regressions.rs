@@ -6,8 +6,13 @@ use std::fs;
 fn replay(target: &str, run: fn(&[u8])) {
     let dir = format!("fuzz/corpus/{target}");
     let mut n = 0;
-    for e in fs::read_dir(&dir).unwrap_or_else(|e| panic!("{dir}: {e}")).flatten() {
-        let Ok(data) = fs::read(e.path()) else { continue }; // a file a running fuzzer just replaced
+    for e in fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+        .flatten()
+    {
+        let Ok(data) = fs::read(e.path()) else {
+            continue;
+        }; // a file a running fuzzer just replaced
         run(&data);
         // and every prefix cut at a byte, the way truncated downloads arrive
         for cut in (0..data.len()).step_by(data.len() / 16 + 1) {

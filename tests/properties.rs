@@ -39,8 +39,16 @@ proptest! {
 
 #[test]
 fn thread_count_does_not_change_the_report() {
-    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap().install(|| report_json(seed_docs()));
-    let four = rayon::ThreadPoolBuilder::new().num_threads(4).build().unwrap().install(|| report_json(seed_docs()));
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap()
+        .install(|| report_json(seed_docs()));
+    let four = rayon::ThreadPoolBuilder::new()
+        .num_threads(4)
+        .build()
+        .unwrap()
+        .install(|| report_json(seed_docs()));
     assert_eq!(one, four);
 }
 
@@ -52,7 +60,12 @@ fn verdicts_are_symmetric_between_two_documents() {
         for j in i + 1..docs.len() {
             let ab = claimdiff::compare(vec![docs[i].clone(), docs[j].clone()], rules());
             let ba = claimdiff::compare(vec![docs[j].clone(), docs[i].clone()], rules());
-            let verdicts = |r: &claimdiff::model::Report| r.groups.iter().map(|g| (g.category.clone(), g.subject.clone(), g.verdict)).collect::<Vec<_>>();
+            let verdicts = |r: &claimdiff::model::Report| {
+                r.groups
+                    .iter()
+                    .map(|g| (g.category.clone(), g.subject.clone(), g.verdict))
+                    .collect::<Vec<_>>()
+            };
             assert_eq!(verdicts(&ab), verdicts(&ba));
         }
     }
@@ -172,7 +185,9 @@ fn spell_en(n: u64) -> String {
         "eighteen",
         "nineteen",
     ];
-    const TENS: [&str; 10] = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+    const TENS: [&str; 10] = [
+        "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
     fn below_thousand(n: u64) -> String {
         let mut parts = Vec::new();
         if n >= 100 {

@@ -15,7 +15,11 @@ pub enum CheckFormat {
 }
 
 /// Writes the findings in `format`.
-pub fn write(findings: &[Finding], format: CheckFormat, out: &mut dyn Write) -> std::io::Result<()> {
+pub fn write(
+    findings: &[Finding],
+    format: CheckFormat,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     match format {
         CheckFormat::Human => human(findings, out),
         CheckFormat::Json => json(findings, out),
@@ -26,12 +30,30 @@ pub fn write(findings: &[Finding], format: CheckFormat, out: &mut dyn Write) -> 
 }
 
 fn counts(findings: &[Finding]) -> (usize, usize) {
-    (findings.iter().filter(|f| f.severity == Severity::Error).count(), findings.iter().filter(|f| f.severity == Severity::Warning).count())
+    (
+        findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count(),
+        findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .count(),
+    )
 }
 
 fn human(findings: &[Finding], out: &mut dyn Write) -> std::io::Result<()> {
     for f in findings {
-        writeln!(out, "{}:{}:{}: {}: {} [{}]", f.path, f.line, f.col, f.severity.as_str(), f.message, f.kind)?;
+        writeln!(
+            out,
+            "{}:{}:{}: {}: {} [{}]",
+            f.path,
+            f.line,
+            f.col,
+            f.severity.as_str(),
+            f.message,
+            f.kind
+        )?;
     }
     let (e, w) = counts(findings);
     writeln!(out, "claimdiff: {e} error(s), {w} warning(s)")
@@ -46,7 +68,10 @@ fn json(findings: &[Finding], out: &mut dyn Write) -> std::io::Result<()> {
 
 /// GitHub workflow commands escape `%`, CR and LF in messages, and `,` `:` in properties.
 fn gh_escape(s: &str, property: bool) -> String {
-    let mut t = s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    let mut t = s
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A");
     if property {
         t = t.replace(':', "%3A").replace(',', "%2C");
     }
@@ -55,7 +80,11 @@ fn gh_escape(s: &str, property: bool) -> String {
 
 fn github(findings: &[Finding], out: &mut dyn Write) -> std::io::Result<()> {
     for f in findings {
-        let level = if f.severity == Severity::Error { "error" } else { "warning" };
+        let level = if f.severity == Severity::Error {
+            "error"
+        } else {
+            "warning"
+        };
         writeln!(
             out,
             "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
@@ -73,10 +102,22 @@ fn github(findings: &[Finding], out: &mut dyn Write) -> std::io::Result<()> {
 
 /// The rules SARIF names: one per finding kind.
 const KINDS: [(&str, &str); 4] = [
-    ("conflict", "A draft states a figure or fact its sources contradict."),
-    ("unsupported", "A draft states a figure or fact no source states."),
-    ("stale", "A draft repeats a running toll that a newer source has updated."),
-    ("cross", "Published pieces state figures or facts that cannot both be true."),
+    (
+        "conflict",
+        "A draft states a figure or fact its sources contradict.",
+    ),
+    (
+        "unsupported",
+        "A draft states a figure or fact no source states.",
+    ),
+    (
+        "stale",
+        "A draft repeats a running toll that a newer source has updated.",
+    ),
+    (
+        "cross",
+        "Published pieces state figures or facts that cannot both be true.",
+    ),
 ];
 
 fn sarif(findings: &[Finding], out: &mut dyn Write) -> std::io::Result<()> {
@@ -129,23 +170,52 @@ fn sarif(findings: &[Finding], out: &mut dyn Write) -> std::io::Result<()> {
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
 }
 
 fn junit(findings: &[Finding], out: &mut dyn Write) -> std::io::Result<()> {
     let (e, _) = counts(findings);
     writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
-    writeln!(out, "<testsuites name=\"claimdiff\" tests=\"{}\" failures=\"{e}\">", findings.len())?;
-    writeln!(out, "  <testsuite name=\"claimdiff check\" tests=\"{}\" failures=\"{e}\">", findings.len())?;
+    writeln!(
+        out,
+        "<testsuites name=\"claimdiff\" tests=\"{}\" failures=\"{e}\">",
+        findings.len()
+    )?;
+    writeln!(
+        out,
+        "  <testsuite name=\"claimdiff check\" tests=\"{}\" failures=\"{e}\">",
+        findings.len()
+    )?;
     for f in findings {
         let name = xml_escape(&format!("{}:{}:{} {}", f.path, f.line, f.col, f.kind));
         if f.severity == Severity::Error {
-            writeln!(out, "    <testcase classname=\"{}\" name=\"{name}\">", xml_escape(&f.path))?;
-            writeln!(out, "      <failure type=\"{}\" message=\"{}\"/>", f.kind, xml_escape(&f.message))?;
+            writeln!(
+                out,
+                "    <testcase classname=\"{}\" name=\"{name}\">",
+                xml_escape(&f.path)
+            )?;
+            writeln!(
+                out,
+                "      <failure type=\"{}\" message=\"{}\"/>",
+                f.kind,
+                xml_escape(&f.message)
+            )?;
             writeln!(out, "    </testcase>")?;
         } else {
-            writeln!(out, "    <testcase classname=\"{}\" name=\"{name}\">", xml_escape(&f.path))?;
-            writeln!(out, "      <system-out>{}</system-out>", xml_escape(&format!("warning: {}", f.message)))?;
+            writeln!(
+                out,
+                "    <testcase classname=\"{}\" name=\"{name}\">",
+                xml_escape(&f.path)
+            )?;
+            writeln!(
+                out,
+                "      <system-out>{}</system-out>",
+                xml_escape(&format!("warning: {}", f.message))
+            )?;
             writeln!(out, "    </testcase>")?;
         }
     }

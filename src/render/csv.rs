@@ -20,7 +20,12 @@ pub fn inert(cell: &str) -> String {
 }
 
 /// Writes the CSV.
-pub fn write(report: &Report, mode: Mode, opts: Options, out: &mut dyn Write) -> std::io::Result<()> {
+pub fn write(
+    report: &Report,
+    mode: Mode,
+    opts: Options,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     if opts.bom {
         out.write_all("\u{feff}".as_bytes())?;
     }
@@ -28,7 +33,10 @@ pub fn write(report: &Report, mode: Mode, opts: Options, out: &mut dyn Write) ->
     let mut group_of: HashMap<&str, (&str, &str, &str)> = HashMap::new();
     for g in &report.groups {
         for c in &g.claims {
-            group_of.insert(c.as_str(), (g.id.as_str(), g.verdict.as_str(), g.reason.as_str()));
+            group_of.insert(
+                c.as_str(),
+                (g.id.as_str(), g.verdict.as_str(), g.reason.as_str()),
+            );
         }
     }
     let mut w = csv::Writer::from_writer(out);
@@ -60,7 +68,12 @@ pub fn write(report: &Report, mode: Mode, opts: Options, out: &mut dyn Write) ->
     let mut rows: Vec<(usize, &crate::model::Claim)> = report.claims.iter().enumerate().collect();
     if mode == Mode::Compare {
         // rows follow the groups (conflicts first); ungrouped claims come last
-        let rank: HashMap<&str, usize> = report.groups.iter().enumerate().flat_map(|(gi, g)| g.claims.iter().map(move |c| (c.as_str(), gi))).collect();
+        let rank: HashMap<&str, usize> = report
+            .groups
+            .iter()
+            .enumerate()
+            .flat_map(|(gi, g)| g.claims.iter().map(move |c| (c.as_str(), gi)))
+            .collect();
         rows.sort_by_key(|(i, c)| (rank.get(c.id.as_str()).copied().unwrap_or(usize::MAX), *i));
     }
     for (_, c) in rows {

@@ -15,7 +15,10 @@ pub fn write(report: &Report, mode: Mode, out: &mut dyn Write) -> std::io::Resul
     let claims = super::claim_index(report);
     match mode {
         Mode::Extract => {
-            writeln!(out, "| doc | kind | text | value | qualifier | unit | category | subject | source |")?;
+            writeln!(
+                out,
+                "| doc | kind | text | value | qualifier | unit | category | subject | source |"
+            )?;
             writeln!(out, "|---|---|---|---|---|---|---|---|---|")?;
             for c in &report.claims {
                 writeln!(
@@ -34,18 +37,35 @@ pub fn write(report: &Report, mode: Mode, out: &mut dyn Write) -> std::io::Resul
             }
         }
         Mode::Compare => {
-            writeln!(out, "# claimdiff: {} documents, {} groups\n", report.documents.len(), report.groups.len())?;
-            writeln!(out, "| group | kind | verdict | what | figure | outlet | date | source | words |")?;
+            writeln!(
+                out,
+                "# claimdiff: {} documents, {} groups\n",
+                report.documents.len(),
+                report.groups.len()
+            )?;
+            writeln!(
+                out,
+                "| group | kind | verdict | what | figure | outlet | date | source | words |"
+            )?;
             writeln!(out, "|---|---|---|---|---|---|---|---|---|")?;
             for g in &report.groups {
-                let what = if g.subject.is_empty() { g.category.clone() } else { format!("{} @ {}", g.category, g.subject) };
+                let what = if g.subject.is_empty() {
+                    g.category.clone()
+                } else {
+                    format!("{} @ {}", g.category, g.subject)
+                };
                 for (k, id) in g.claims.iter().enumerate() {
                     let Some(c) = claims.get(id.as_str()) else {
                         continue;
                     };
                     let d = docs.get(c.doc.as_str());
                     let (gid, kind, verdict, what) = if k == 0 {
-                        (g.id.as_str(), g.kind.as_str(), format!("**{}**", g.verdict.as_str()), what.as_str())
+                        (
+                            g.id.as_str(),
+                            g.kind.as_str(),
+                            format!("**{}**", g.verdict.as_str()),
+                            what.as_str(),
+                        )
                     } else {
                         ("", "", String::new(), "")
                     };
@@ -61,7 +81,11 @@ pub fn write(report: &Report, mode: Mode, out: &mut dyn Write) -> std::io::Resul
                     )?;
                 }
             }
-            let conflicts: Vec<_> = report.groups.iter().filter(|g| g.verdict == crate::model::Verdict::Conflict).collect();
+            let conflicts: Vec<_> = report
+                .groups
+                .iter()
+                .filter(|g| g.verdict == crate::model::Verdict::Conflict)
+                .collect();
             if !conflicts.is_empty() {
                 writeln!(out, "\n## Conflicts\n")?;
                 for g in conflicts {

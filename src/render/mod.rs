@@ -40,13 +40,21 @@ pub struct Options {
 /// (a weekday in its sentence), `"in 2017"` (a year in an event's clause); empty otherwise.
 pub fn when_note(c: &Claim, published: Option<&str>) -> String {
     match c.time.as_deref() {
-        Some(t) if Some(t) != published => format!("{} {t}", if t.len() == 4 { "in" } else { "on" }),
+        Some(t) if Some(t) != published => {
+            format!("{} {t}", if t.len() == 4 { "in" } else { "on" })
+        }
         _ => String::new(),
     }
 }
 
 /// Writes the report in `format`.
-pub fn render(report: &Report, mode: Mode, format: Format, opts: Options, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub fn render(
+    report: &Report,
+    mode: Mode,
+    format: Format,
+    opts: Options,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     match format {
         Format::Table => table::write(report, mode, opts, out),
         Format::Csv => csv::write(report, mode, opts, out),
@@ -58,7 +66,11 @@ pub fn render(report: &Report, mode: Mode, format: Format, opts: Options, out: &
 
 /// Documents by id.
 pub(crate) fn doc_index(report: &Report) -> HashMap<&str, &Document> {
-    report.documents.iter().map(|d| (d.id.as_str(), d)).collect()
+    report
+        .documents
+        .iter()
+        .map(|d| (d.id.as_str(), d))
+        .collect()
 }
 
 /// Claims by id.

@@ -9,14 +9,33 @@ use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 use std::io::Write;
 
 /// Writes the table.
-pub fn write(report: &Report, mode: Mode, opts: Options, out: &mut dyn Write) -> std::io::Result<()> {
+pub fn write(
+    report: &Report,
+    mode: Mode,
+    opts: Options,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let docs = super::doc_index(report);
     let claims = super::claim_index(report);
     let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic).set_width(opts.width);
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(opts.width);
     match mode {
         Mode::Extract => {
-            table.set_header(vec!["doc", "kind", "bytes", "text", "value", "qualifier", "unit", "category", "subject", "source"]);
+            table.set_header(vec![
+                "doc",
+                "kind",
+                "bytes",
+                "text",
+                "value",
+                "qualifier",
+                "unit",
+                "category",
+                "subject",
+                "source",
+            ]);
             for c in &report.claims {
                 table.add_row(vec![
                     c.doc.clone(),
@@ -33,7 +52,14 @@ pub fn write(report: &Report, mode: Mode, opts: Options, out: &mut dyn Write) ->
             }
         }
         Mode::Compare => {
-            table.set_header(vec!["group", "kind", "verdict", "what", "figures (outlet, date, source)", "why"]);
+            table.set_header(vec![
+                "group",
+                "kind",
+                "verdict",
+                "what",
+                "figures (outlet, date, source)",
+                "why",
+            ]);
             for g in &report.groups {
                 let mut lines = Vec::new();
                 for id in &g.claims {
@@ -41,14 +67,37 @@ pub fn write(report: &Report, mode: Mode, opts: Options, out: &mut dyn Write) ->
                         let d = docs.get(c.doc.as_str());
                         let outlet = d.map_or(c.doc.as_str(), |d| d.outlet.as_str());
                         let date = d.and_then(|d| d.date.as_deref()).unwrap_or("?");
-                        let src = if c.source.is_empty() { String::new() } else { format!(", {}", c.source) };
+                        let src = if c.source.is_empty() {
+                            String::new()
+                        } else {
+                            format!(", {}", c.source)
+                        };
                         let when = super::when_note(c, d.and_then(|d| d.date.as_deref()));
-                        let when = if when.is_empty() { when } else { format!(" ({when})") };
-                        lines.push(format!("{} «{}» — {outlet}, {date}{when}{src}", figure(c), c.text));
+                        let when = if when.is_empty() {
+                            when
+                        } else {
+                            format!(" ({when})")
+                        };
+                        lines.push(format!(
+                            "{} «{}» — {outlet}, {date}{when}{src}",
+                            figure(c),
+                            c.text
+                        ));
                     }
                 }
-                let what = if g.subject.is_empty() { g.category.clone() } else { format!("{} @ {}", g.category, g.subject) };
-                table.add_row(vec![g.id.clone(), g.kind.clone(), g.verdict.as_str().to_string(), what, lines.join("\n"), g.reason.clone()]);
+                let what = if g.subject.is_empty() {
+                    g.category.clone()
+                } else {
+                    format!("{} @ {}", g.category, g.subject)
+                };
+                table.add_row(vec![
+                    g.id.clone(),
+                    g.kind.clone(),
+                    g.verdict.as_str().to_string(),
+                    what,
+                    lines.join("\n"),
+                    g.reason.clone(),
+                ]);
             }
         }
     }

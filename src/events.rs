@@ -394,6 +394,7 @@ pub fn extract_events(
                     end: t[m.end - 1].end,
                 }),
                 rounding_step: 0.0,
+                ..Claim::default()
             };
             out.push(Found {
                 tok_start: a,

@@ -1154,6 +1154,7 @@ fn complete(
         trigger_span: None,
         place_span: None,
         rounding_step: core.step,
+        ..Claim::default()
     };
     Some(Found {
         tok_start: i,

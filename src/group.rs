@@ -1,49 +1,41 @@
 //! Takes all claims of a run and the documents; returns groups of claims about the same
-//! quantity (same kind, category, canonical unit and subject), each judged by `judge.rs`.
+//! quantity, each judged by `judge.rs`. Grouping reads as identity → scope → figure → time:
 //!
-//! Candidates are blocked by (kind, category, unit, subject), so the cost is near-linear in
-//! the number of claims; inside a block a document contributes one figure per group.
+//! - `identity.rs`: claims are blocked by their partition key (kind, family, unit), so the
+//!   cost stays near-linear and one reducer per key gives the same report;
+//! - `scope.rs`: inside a block, a site and its city are one scope, two places apart are two;
+//! - here: a document contributes one figure a group (its different figures are different
+//!   quantities), placed where it fits best;
+//! - `time.rs`: a running toll's reports split into update stretches and conflict windows.
 
-use crate::judge::{canonical_unit, independent_sources, interval, judge, Interval};
+use crate::identity::{partition_key, quantity_of};
+use crate::judge::{independent_sources, interval, judge, Interval};
 use crate::model::{Claim, Document, Group};
 use crate::rules::{RuleSet, SubjectMode};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// The block a claim is compared within.
-type BlockKey = (String, String, String, String);
-
-fn block_key(c: &Claim, rules: &RuleSet) -> Option<BlockKey> {
-    let cat = rules.category(&c.category);
-    if cat.is_some_and(|x| !x.groupable()) {
-        return None;
-    }
-    if c.kind == "event" {
-        // events compare by family (took / entered / advanced are one family) and place
-        // an event dated to an earlier year ("استعادت الحكومة حمص في العام 2017") is another event
-        let era = c.time.as_deref().filter(|t| t.len() == 4).unwrap_or("");
-        return Some((
-            c.kind.clone(),
-            c.family.clone(),
-            format!("event{era}"),
-            c.subject_id.clone(),
-        ));
-    }
-    let subject = if cat.is_some_and(|x| x.subject() == SubjectMode::None) {
-        String::new()
+/// The place a claim is compared at before the hierarchy is applied: its scope (its subject,
+/// else its article's place), or for claims read from an older JSONL without one, its subject.
+fn scope_of<'a>(c: &'a Claim, rules: &RuleSet) -> &'a str {
+    if rules
+        .category(&c.category)
+        .is_some_and(|x| x.subject() == SubjectMode::None)
+    {
+        ""
+    } else if c.scope.is_empty() {
+        &c.subject_id
     } else {
-        c.subject_id.clone()
-    };
-    // a bare number counts what its category counts: "the toll passes 5,300" is 5,300 people
-    let implied = cat
-        .and_then(|x| x.rule.units.iter().find(|u| *u != "none"))
-        .filter(|_| c.unit == "none");
-    let (unit, _) = canonical_unit(implied.map_or(&c.unit, |u| u), rules);
-    Some((
-        c.kind.clone(),
-        c.category.clone(),
-        unit.to_string(),
-        subject,
-    ))
+        &c.scope
+    }
+}
+
+/// How far apart (as a ratio) two incompatible figures of a quantity that does not change over
+/// time may be and still be read as two reports of one measure.
+const FARTHEST_SAME_MEASURE: f64 = 4.0;
+
+/// How far apart two figures are: |ln(a / b)| of their representative numbers.
+fn ratio_ln(a: Option<Interval>, b: Option<Interval>) -> Option<f64> {
+    Some((magnitude(a)? / magnitude(b)?).ln().abs())
 }
 
 /// A representative number of a claim's interval for "closest figure" choices.
@@ -79,154 +71,47 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
         .enumerate()
         .map(|(i, d)| (d.id.as_str(), i))
         .collect();
-    let mut blocks: BTreeMap<BlockKey, Vec<usize>> = BTreeMap::new();
+    let mut partitions: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, c) in claims.iter().enumerate() {
-        if let Some(k) = block_key(c, rules) {
-            blocks.entry(k).or_default().push(i);
-        }
-    }
-    // A claim with no subject joins the block of its (kind, category, unit) when exactly one
-    // subject is stated for it: "نزح 280 ألف" beside "نزح 300 ألف في سوريا".
-    let keys: Vec<BlockKey> = blocks.keys().cloned().collect();
-    for k in keys.iter().filter(|k| k.3.is_empty()) {
-        let siblings: Vec<&BlockKey> = keys
-            .iter()
-            .filter(|o| !o.3.is_empty() && (&o.0, &o.1, &o.2) == (&k.0, &k.1, &k.2))
-            .collect();
-        if siblings.len() == 1 {
-            let moved = blocks.remove(k).unwrap_or_default();
-            blocks.entry(siblings[0].clone()).or_default().extend(moved);
-        } else if siblings.len() > 1 {
-            // with several subjects, a figure its own document repeats with a subject (the
-            // headline's "2122 قتيلا" @ Morocco, the body's "2122" with none) joins that one
-            let members = blocks.remove(k).unwrap_or_default();
-            // the siblings' claims by document, in sibling order: a claim looks only at its own
-            // document's, not at every sibling block
-            let mut by_doc: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
-            for (si, o) in siblings.iter().enumerate() {
-                for &j in blocks.get(*o).into_iter().flatten() {
-                    by_doc
-                        .entry(claims[j].doc.as_str())
-                        .or_default()
-                        .push((si, j));
-                }
-            }
-            let mut stay = Vec::new();
-            for i in members {
-                let home = by_doc
-                    .get(claims[i].doc.as_str())
-                    .and_then(|v| {
-                        v.iter()
-                            .find(|&&(_, j)| same_figure(&claims[j], &claims[i]))
-                    })
-                    .map(|&(si, _)| si);
-                match home {
-                    Some(si) => blocks.entry(siblings[si].clone()).or_default().push(i),
-                    None => stay.push(i),
-                }
-            }
-            if !stay.is_empty() {
-                blocks.insert(k.clone(), stay);
-            }
+        if let Some(k) = partition_key(c, rules) {
+            partitions.entry(k).or_default().push(i);
         }
     }
     // every claim's interval, computed once
     let ivs: Vec<Option<Interval>> = claims.iter().map(|c| interval(c, rules)).collect();
-    let mut groups: Vec<(Vec<usize>, String)> = Vec::new();
-    for (key, mut members) in blocks {
-        members.sort_by_cached_key(|&i| {
-            (
-                doc_rank
-                    .get(claims[i].doc.as_str())
-                    .copied()
-                    .unwrap_or(usize::MAX),
-                claims[i].start,
-            )
-        });
-        if key.0 == "event" {
-            for cl in event_clusters(claims, &members, &doc_map) {
-                groups.push((cl, key.3.clone()));
+    let mut groups: Vec<(Vec<usize>, String, String)> = Vec::new();
+    for (key, members) in partitions {
+        // scope: events compare per place as named; figures per place they are compared at
+        let mut blocks: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        if key.starts_with("event|") {
+            for i in members {
+                blocks
+                    .entry(claims[i].subject_id.clone())
+                    .or_default()
+                    .push(i);
             }
-            continue;
-        }
-        // a cluster keeps one claim per distinct figure and the figure each document gave, so
-        // placing a claim costs the number of distinct figures, not the cluster's size
-        struct Cluster<'c> {
-            members: Vec<usize>,
-            figures: Vec<usize>,
-            by_doc: HashMap<&'c str, usize>,
-        }
-        let mut clusters: Vec<Cluster> = Vec::new();
-        // one document at a time; within it, the claim that fits an existing cluster best is
-        // placed first, so a document's figures go where they agree before where they do not
-        let mut pos = 0;
-        while pos < members.len() {
-            let doc = claims[members[pos]].doc.as_str();
-            let end = members[pos..]
+        } else {
+            let scopes: Vec<(&str, &str, Option<f64>)> = members
                 .iter()
-                .position(|&i| claims[i].doc != doc)
-                .map_or(members.len(), |k| pos + k);
-            let mut pending: Vec<usize> = members[pos..end].to_vec();
-            while !pending.is_empty() {
-                let mut pick: Option<(f64, usize, Option<usize>)> = None; // (distance, index in pending, cluster)
-                for (pi, &i) in pending.iter().enumerate() {
+                .map(|&i| {
                     let c = &claims[i];
-                    let mut best: Option<(f64, usize)> = None;
-                    for (gi, cl) in clusters.iter().enumerate() {
-                        let same_doc = cl.by_doc.get(c.doc.as_str()).map(|&j| &claims[j]);
-                        if same_doc.is_some_and(|o| !same_figure(o, c)) {
-                            continue; // a document's different figures are different quantities
-                        }
-                        let dist = if same_doc.is_some() {
-                            -1.0
-                        } else if cl.figures.iter().any(|&j| same_figure(&claims[j], c)) {
-                            -0.5 // the very figure beats a merely compatible one ("6.8" with "6.8", not "7")
-                        } else if cl
-                            .figures
-                            .iter()
-                            .any(|&j| compatible_cached(&claims[j], c, ivs[j], ivs[i]))
-                        {
-                            0.0
-                        } else {
-                            match (magnitude(ivs[i]), magnitude(ivs[cl.figures[0]])) {
-                                (Some(a), Some(b)) => (a / b).ln().abs(),
-                                _ => 1.0,
-                            }
-                        };
-                        if best.is_none_or(|(d, _)| dist < d) {
-                            best = Some((dist, gi));
-                        }
-                    }
-                    let (d, g) = best.map_or((f64::INFINITY, None), |(d, g)| (d, Some(g)));
-                    if pick.is_none_or(|(pd, _, _)| d < pd) {
-                        pick = Some((d, pi, g));
-                    }
-                }
-                let Some((_, pi, g)) = pick else { break };
-                let i = pending.remove(pi);
-                let c = &claims[i];
-                let gi = match g {
-                    Some(gi) => gi,
-                    None => {
-                        clusters.push(Cluster {
-                            members: Vec::new(),
-                            figures: Vec::new(),
-                            by_doc: HashMap::new(),
-                        });
-                        clusters.len() - 1
-                    }
-                };
-                let cl = &mut clusters[gi];
-                cl.members.push(i);
-                cl.by_doc.entry(c.doc.as_str()).or_insert(i);
-                if !cl.figures.iter().any(|&j| same_figure(&claims[j], c)) {
-                    cl.figures.push(i);
-                }
+                    let counted = c.qualifier != crate::model::Qualifier::Vague;
+                    (
+                        scope_of(c, rules),
+                        c.doc.as_str(),
+                        magnitude(ivs[i]).filter(|_| counted),
+                    )
+                })
+                .collect();
+            let at = crate::scope::compared_at(&scopes, rules);
+            for (&i, (s, _, _)) in members.iter().zip(&scopes) {
+                let place = at.get(*s).cloned().unwrap_or_default();
+                blocks.entry(place).or_default().push(i);
             }
-            pos = end;
         }
-        for cl in &mut clusters {
-            cl.members.sort_by_key(|&i| {
+        let running = members_running(&key, claims, &blocks, rules);
+        for (place, mut members) in blocks {
+            members.sort_by_cached_key(|&i| {
                 (
                     doc_rank
                         .get(claims[i].doc.as_str())
@@ -235,17 +120,179 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
                     claims[i].start,
                 )
             });
-        }
-        let clusters: Vec<Vec<usize>> = clusters.into_iter().map(|c| c.members).collect();
-        for cl in clusters {
-            groups.push((cl, key.3.clone()));
+            if key.starts_with("event|") {
+                for cl in event_clusters(claims, &members, &doc_map) {
+                    groups.push((cl, place.clone(), key.clone()));
+                }
+                continue;
+            }
+            // a vague word ("dozens", "hundreds") is an impression, not a count: it is
+            // compared with other vague words, never set against a toll's figures
+            let (vague, counted): (Vec<usize>, Vec<usize>) = members
+                .iter()
+                .partition(|&&i| claims[i].qualifier == crate::model::Qualifier::Vague);
+            let clusters = [counted, vague]
+                .into_iter()
+                .filter(|m| !m.is_empty())
+                .flat_map(|m| figure_clusters(claims, &m, &ivs, running));
+            for cl in clusters {
+                for w in crate::time::windows(claims, &cl, running, &doc_map, rules) {
+                    groups.push((w, place.clone(), key.clone()));
+                }
+            }
         }
     }
+    judge_groups(groups, claims, &doc_map, rules)
+}
+
+/// Whether a partition holds a running toll (a rise between days is an update): its
+/// claims' category says so.
+fn members_running(
+    key: &str,
+    claims: &[Claim],
+    blocks: &BTreeMap<String, Vec<usize>>,
+    rules: &RuleSet,
+) -> bool {
+    if key.starts_with("event|") {
+        return false;
+    }
+    blocks
+        .values()
+        .flatten()
+        .next()
+        .and_then(|&i| rules.category(&claims[i].category))
+        .is_some_and(|c| c.running())
+}
+
+/// Splits one block (one quantity at one scope) into clusters in which a document gives one
+/// figure: a document's different figures are different quantities.
+fn figure_clusters(
+    claims: &[Claim],
+    members: &[usize],
+    ivs: &[Option<Interval>],
+    running: bool,
+) -> Vec<Vec<usize>> {
+    // a cluster keeps one claim per distinct figure and the figure each document gave, so
+    // placing a claim costs the number of distinct figures, not the cluster's size
+    struct Cluster<'c> {
+        members: Vec<usize>,
+        figures: Vec<usize>,
+        by_doc: HashMap<&'c str, usize>,
+    }
+    let mut clusters: Vec<Cluster> = Vec::new();
+    // one document at a time; within it, the claim that fits an existing cluster best is
+    // placed first, so a document's figures go where they agree before where they do not
+    let mut pos = 0;
+    while pos < members.len() {
+        let doc = claims[members[pos]].doc.as_str();
+        let end = members[pos..]
+            .iter()
+            .position(|&i| claims[i].doc != doc)
+            .map_or(members.len(), |k| pos + k);
+        let mut pending: Vec<usize> = members[pos..end].to_vec();
+        while !pending.is_empty() {
+            let mut pick: Option<(f64, usize, Option<usize>)> = None; // (distance, index in pending, cluster)
+            for (pi, &i) in pending.iter().enumerate() {
+                let c = &claims[i];
+                let mut best: Option<(f64, usize)> = None;
+                for (gi, cl) in clusters.iter().enumerate() {
+                    let same_doc = cl.by_doc.get(c.doc.as_str()).copied();
+                    if let Some(j) = same_doc.filter(|&j| !same_figure(&claims[j], c)) {
+                        // a document's different figures are different quantities, but for
+                        // a running toll ("rose from 2,000 to 5,000") the steps of one
+                        // timeline, unless they are far apart ("280,000 displaced; up to 1.5
+                        // million may be")
+                        let near = running
+                            && ratio_ln(ivs[i], ivs[j])
+                                .is_some_and(|d| d <= FARTHEST_SAME_MEASURE.ln());
+                        if !near {
+                            continue;
+                        }
+                    }
+                    let dist = if same_doc.is_some_and(|j| same_figure(&claims[j], c)) {
+                        -1.0
+                    } else if cl.figures.iter().any(|&j| same_figure(&claims[j], c)) {
+                        -0.5 // the very figure beats a merely compatible one ("6.8" with "6.8", not "7")
+                    } else if cl
+                        .figures
+                        .iter()
+                        .any(|&j| compatible_cached(&claims[j], c, ivs[j], ivs[i]))
+                    {
+                        0.0
+                    } else {
+                        cl.figures
+                            .iter()
+                            .filter_map(|&j| ratio_ln(ivs[i], ivs[j]))
+                            .fold(None, |m: Option<f64>, d| Some(m.map_or(d, |m| m.min(d))))
+                            .unwrap_or(1.0)
+                    };
+                    // figures four times apart are seldom two reports of one measure: more
+                    // likely two measures the rules could not tell apart ("9 km from the
+                    // airport", "damage 20 km away"), so they do not share a group
+                    if dist > FARTHEST_SAME_MEASURE.ln() {
+                        continue;
+                    }
+                    if best.is_none_or(|(d, _)| dist < d) {
+                        best = Some((dist, gi));
+                    }
+                }
+                let (d, g) = best.map_or((f64::INFINITY, None), |(d, g)| (d, Some(g)));
+                if pick.is_none_or(|(pd, _, _)| d < pd) {
+                    pick = Some((d, pi, g));
+                }
+            }
+            let Some((_, pi, g)) = pick else { break };
+            let i = pending.remove(pi);
+            let c = &claims[i];
+            let gi = match g {
+                Some(gi) => gi,
+                None => {
+                    clusters.push(Cluster {
+                        members: Vec::new(),
+                        figures: Vec::new(),
+                        by_doc: HashMap::new(),
+                    });
+                    clusters.len() - 1
+                }
+            };
+            let cl = &mut clusters[gi];
+            cl.members.push(i);
+            cl.by_doc.entry(c.doc.as_str()).or_insert(i);
+            if !cl.figures.iter().any(|&j| same_figure(&claims[j], c)) {
+                cl.figures.push(i);
+            }
+        }
+        pos = end;
+    }
+    let rank: HashMap<usize, usize> = members.iter().enumerate().map(|(k, &i)| (i, k)).collect();
+    for cl in &mut clusters {
+        cl.members
+            .sort_by_key(|i| rank.get(i).copied().unwrap_or(usize::MAX));
+    }
+    clusters.into_iter().map(|c| c.members).collect()
+}
+
+/// Judges every group and gives it its key (quantity, scope, window) and id; groups are
+/// ordered by verdict, then by their first claim.
+fn judge_groups(
+    groups: Vec<(Vec<usize>, String, String)>,
+    claims: &[Claim],
+    doc_map: &HashMap<&str, &Document>,
+    rules: &RuleSet,
+) -> Vec<Group> {
     let mut out: Vec<Group> = groups
         .into_iter()
-        .map(|(members, _)| {
+        .map(|(members, place, key)| {
             let cs: Vec<&Claim> = members.iter().map(|&i| &claims[i]).collect();
-            let (verdict, reason, timeline) = judge(&cs, &doc_map, rules);
+            let (verdict, reason, timeline) = judge(&cs, doc_map, rules);
+            let days: BTreeSet<String> = cs
+                .iter()
+                .filter_map(|c| crate::time::day_of(c, doc_map))
+                .collect();
+            let window = match (days.first(), days.last()) {
+                (Some(a), Some(b)) => vec![a.clone(), b.clone()],
+                _ => Vec::new(),
+            };
             let first = cs[0];
             let outlets: BTreeSet<String> = cs
                 .iter()
@@ -255,7 +302,7 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
                         .map_or(c.doc.clone(), |d| d.outlet.clone())
                 })
                 .collect();
-            let sources = independent_sources(&cs, &doc_map);
+            let sources = independent_sources(&cs, doc_map);
             let subject = cs
                 .iter()
                 .map(|c| c.subject_id.as_str())
@@ -266,8 +313,15 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
                 id: String::new(),
                 kind: first.kind.clone(),
                 category: first.category.clone(),
-                unit: canonical_unit(&first.unit, rules).0.to_string(),
+                unit: if first.kind == "event" {
+                    rules.canonical_unit(&first.unit).0.to_string()
+                } else {
+                    crate::identity::compared_unit(first, rules).to_string()
+                },
                 subject,
+                quantity: quantity_of(&key).to_string(),
+                scope: place,
+                window,
                 verdict,
                 reason,
                 claims: cs.iter().map(|c| c.id.clone()).collect(),

@@ -283,6 +283,89 @@ fn extremes<'a>(
     out
 }
 
+/// How two reports of one quantity stand to each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clash {
+    /// Both can be true (or they are one document's words for one figure).
+    None,
+    /// A running toll changed: a later report is higher, or two reports of one day differ
+    /// without two named sources behind them (successive reports of the day).
+    Changed,
+    /// A running toll fell: the later report lies wholly below the earlier one.
+    Fell,
+    /// Two named sources give incompatible figures for one day.
+    Sources,
+    /// Incompatible figures of a quantity that does not change over time.
+    Differ,
+}
+
+impl Clash {
+    /// Whether the two cannot both stand: a conflict.
+    pub fn is_conflict(self) -> bool {
+        matches!(self, Clash::Fell | Clash::Sources | Clash::Differ)
+    }
+}
+
+/// Whether two claims cite two different named sources. Unlisted sources are compared by
+/// their normalised names, and one name that mostly repeats the other is the same body
+/// ("وزير الصحة اللبناني" and "وزير الصحة العامة" are one minister, written two ways).
+pub fn two_sources(a: &Claim, b: &Claim) -> bool {
+    if a.source_id.is_empty() || b.source_id.is_empty() {
+        return false;
+    }
+    let (x, y) = (
+        crate::resolve::name_key(&a.source_id),
+        crate::resolve::name_key(&b.source_id),
+    );
+    let common = x.chars().zip(y.chars()).take_while(|(p, q)| p == q).count();
+    let shorter = x.chars().count().min(y.chars().count());
+    x != y && !(common >= 6 && common * 5 >= shorter * 3)
+}
+
+/// A running toll revised down to less than this share of an earlier report is more likely
+/// another count read into the same category ("3,000 injured" then "100 killed" read as
+/// injured) than a revision; such a fall is not called a conflict.
+const LARGEST_REVISION: f64 = 5.0;
+
+/// How two claims of one quantity and scope stand, given their reference days (ISO dates,
+/// `None` when unknown). A conflict needs two documents, or two cited sources in one.
+pub fn clash(
+    a: &Claim,
+    b: &Claim,
+    day_a: Option<&str>,
+    day_b: Option<&str>,
+    running: bool,
+    rules: &RuleSet,
+) -> Clash {
+    let sourced = two_sources(a, b);
+    // a vague word ("dozens", "thousands") is an impression, not a count to dispute
+    let vague = a.qualifier == Qualifier::Vague || b.qualifier == Qualifier::Vague;
+    if (a.doc == b.doc && !sourced) || vague || compatible(a, b, rules) {
+        return Clash::None;
+    }
+    if !running {
+        return Clash::Differ;
+    }
+    match (day_a, day_b) {
+        (Some(x), Some(y)) if x != y => {
+            let (early, late) = if x < y { (a, b) } else { (b, a) };
+            let (rose, implausible) = match (interval(early, rules), interval(late, rules)) {
+                (Some(e), Some(l)) => (l.hi > e.lo && l.lo >= e.lo, l.hi * LARGEST_REVISION < e.lo),
+                _ => (true, false),
+            };
+            if rose || implausible {
+                Clash::Changed
+            } else {
+                Clash::Fell
+            }
+        }
+        // one day, or a day unknown: hours apart, a higher figure is the next report unless
+        // two named sources stand behind the two figures
+        _ if sourced => Clash::Sources,
+        _ => Clash::Changed,
+    }
+}
+
 /// The verdict of one group.
 pub fn judge(
     claims: &[&Claim],
@@ -311,7 +394,10 @@ pub fn judge(
         .first()
         .and_then(|c| rules.category(&c.category))
         .is_some_and(|c| c.running());
-    let date_of = |c: &Claim| docs.get(c.doc.as_str()).and_then(|d| d.date.clone());
+    let date_of = |c: &Claim| {
+        let doc_date = docs.get(c.doc.as_str()).and_then(|d| d.date.as_deref());
+        c.reference_day(doc_date).map(str::to_string)
+    };
     // one claim per (figure, date) stands for all that repeat it: a thousand outlets repeating
     // one figure cost one comparison, not a million (a document's different figures never share
     // a group, so distinct figures come from distinct documents)
@@ -319,7 +405,7 @@ pub fn judge(
     let mut reps: Vec<&Claim> = claims
         .iter()
         .copied()
-        .filter(|c| seen.insert((figure(c), date_of(c))))
+        .filter(|c| seen.insert((figure(c), date_of(c), c.source_id.clone())))
         .collect();
     if reps.len() > 32 {
         reps = extremes(&reps, &date_of, rules);
@@ -328,38 +414,37 @@ pub fn judge(
     let mut changed_over_time = false;
     'outer: for (i, a) in reps.iter().enumerate() {
         for b in &reps[i + 1..] {
-            if a.doc == b.doc || compatible(a, b, rules) {
-                continue;
-            }
             let (da, db) = (date_of(a), date_of(b));
-            if running {
-                if let (Some(x), Some(y)) = (&da, &db) {
-                    if x != y {
-                        let (early, late) = if x < y { (a, b) } else { (b, a) };
-                        let rose = match (interval(early, rules), interval(late, rules)) {
-                            (Some(e), Some(l)) => l.hi > e.lo && l.lo >= e.lo,
-                            _ => true,
-                        };
-                        if rose {
-                            changed_over_time = true;
-                            continue;
-                        }
-                        conflict = Some(format!(
-                            "{} then {}: a running toll fell",
-                            cite(early, docs),
-                            cite(late, docs)
-                        ));
-                        break 'outer;
-                    }
+            match clash(a, b, da.as_deref(), db.as_deref(), running, rules) {
+                Clash::None => {}
+                Clash::Changed => changed_over_time = true,
+                Clash::Fell => {
+                    let (early, late) = if da < db { (a, b) } else { (b, a) };
+                    conflict = Some(format!(
+                        "{} then {}: a running toll fell",
+                        cite(early, docs),
+                        cite(late, docs)
+                    ));
+                    break 'outer;
+                }
+                Clash::Sources => {
+                    conflict = Some(format!(
+                        "{} vs {}: two sources differ on one day",
+                        cite(a, docs),
+                        cite(b, docs)
+                    ));
+                    break 'outer;
+                }
+                Clash::Differ => {
+                    let note = if da.is_none() || db.is_none() {
+                        " (publication date unknown)"
+                    } else {
+                        ""
+                    };
+                    conflict = Some(format!("{} vs {}{note}", cite(a, docs), cite(b, docs)));
+                    break 'outer;
                 }
             }
-            let note = if da.is_none() || db.is_none() {
-                " (publication date unknown)"
-            } else {
-                ""
-            };
-            conflict = Some(format!("{} vs {}{note}", cite(a, docs), cite(b, docs)));
-            break 'outer;
         }
     }
     let n_src = sources.len();
@@ -640,10 +725,62 @@ mod tests {
         let (v, reason, timeline) = judge(&[&a, &b], &docs, &r);
         assert_eq!(v, Verdict::Update, "{reason}");
         assert_eq!(timeline.len(), 2);
-        // the same figures on the same day conflict
+        // the same figures on one day: successive reports of the day, unless two named
+        // sources stand behind them
         d2.date = Some("2024-12-06".into());
         let docs: HashMap<&str, &Document> = [("a", &d1), ("b", &d2)].into_iter().collect();
-        assert_eq!(judge(&[&a, &b], &docs, &r).0, Verdict::Conflict);
+        assert_eq!(judge(&[&a, &b], &docs, &r).0, Verdict::Update);
+        let (mut a, mut b) = (a, b);
+        a.source_id = "health_ministry".into();
+        b.source_id = "red_crescent".into();
+        let (v, reason, _) = judge(&[&a, &b], &docs, &r);
+        assert_eq!(v, Verdict::Conflict);
+        assert!(reason.contains("two sources differ on one day"), "{reason}");
+        // one body spelled two ways is one source
+        a.source_id = "وزيرالصحهاللبناني".into();
+        b.source_id = "وزيرالصحهالعامه".into();
+        assert_eq!(judge(&[&a, &b], &docs, &r).0, Verdict::Update);
+    }
+
+    #[test]
+    fn a_running_toll_that_fell_between_days_is_a_conflict_unless_the_fall_is_implausible() {
+        let r = rules();
+        let doc = |id: &str, date: &str| Document {
+            id: id.into(),
+            path: id.into(),
+            outlet: id.to_uppercase(),
+            date: Some(date.into()),
+            date_source: "manifest".into(),
+            language: "en".into(),
+            url: None,
+            text: String::new(),
+        };
+        let (d1, d2) = (doc("a", "2023-09-14"), doc("b", "2023-09-17"));
+        let docs: HashMap<&str, &Document> = [("a", &d1), ("b", &d2)].into_iter().collect();
+        let early = claim("a", 11300.0, Qualifier::Exact, 100.0);
+        let revised = claim("b", 3958.0, Qualifier::Exact, 1.0);
+        let (v, reason, _) = judge(&[&early, &revised], &docs, &r);
+        assert_eq!(v, Verdict::Conflict);
+        assert!(reason.contains("a running toll fell"), "{reason}");
+        // a "fall" to less than a fifth is another count read into the category, not a
+        // revision: no conflict is called on it
+        let other_count = claim("b", 120.0, Qualifier::Exact, 10.0);
+        assert_ne!(
+            judge(&[&early, &other_count], &docs, &r).0,
+            Verdict::Conflict
+        );
+    }
+
+    #[test]
+    fn vague_words_beside_a_toll_are_no_conflict() {
+        let r = rules();
+        let mut dozens = claim("a", 0.0, Qualifier::Vague, 1.0);
+        dozens.value = None;
+        dozens.low = Some(20.0);
+        dozens.high = Some(99.0);
+        let toll = claim("b", 154.0, Qualifier::Exact, 1.0);
+        assert_eq!(clash(&dozens, &toll, None, None, true, &r), Clash::None);
+        assert_eq!(clash(&dozens, &toll, None, None, false, &r), Clash::None);
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod events;
 pub mod extract;
 pub mod fuzzing;
 pub mod group;
+pub mod identity;
 pub mod judge;
 pub mod load;
 pub mod model;
@@ -21,6 +22,8 @@ pub mod render;
 pub mod resolve;
 pub mod rules;
 pub mod ruletest;
+pub mod scope;
+pub mod time;
 pub mod when;
 
 use model::{Claim, Document, Report};
@@ -49,6 +52,12 @@ pub fn claims_of(doc: &Document, rules: &RuleSet) -> Vec<Claim> {
         figures_and_events(&doc.text, &doc.id, doc.date.as_deref(), rules);
     resolve::resolve(&doc.text, &toks, &mut found, rules);
     let mut claims: Vec<Claim> = found.into_iter().chain(events).map(|f| f.claim).collect();
+    let named = resolve::mentions(&toks.tokens, &rules.places, rules);
+    let named: Vec<&str> = named.iter().map(|m| m.entity.id.as_str()).collect();
+    scope::assign(&mut claims, &named, rules);
+    for c in &mut claims {
+        c.partition = identity::partition_key(c, rules).unwrap_or_default();
+    }
     claims.sort_by(|a, b| {
         (a.start, a.end, &a.kind, &a.subject_id).cmp(&(b.start, b.end, &b.kind, &b.subject_id))
     });

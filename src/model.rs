@@ -164,6 +164,24 @@ pub struct Claim {
     /// read round figures as rounded.
     #[serde(default, rename = "step")]
     pub rounding_step: f64,
+    /// The place the figure is about for grouping: its subject, else the place its article is
+    /// about (`scope.rs`); gazetteer id or normalised name, empty when the article names none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub scope: String,
+    /// The key a reducer groups by (`figure|killed|person`): claims with different keys are
+    /// never one quantity, so one reducer per key gives the report one process gives.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub partition: String,
+}
+
+impl Claim {
+    /// The day a report speaks as of: its document's publication day. A weekday in the
+    /// sentence dates the event ("the blast on Tuesday killed 135"), not the count, which is
+    /// the count known when the article was written. Only full ISO dates order reports; a
+    /// month or a year ("2023-09") leaves the day unknown.
+    pub fn reference_day<'a>(&'a self, doc_date: Option<&'a str>) -> Option<&'a str> {
+        doc_date.filter(|d| d.len() == 10 && d.as_bytes()[4] == b'-')
+    }
 }
 
 /// How a group of claims about one quantity is judged.
@@ -208,6 +226,16 @@ pub struct Group {
     pub category: String,
     pub unit: String,
     pub subject: String,
+    /// What is counted: the category family (`killed` for killed, bodies and death tolls).
+    #[serde(default)]
+    pub quantity: String,
+    /// Where: the place all members are about (a site and its city are one scope).
+    #[serde(default)]
+    pub scope: String,
+    /// When: the first and last reference day of the members (publication date, or the day
+    /// a weekday in the sentence names); empty when none is known.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub window: Vec<String>,
     pub verdict: Verdict,
     /// One line saying why, e.g. `ليومين (الحل نت, 2024-12-08) vs ثلاثة أيام (..., 2024-12-08)`.
     pub reason: String,

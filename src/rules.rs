@@ -192,6 +192,16 @@ pub struct CategoryRule {
     pub values: Option<[f64; 2]>,
 }
 
+/// `[[family]]`: categories that count the same thing under different names ("killed",
+/// "bodies recovered", "death toll"); grouping compares figures by family, not by category.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FamilyRule {
+    pub id: String,
+    /// The member categories' ids.
+    pub categories: Vec<String>,
+}
+
 /// `[[action]]`: an action class of factual claims and its trigger words.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -277,6 +287,8 @@ pub struct RuleFile {
     #[serde(default)]
     pub action: Vec<ActionRule>,
     #[serde(default)]
+    pub family: Vec<FamilyRule>,
+    #[serde(default)]
     pub judge: Option<JudgeRule>,
     #[serde(default)]
     pub test: Vec<RuleTest>,
@@ -288,6 +300,13 @@ pub struct GazetteerRow {
     pub id: String,
     pub kind: String,
     pub names: String,
+}
+
+/// One row of a place hierarchy file.
+#[derive(Debug, Clone, Deserialize)]
+struct WithinRow {
+    id: String,
+    within: String,
 }
 
 /// A gazetteer entry once compiled.
@@ -575,6 +594,11 @@ pub struct RuleSet {
     pub places: PhraseSet<usize>,
     pub bodies: PhraseSet<usize>,
     pub entities: Vec<Entity>,
+    /// Category id → the family it is compared in (`rules/families.toml`); a category in no
+    /// family is its own.
+    pub families: HashMap<String, String>,
+    /// Place id → the place it lies within (`rules/gazetteer/within.csv`).
+    pub within: HashMap<String, String>,
     /// Every rule file's examples: (file, test).
     pub tests: Vec<(String, RuleTest)>,
 }
@@ -611,6 +635,8 @@ impl RuleSet {
         }
         let mut set = RuleSet::default();
         let mut judge = None;
+        // (file, family, category): checked once every category is known
+        let mut families: Vec<(String, String, String)> = Vec::new();
         for (name, text) in &files {
             // a rule set is data a user may hand us: bound it so a pathological one is refused,
             // not slow
@@ -631,9 +657,15 @@ impl RuleSet {
                 file: name.clone(),
                 message: one_line(&e.to_string()),
             })?;
+            for f in &file.family {
+                for c in &f.categories {
+                    families.push((name.clone(), f.id.clone(), c.clone()));
+                }
+            }
             set.add_file(name, file, &mut judge)?;
         }
         set.judge = judge.unwrap_or_default();
+        set.check_families(&families)?;
         let phrases = set.phrase_count();
         if phrases > MAX_PHRASES {
             return Err(Error::Rule {
@@ -852,6 +884,17 @@ impl RuleSet {
             rule.triggers.extend(a.triggers);
             rule.needs.extend(a.needs);
         }
+        for f in file.family {
+            for c in f.categories {
+                if let Some(old) = self.families.get(&c).filter(|old| **old != f.id) {
+                    return Err(err(format!(
+                        "category {c:?} is in family {:?} and in {:?}",
+                        old, f.id
+                    )));
+                }
+                self.families.insert(c, f.id.clone());
+            }
+        }
         if let Some(j) = file.judge {
             if judge.is_some() {
                 return Err(err("[judge] is set in two rule files".into()));
@@ -864,7 +907,86 @@ impl RuleSet {
         Ok(())
     }
 
+    /// Every family names categories that exist.
+    fn check_families(&self, families: &[(String, String, String)]) -> Result<()> {
+        for (file, family, cat) in families {
+            if self.category(cat).is_none() {
+                return Err(Error::Rule {
+                    file: file.clone(),
+                    message: format!("family {family:?}: no category {cat:?} is defined"),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The family a category is compared in: `bodies_recovered` → `killed`.
+    pub fn family_of<'a>(&'a self, category: &'a str) -> &'a str {
+        self.families.get(category).map_or(category, String::as_str)
+    }
+
+    /// The places `place` lies within, nearest first (`beirut_port` → beirut, lebanon).
+    pub fn ancestors(&self, place: &str) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        let mut at = place;
+        // bounded: a cycle in a user's hierarchy file ends here, not in a hang
+        while let Some(up) = self.within.get(at) {
+            if out.len() >= 16 || up == place || out.contains(&up.as_str()) {
+                break;
+            }
+            out.push(up);
+            at = up;
+        }
+        out
+    }
+
+    /// Whether `inner` is `outer` or lies within it.
+    pub fn lies_within(&self, inner: &str, outer: &str) -> bool {
+        inner == outer || self.ancestors(inner).contains(&outer)
+    }
+
+    /// The unit claims are compared in, and the factor to get there (`mile` → `km`, 1.609).
+    pub fn canonical_unit<'a>(&'a self, unit: &'a str) -> (&'a str, f64) {
+        match self.conversions.get(unit) {
+            Some((to, f)) => (to.as_str(), *f),
+            None => (unit, 1.0),
+        }
+    }
+
+    /// A hierarchy file (`id,within` columns): each place and the place it lies within.
+    fn add_within(&mut self, name: &str, text: &str) -> Result<()> {
+        let mut rdr = csv::ReaderBuilder::new()
+            .comment(Some(b'#'))
+            .from_reader(text.as_bytes());
+        for (n, row) in rdr.deserialize::<WithinRow>().enumerate() {
+            let row = row.map_err(|e| Error::Rule {
+                file: name.to_string(),
+                message: format!("row {}: {}", n + 2, one_line(&e.to_string())),
+            })?;
+            if row.id.is_empty() || row.within.is_empty() || row.id == row.within {
+                return Err(Error::Rule {
+                    file: name.to_string(),
+                    message: format!(
+                        "row {}: {:?} within {:?} is no hierarchy",
+                        n + 2,
+                        row.id,
+                        row.within
+                    ),
+                });
+            }
+            self.within.insert(row.id, row.within);
+        }
+        Ok(())
+    }
+
     fn add_gazetteer(&mut self, name: &str, text: &str) -> Result<()> {
+        let header = text
+            .lines()
+            .find(|l| !l.trim_start().starts_with('#') && !l.trim().is_empty())
+            .unwrap_or("");
+        if header.split(',').map(str::trim).eq(["id", "within"]) {
+            return self.add_within(name, text);
+        }
         let mut rdr = csv::ReaderBuilder::new()
             .comment(Some(b'#'))
             .from_reader(text.as_bytes());

@@ -1,0 +1,244 @@
+//! Where a figure is about. Takes one document's resolved claims and gives each figure its
+//! scope: its own subject, else the place its article is about. Then, for the claims of one
+//! quantity across documents, maps each scope to the place it is compared at, using the
+//! place hierarchy in `rules/gazetteer/within.csv` (a site lies within its city, a city within
+//! its country).
+
+use crate::model::Claim;
+use crate::rules::{RuleSet, SubjectMode};
+use std::collections::{BTreeSet, HashMap};
+
+/// The place an article is about: the place its figures name most often (the first named on
+/// a tie), else the place its text names most often (`named`: place ids in text order).
+/// Empty when it names none.
+pub fn main_place(claims: &[Claim], named: &[&str]) -> String {
+    let mut count: HashMap<&str, (usize, usize)> = HashMap::new();
+    for (i, c) in claims.iter().enumerate() {
+        if c.kind == "figure" && !c.subject_id.is_empty() {
+            let e = count.entry(c.subject_id.as_str()).or_insert((0, i));
+            e.0 += 1;
+        }
+    }
+    if count.is_empty() {
+        for (i, p) in named.iter().enumerate() {
+            let e = count.entry(p).or_insert((0, i));
+            e.0 += 1;
+        }
+    }
+    count
+        .into_iter()
+        .max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.1 .1.cmp(&a.1 .1)))
+        .map(|(p, _)| p.to_string())
+        .unwrap_or_default()
+}
+
+/// Sets the scope of every figure of one document: its subject, else the article's place
+/// ("the toll rose to 137" in an article about Beirut is Beirut's toll). Figures of a category
+/// that is about the story as a whole (`subject = "none"`) keep no scope.
+pub fn assign(claims: &mut [Claim], named: &[&str], rules: &RuleSet) {
+    let main = main_place(claims, named);
+    for c in claims.iter_mut().filter(|c| c.kind == "figure") {
+        let whole_story = rules
+            .category(&c.category)
+            .is_some_and(|x| x.subject() == SubjectMode::None);
+        c.scope = if whole_story {
+            String::new()
+        } else if c.subject_id.is_empty() {
+            main.clone()
+        } else {
+            c.subject_id.clone()
+        };
+    }
+}
+
+/// How much a document's figure for a wider place must exceed its figures for a place within
+/// it to be read as a total over parts (a margin for rounding: "5,300" and "5,250").
+pub const TOTAL_OVER_PART: f64 = 1.05;
+
+/// For the scopes of one quantity's claims, the scope each is compared at.
+///
+/// A scope with exactly one more specific scope of the same quantity inside it is read as that
+/// one: "at the port" and "in Beirut" (and "in Lebanon") of a one-place event are one scope.
+/// A scope holding several (Libya, when Derna and Benghazi are counted apart) stays its own:
+/// it is a total over parts. Places of which neither contains the other stay apart. An empty
+/// scope (an article that names no place at all) joins the place most of the others are at.
+///
+/// `scopes` are (scope, document, figure) triples. A document whose largest figure for a place
+/// exceeds its largest for a place within it ("2,122 killed in Morocco, 1,351 of them in Al
+/// Haouz") contrasts the two: the wider one is then a total, not read as the narrower. A
+/// document that gives the same toll for the city and the country does not.
+pub fn compared_at(
+    scopes: &[(&str, &str, Option<f64>)],
+    rules: &RuleSet,
+) -> HashMap<String, String> {
+    let distinct: BTreeSet<&str> = scopes
+        .iter()
+        .map(|(s, _, _)| *s)
+        .filter(|s| !s.is_empty())
+        .collect();
+    // per (scope, document): the largest and smallest figure stated
+    let mut figures: HashMap<(&str, &str), (f64, f64)> = HashMap::new();
+    for (s, d, v) in scopes {
+        if let Some(v) = v {
+            let e = figures.entry((s, d)).or_insert((*v, *v));
+            e.0 = e.0.max(*v);
+            e.1 = e.1.min(*v);
+        }
+    }
+    let contrasted = |outer: &str, inner: &str| {
+        figures.iter().any(|(&(s, d), &(hi, _))| {
+            s == outer
+                && figures
+                    .get(&(inner, d))
+                    .is_some_and(|&(inner_hi, _)| hi > TOTAL_OVER_PART * inner_hi)
+        })
+    };
+    let inside = |outer: &str| -> Vec<&str> {
+        distinct
+            .iter()
+            .copied()
+            .filter(|&s| s != outer && rules.lies_within(s, outer))
+            .collect()
+    };
+    // the most specific places: none of the others lies within them
+    let leaves: Vec<&str> = distinct
+        .iter()
+        .copied()
+        .filter(|s| inside(s).is_empty())
+        .collect();
+    let mut out = HashMap::new();
+    for &s in &distinct {
+        let within: Vec<&str> = leaves
+            .iter()
+            .copied()
+            .filter(|&l| rules.lies_within(l, s))
+            .collect();
+        let at = match within[..] {
+            [leaf] if !contrasted(s, leaf) => leaf,
+            _ => s,
+        };
+        out.insert(s.to_string(), at.to_string());
+    }
+    let mut at_count: HashMap<&str, usize> = HashMap::new();
+    for (s, _, _) in scopes.iter().filter(|(s, _, _)| !s.is_empty()) {
+        if let Some(at) = out.get(*s) {
+            *at_count.entry(at.as_str()).or_default() += 1;
+        }
+    }
+    // the most common place; on a tie the first in id order, so the answer does not depend
+    // on the order of the input
+    let dominant = at_count
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
+        .map(|(p, _)| p.to_string())
+        .unwrap_or_default();
+    out.insert(String::new(), dominant);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> RuleSet {
+        RuleSet::builtin().expect("built-in rules load")
+    }
+
+    /// Each scope from a document of its own.
+    fn pairs<'a>(scopes: &[&'a str]) -> Vec<(&'a str, &'static str, Option<f64>)> {
+        const DOCS: [&str; 8] = ["d1", "d2", "d3", "d4", "d5", "d6", "d7", "d8"];
+        scopes
+            .iter()
+            .zip(DOCS)
+            .map(|(s, d)| (*s, d, Some(10.0)))
+            .collect()
+    }
+
+    #[test]
+    fn a_total_its_article_sets_beside_a_part_stays_a_total() {
+        let r = rules();
+        // one article: 826 killed across Syria, 5 in Talbiseh; another: a toll in Syria
+        let m = compared_at(
+            &[
+                ("syria", "a", Some(826.0)),
+                ("talbiseh", "a", Some(5.0)),
+                ("syria", "b", Some(800.0)),
+            ],
+            &r,
+        );
+        assert_eq!(m["syria"], "syria");
+        assert_eq!(m["talbiseh"], "talbiseh");
+        // the same figure for the city and for the port within it: one scope
+        let m = compared_at(
+            &[
+                ("beirut", "a", Some(154.0)),
+                ("beirut_port", "a", Some(154.0)),
+            ],
+            &r,
+        );
+        assert_eq!(m["beirut"], "beirut_port");
+    }
+
+    fn figure(subject: &str) -> Claim {
+        Claim {
+            kind: "figure".into(),
+            category: "killed".into(),
+            subject_id: subject.into(),
+            ..Claim::default()
+        }
+    }
+
+    #[test]
+    fn a_figure_with_no_place_takes_its_articles_place() {
+        let r = rules();
+        let mut cs = vec![
+            figure("beirut"),
+            figure(""),
+            figure("beirut_port"),
+            figure("beirut"),
+        ];
+        assign(&mut cs, &["lebanon"], &r);
+        assert_eq!(cs[1].scope, "beirut");
+        assert_eq!(cs[2].scope, "beirut_port");
+    }
+
+    #[test]
+    fn an_article_with_no_place_leaves_the_scope_empty() {
+        let r = rules();
+        let mut cs = vec![figure(""), figure("")];
+        assign(&mut cs, &[], &r);
+        assert!(cs.iter().all(|c| c.scope.is_empty()));
+    }
+
+    #[test]
+    fn an_article_whose_figures_name_no_place_is_about_the_place_its_text_names_most() {
+        let r = rules();
+        let mut cs = vec![figure(""), figure("")];
+        assign(&mut cs, &["lebanon", "beirut", "beirut"], &r);
+        assert!(cs.iter().all(|c| c.scope == "beirut"));
+    }
+
+    #[test]
+    fn a_site_and_its_city_are_one_scope() {
+        let r = rules();
+        let m = compared_at(&pairs(&["beirut", "beirut_port", "lebanon", ""]), &r);
+        assert_eq!(m["beirut"], "beirut_port");
+        assert_eq!(m["lebanon"], "beirut_port");
+        assert_eq!(m[""], "beirut_port");
+    }
+
+    #[test]
+    fn two_parts_of_an_event_stay_apart_and_their_total_is_its_own_scope() {
+        let r = rules();
+        let m = compared_at(&pairs(&["derna", "benghazi", "libya", "eastern_libya"]), &r);
+        assert_eq!(m["derna"], "derna");
+        assert_eq!(m["benghazi"], "benghazi");
+        assert_eq!(m["libya"], "libya");
+        assert_eq!(m["eastern_libya"], "eastern_libya");
+        let m = compared_at(&pairs(&["turkey", "syria", "syria", ""]), &r);
+        assert_eq!(m["turkey"], "turkey");
+        assert_eq!(m["syria"], "syria");
+        // a figure of an article that names no place is about where most of the others are
+        assert_eq!(m[""], "syria");
+    }
+}

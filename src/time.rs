@@ -1,0 +1,171 @@
+//! When a figure speaks of. Takes the claims of one quantity at one scope (one figure a
+//! document) and splits them into time windows: a stretch of reports that agree or only rise
+//! is one window (an update timeline), and reports that clash — a running toll that fell, two
+//! named sources apart on one day — make a conflict window spanning the days they cover.
+//! A toll that rose from 30 to 154 over four days is one timeline, never a conflict.
+
+use crate::judge::{clash, interval};
+use crate::model::{Claim, Document};
+use crate::rules::RuleSet;
+use std::collections::{BTreeMap, HashMap};
+
+/// The reference day of a claim (see [`Claim::reference_day`]), owned.
+pub fn day_of(c: &Claim, docs: &HashMap<&str, &Document>) -> Option<String> {
+    let doc_date = docs.get(c.doc.as_str()).and_then(|d| d.date.as_deref());
+    c.reference_day(doc_date).map(str::to_string)
+}
+
+/// Splits `members` (indices into `claims`) into time windows, each in the input order.
+/// A quantity that does not change over time (a distance, a tonnage) is one window.
+pub fn windows(
+    claims: &[Claim],
+    members: &[usize],
+    running: bool,
+    docs: &HashMap<&str, &Document>,
+    rules: &RuleSet,
+) -> Vec<Vec<usize>> {
+    if !running || members.len() < 2 {
+        return vec![members.to_vec()];
+    }
+    // one claim a (day, figure, source) stands for all that repeat it
+    let mut by_day: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut undated = Vec::new();
+    for &i in members {
+        match day_of(&claims[i], docs) {
+            Some(d) => by_day.entry(d).or_default().push(i),
+            None => undated.push(i),
+        }
+    }
+    let days: Vec<&String> = by_day.keys().collect();
+    if days.len() < 2 && !by_day.values().any(|v| v.len() > 1) {
+        return vec![members.to_vec()];
+    }
+    let reps: Vec<Vec<usize>> = by_day
+        .values()
+        .map(|v| {
+            let mut seen = std::collections::BTreeSet::new();
+            v.iter()
+                .copied()
+                .filter(|&i| {
+                    let c = &claims[i];
+                    seen.insert((
+                        format!("{:?}{:?}{:?}", c.value, c.low, c.high),
+                        c.qualifier,
+                        c.source_id.clone(),
+                    ))
+                })
+                .collect()
+        })
+        .collect();
+    // the days each clash spans, as (first, last) day positions
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for (x, rx) in reps.iter().enumerate() {
+        for (y, ry) in reps.iter().enumerate().skip(x) {
+            let clashes = rx.iter().any(|&i| {
+                ry.iter().any(|&j| {
+                    i != j
+                        && clash(
+                            &claims[i],
+                            &claims[j],
+                            Some(days[x]),
+                            Some(days[y]),
+                            true,
+                            rules,
+                        )
+                        .is_conflict()
+                })
+            });
+            if clashes {
+                spans.push((x, y));
+            }
+        }
+    }
+    // each day's window: overlapping clash spans merge into one conflict window; the days
+    // between conflict windows form update stretches
+    spans.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (a, b) in spans {
+        match merged.last_mut() {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => merged.push((a, b)),
+        }
+    }
+    let mut window_of_day = vec![0usize; days.len()];
+    let mut w = 0;
+    let mut d = 0;
+    for &(a, b) in &merged {
+        if d < a {
+            for slot in window_of_day.iter_mut().take(a).skip(d) {
+                *slot = w;
+            }
+            w += 1;
+        }
+        for slot in window_of_day.iter_mut().take(b + 1).skip(a) {
+            *slot = w;
+        }
+        w += 1;
+        d = b + 1;
+    }
+    if d < days.len() {
+        for slot in window_of_day.iter_mut().skip(d) {
+            *slot = w;
+        }
+        w += 1;
+    }
+    let mut out: Vec<Vec<usize>> = vec![Vec::new(); w.max(1)];
+    let window_of: HashMap<usize, usize> = by_day
+        .values()
+        .enumerate()
+        .flat_map(|(k, v)| {
+            let w = window_of_day[k];
+            v.iter().map(move |&i| (i, w))
+        })
+        .collect();
+    for &i in members {
+        if let Some(&k) = window_of.get(&i) {
+            out[k].push(i);
+        }
+    }
+    // an undated report joins the window that holds its figure, else the nearest figure
+    for i in undated {
+        let k = home_window(claims, &out, i, rules);
+        out[k].push(i);
+        out[k].sort_by_key(|&j| members.iter().position(|&m| m == j));
+    }
+    out.retain(|v| !v.is_empty());
+    out
+}
+
+/// The window an undated claim belongs to: one with the same figure, else a compatible one,
+/// else the one whose figures are nearest in magnitude.
+fn home_window(claims: &[Claim], windows: &[Vec<usize>], i: usize, rules: &RuleSet) -> usize {
+    let c = &claims[i];
+    let score = |j: usize| -> f64 {
+        let o = &claims[j];
+        if o.value == c.value && o.qualifier == c.qualifier {
+            return -1.0;
+        }
+        match (interval(c, rules), interval(o, rules)) {
+            (Some(x), Some(y)) if x.intersects(&y) => 0.0,
+            (Some(x), Some(y)) => {
+                let m = |iv: crate::judge::Interval| {
+                    let hi = if iv.hi.is_finite() {
+                        iv.hi
+                    } else {
+                        iv.lo * 1.5
+                    };
+                    (iv.lo.max(1e-9) * hi.max(1e-9)).sqrt()
+                };
+                (m(x) / m(y)).ln().abs()
+            }
+            _ => f64::INFINITY,
+        }
+    };
+    windows
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| !w.is_empty())
+        .map(|(k, w)| (k, w.iter().map(|&j| score(j)).fold(f64::INFINITY, f64::min)))
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map_or(0, |(k, _)| k)
+}

@@ -33,6 +33,9 @@ pub enum Error {
     /// A `claimdiff.toml` (or baseline) is wrong.
     #[error("{path}: {message}")]
     Config { path: PathBuf, message: String },
+    /// A claim named on the command line (`compare --explain`) is not in the report.
+    #[error("{reference}: {message}")]
+    Reference { reference: String, message: String },
     /// A claims file given to `compare --claims` is wrong.
     #[error("{path}:{line}: {message}")]
     Claims {

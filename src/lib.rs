@@ -10,6 +10,7 @@
 pub mod check;
 pub mod error;
 pub mod events;
+pub mod explain;
 pub mod extract;
 pub mod fuzzing;
 pub mod group;
@@ -51,10 +52,15 @@ pub fn claims_of(doc: &Document, rules: &RuleSet) -> Vec<Claim> {
     let (toks, mut found, events) =
         figures_and_events(&doc.text, &doc.id, doc.date.as_deref(), rules);
     resolve::resolve(&doc.text, &toks, &mut found, rules);
+    let totals: Vec<bool> = found
+        .iter()
+        .map(|f| scope::is_total(&toks.tokens, f.tok_start, f.tok_end, rules))
+        .chain(events.iter().map(|_| false))
+        .collect();
     let mut claims: Vec<Claim> = found.into_iter().chain(events).map(|f| f.claim).collect();
     let named = resolve::mentions(&toks.tokens, &rules.places, rules);
     let named: Vec<&str> = named.iter().map(|m| m.entity.id.as_str()).collect();
-    scope::assign(&mut claims, &named, rules);
+    scope::assign(&mut claims, &named, &totals, rules);
     for c in &mut claims {
         c.partition = identity::partition_key(c, rules).unwrap_or_default();
     }

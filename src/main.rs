@@ -86,6 +86,10 @@ enum Command {
         /// Exit with 1 when a conflict is found.
         #[arg(long)]
         fail_on_conflict: bool,
+        /// Say why two claims were or were not grouped, stage by stage, instead of the report.
+        /// Each is a claim id (`c12`) or DOC:OFFSET (file name and a byte offset in the claim).
+        #[arg(long, num_args = 2, value_names = ["A", "B"])]
+        explain: Vec<String>,
     },
     /// Check drafts against their sources and published pieces against each other, for CI.
     /// Settings come from claimdiff.toml (see docs/ci.md).
@@ -326,6 +330,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             only,
             category,
             fail_on_conflict,
+            explain,
         } => {
             let rules = load_rules(input.rules.as_deref())?;
             let mut report = match &input.claims {
@@ -335,6 +340,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
                 None => claimdiff::compare(load_docs(&input, &rules)?, &rules),
             };
+            if let [a, b] = &explain[..] {
+                let e = claimdiff::explain::explain(&report, a, b, &rules)?;
+                let json = matches!(format, Format::Json | Format::Jsonl);
+                write_output(&input, |w| claimdiff::render::explain::write(&e, json, w))?;
+                return Ok(ExitCode::SUCCESS);
+            }
             let conflicts = report.groups.iter().any(|g| g.verdict == Verdict::Conflict);
             report.groups.retain(|g| {
                 let verdict_ok = match only {

@@ -5,6 +5,7 @@
 //! its country).
 
 use crate::model::Claim;
+use crate::normalize::Token;
 use crate::rules::{RuleSet, SubjectMode};
 use std::collections::{BTreeSet, HashMap};
 
@@ -32,16 +33,41 @@ pub fn main_place(claims: &[Claim], named: &[&str]) -> String {
         .unwrap_or_default()
 }
 
+/// The scope of a total over the story's parts ("7,000 in both countries").
+pub const TOTAL: &str = "all";
+
+/// Whether the figure over tokens `[lo, hi)` is a total over the story's parts: a
+/// `total_scope` marker ("in both countries", "combined", "في البلدين", "إجمالي") within three
+/// tokens before it or four after it, in its sentence.
+pub fn is_total(t: &[Token], lo: usize, hi: usize, rules: &RuleSet) -> bool {
+    let Some(sentence) = t.get(lo).map(|x| x.sentence) else {
+        return false;
+    };
+    let from = lo.saturating_sub(3);
+    let to = (hi + 4).min(t.len());
+    (from..to)
+        .filter(|&k| k < lo || k >= hi)
+        .filter(|&k| t[k].sentence == sentence)
+        .any(|k| rules.marker_at("total_scope", t, k, true).is_some())
+}
+
 /// Sets the scope of every figure of one document: its subject, else the article's place
-/// ("the toll rose to 137" in an article about Beirut is Beirut's toll). Figures of a category
-/// that is about the story as a whole (`subject = "none"`) keep no scope.
-pub fn assign(claims: &mut [Claim], named: &[&str], rules: &RuleSet) {
+/// ("the toll rose to 137" in an article about Beirut is Beirut's toll); [`TOTAL`] for the
+/// figures `totals` marks. Figures of a category that is about the story as a whole
+/// (`subject = "none"`) keep no scope.
+pub fn assign(claims: &mut [Claim], named: &[&str], totals: &[bool], rules: &RuleSet) {
     let main = main_place(claims, named);
-    for c in claims.iter_mut().filter(|c| c.kind == "figure") {
+    for (k, c) in claims
+        .iter_mut()
+        .enumerate()
+        .filter(|(_, c)| c.kind == "figure")
+    {
         let whole_story = rules
             .category(&c.category)
             .is_some_and(|x| x.subject() == SubjectMode::None);
-        c.scope = if whole_story {
+        c.scope = if totals.get(k).copied().unwrap_or(false) {
+            TOTAL.to_string()
+        } else if whole_story {
             String::new()
         } else if c.subject_id.is_empty() {
             main.clone()
@@ -74,7 +100,7 @@ pub fn compared_at(
     let distinct: BTreeSet<&str> = scopes
         .iter()
         .map(|(s, _, _)| *s)
-        .filter(|s| !s.is_empty())
+        .filter(|s| !s.is_empty() && *s != TOTAL)
         .collect();
     // per (scope, document): the largest and smallest figure stated
     let mut figures: HashMap<(&str, &str), (f64, f64)> = HashMap::new();
@@ -133,6 +159,7 @@ pub fn compared_at(
         .map(|(p, _)| p.to_string())
         .unwrap_or_default();
     out.insert(String::new(), dominant);
+    out.insert(TOTAL.to_string(), TOTAL.to_string());
     out
 }
 
@@ -152,6 +179,26 @@ mod tests {
             .zip(DOCS)
             .map(|(s, d)| (*s, d, Some(10.0)))
             .collect()
+    }
+
+    #[test]
+    fn a_figure_beside_a_total_word_is_a_total_over_the_parts() {
+        let r = rules();
+        for text in [
+            "The quake killed 5,000 in Turkey and 2,000 in Syria, 7,000 in both countries.",
+            "أودى الزلزال بحياة 5 آلاف في تركيا وألفين في سوريا، و7 آلاف في البلدين.",
+        ] {
+            let t = crate::normalize::tokenize(text).tokens;
+            let seven = t
+                .iter()
+                .position(|x| x.norm == "7,000" || x.norm.ends_with('7'))
+                .expect("the total's number");
+            assert!(is_total(&t, seven, seven + 1, &r), "{text}");
+            assert!(
+                !is_total(&t, 3, 4, &r),
+                "{text}: the first part is no total"
+            );
+        }
     }
 
     #[test]
@@ -197,7 +244,7 @@ mod tests {
             figure("beirut_port"),
             figure("beirut"),
         ];
-        assign(&mut cs, &["lebanon"], &r);
+        assign(&mut cs, &["lebanon"], &[], &r);
         assert_eq!(cs[1].scope, "beirut");
         assert_eq!(cs[2].scope, "beirut_port");
     }
@@ -206,7 +253,7 @@ mod tests {
     fn an_article_with_no_place_leaves_the_scope_empty() {
         let r = rules();
         let mut cs = vec![figure(""), figure("")];
-        assign(&mut cs, &[], &r);
+        assign(&mut cs, &[], &[], &r);
         assert!(cs.iter().all(|c| c.scope.is_empty()));
     }
 
@@ -214,7 +261,7 @@ mod tests {
     fn an_article_whose_figures_name_no_place_is_about_the_place_its_text_names_most() {
         let r = rules();
         let mut cs = vec![figure(""), figure("")];
-        assign(&mut cs, &["lebanon", "beirut", "beirut"], &r);
+        assign(&mut cs, &["lebanon", "beirut", "beirut"], &[], &r);
         assert!(cs.iter().all(|c| c.scope == "beirut"));
     }
 

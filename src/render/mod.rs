@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod csv;
+pub mod explain;
 pub mod json;
 pub mod markdown;
 pub mod table;

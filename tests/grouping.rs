@@ -1,0 +1,249 @@
+//! Grouping mechanisms, each pinned with short texts of our own through the real binary:
+//! scope (a site within its city, a figure with no place, a total over two countries), time
+//! (a toll that rose over three days, a toll that fell), vague words beside a toll, and
+//! `compare --explain`.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// Runs `claimdiff ARGS --manifest M DIR` over `files` (name, date, text) and returns stdout.
+fn run(files: &[(&str, &str, &str)], args: &[&str]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let mut manifest = String::from("file,outlet,date,url,language\n");
+    for (name, date, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+        let lang = if text.is_ascii() { "en" } else { "ar" };
+        manifest.push_str(&format!("{name},Outlet {name},{date},,{lang}\n"));
+    }
+    let m = dir.path().join("sources.csv");
+    std::fs::write(&m, manifest).unwrap();
+    let out = Command::cargo_bin("claimdiff")
+        .unwrap()
+        .args(args)
+        .args(["--manifest", m.to_str().unwrap()])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn compare(files: &[(&str, &str, &str)]) -> Value {
+    serde_json::from_str(&run(files, &["compare", "--format", "json"])).unwrap()
+}
+
+/// The texts of each group's claims, with the group's verdict, for groups of `quantity`.
+fn groups_of(report: &Value, quantity: &str) -> Vec<(String, Vec<String>)> {
+    let claims = report["claims"].as_array().unwrap();
+    let text = |id: &Value| {
+        claims.iter().find(|c| c["id"] == *id).unwrap()["text"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    report["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["quantity"] == quantity)
+        .map(|g| {
+            let texts = g["claims"].as_array().unwrap().iter().map(text).collect();
+            (g["verdict"].as_str().unwrap().to_string(), texts)
+        })
+        .collect()
+}
+
+fn group_holding<'a>(groups: &'a [(String, Vec<String>)], text: &str) -> &'a (String, Vec<String>) {
+    groups
+        .iter()
+        .find(|(_, t)| t.iter().any(|x| x == text))
+        .unwrap_or_else(|| panic!("no group holds {text}: {groups:?}"))
+}
+
+#[test]
+fn a_toll_at_a_site_and_in_its_city_is_one_quantity() {
+    let r = compare(&[
+        (
+            "a.txt",
+            "2020-08-05",
+            "The blast at Beirut port killed 120 people, officials said.\n",
+        ),
+        (
+            "b.txt",
+            "2020-08-05",
+            "At least 120 people were killed in Beirut, the ministry said.\n",
+        ),
+        (
+            "c.txt",
+            "2020-08-05",
+            "قتل 120 شخصا في انفجار مرفأ بيروت.\n",
+        ),
+    ]);
+    let g = groups_of(&r, "dead");
+    let (verdict, texts) = group_holding(&g, "120");
+    assert_eq!(texts.len(), 3, "{g:?}");
+    assert_eq!(verdict, "agree");
+}
+
+#[test]
+fn a_figure_with_no_place_takes_the_place_its_article_is_about() {
+    let r = compare(&[
+        ("a.txt", "2023-09-13", "Floods in Derna killed 2,300 people.\n"),
+        (
+            "b.txt",
+            "2023-09-13",
+            "Rescuers in Derna dug through mud all day. The flood killed 2,300 people, they said.\n",
+        ),
+        ("c.txt", "2023-09-13", "Floods in Benghazi killed 40 people.\n"),
+    ]);
+    let g = groups_of(&r, "dead");
+    let (_, texts) = group_holding(&g, "2,300");
+    assert_eq!(texts.len(), 2, "{g:?}");
+    let (_, benghazi) = group_holding(&g, "40");
+    assert_eq!(benghazi.len(), 1, "Benghazi's toll is another scope: {g:?}");
+}
+
+#[test]
+fn a_toll_that_rose_over_three_days_is_one_update_timeline() {
+    let r = compare(&[
+        (
+            "a.txt",
+            "2020-08-04",
+            "The explosion in Beirut killed 30 people.\n",
+        ),
+        (
+            "b.txt",
+            "2020-08-05",
+            "The death toll in Beirut rose to 70.\n",
+        ),
+        (
+            "c.txt",
+            "2020-08-06",
+            "The blast in Beirut killed 154 people, the ministry said.\n",
+        ),
+    ]);
+    let groups = r["groups"].as_array().unwrap();
+    let g = groups.iter().find(|g| g["quantity"] == "dead").unwrap();
+    assert_eq!(g["verdict"], "update", "{g}");
+    assert_eq!(g["claims"].as_array().unwrap().len(), 3, "{g}");
+    assert_eq!(g["timeline"].as_array().unwrap().len(), 3, "{g}");
+    assert_eq!(g["window"], serde_json::json!(["2020-08-04", "2020-08-06"]));
+    assert!(
+        !groups.iter().any(|g| g["verdict"] == "conflict"),
+        "{groups:?}"
+    );
+}
+
+#[test]
+fn a_toll_that_fell_between_days_is_a_conflict_and_says_why() {
+    let r = compare(&[
+        (
+            "a.txt",
+            "2023-09-14",
+            "The flood in Derna killed 11,300 people, the Red Crescent said.\n",
+        ),
+        (
+            "b.txt",
+            "2023-09-17",
+            "The flood in Derna killed 3,958 people, the WHO said.\n",
+        ),
+    ]);
+    let g = r["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["quantity"] == "dead")
+        .unwrap();
+    assert_eq!(g["verdict"], "conflict", "{g}");
+    assert!(g["reason"].as_str().unwrap().contains("fell"), "{g}");
+}
+
+#[test]
+fn a_vague_word_beside_a_toll_makes_no_conflict() {
+    let r = compare(&[
+        (
+            "a.txt",
+            "2020-08-07",
+            "Dozens were killed in Beirut; the toll reached 154, the ministry said.\n",
+        ),
+        (
+            "b.txt",
+            "2020-08-07",
+            "The blast in Beirut killed 154 people.\n",
+        ),
+        ("c.txt", "2020-08-07", "قتل العشرات في بيروت.\n"),
+    ]);
+    let g = groups_of(&r, "dead");
+    let (verdict, texts) = group_holding(&g, "154");
+    assert_eq!(verdict, "agree", "{g:?}");
+    assert_eq!(texts.len(), 2, "{g:?}");
+    assert!(!g.iter().any(|(v, _)| v == "conflict"), "{g:?}");
+}
+
+#[test]
+fn a_total_over_two_countries_is_its_own_scope() {
+    let r = compare(&[
+        (
+            "a.txt",
+            "2023-02-08",
+            "In Turkey the quake killed 5,000 people. In Syria it killed 2,000. The quake killed 7,000 in both countries.\n",
+        ),
+        ("b.txt", "2023-02-08", "The quake killed 5,000 people in Turkey.\n"),
+        ("c.txt", "2023-02-08", "The quake killed 2,000 people in Syria.\n"),
+        ("d.txt", "2023-02-08", "Rescuers said the quake killed a combined 7,000 people.\n"),
+    ]);
+    let g = groups_of(&r, "dead");
+    assert!(!g.iter().any(|(v, _)| v == "conflict"), "{g:?}");
+    let (_, total) = group_holding(&g, "7,000");
+    assert_eq!(total.len(), 2, "the two totals meet: {g:?}");
+    let (_, turkey) = group_holding(&g, "5,000");
+    assert_eq!(turkey.len(), 2, "{g:?}");
+    let (_, syria) = group_holding(&g, "2,000");
+    assert_eq!(syria.len(), 2, "{g:?}");
+}
+
+#[test]
+fn explain_says_stage_by_stage_why_two_claims_are_or_are_not_grouped() {
+    let files = [
+        (
+            "a.txt",
+            "2020-08-05",
+            "The blast at Beirut port killed 120 people.\n",
+        ),
+        (
+            "b.txt",
+            "2020-08-05",
+            "In Beirut, 120 people were killed and 4,000 injured.\n",
+        ),
+    ];
+    let at = |k: usize, words: &str| format!("{}:{}", files[k].0, files[k].2.find(words).unwrap());
+    let together = run(
+        &files,
+        &["compare", "--explain", &at(0, "120"), &at(1, "120")],
+    );
+    assert!(together.contains("quantity  same"), "{together}");
+    assert!(together.contains("scope     same"), "{together}");
+    assert!(together.contains("grouped in g"), "{together}");
+    let apart = run(
+        &files,
+        &["compare", "--explain", &at(0, "120"), &at(1, "4,000")],
+    );
+    assert!(apart.contains("quantity  differ"), "{apart}");
+    assert!(apart.contains("not grouped"), "{apart}");
+    // a reference to nothing is a usage error naming it
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), files[0].2).unwrap();
+    Command::cargo_bin("claimdiff")
+        .unwrap()
+        .args(["compare", "--explain", "c1", "a.txt:9999"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "a.txt:9999: no claim covers this offset",
+        ));
+}

@@ -72,7 +72,7 @@ pub fn explain(report: &Report, a: &str, b: &str, rules: &RuleSet) -> Result<Exp
         report
             .groups
             .iter()
-            .find(|g| g.claims.iter().any(|id| *id == c.id))
+            .find(|g| g.claims.contains(&c.id))
     };
     let (gx, gy) = (group_of(x), group_of(y));
     let mut steps = Vec::new();

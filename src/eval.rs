@@ -67,7 +67,9 @@ pub fn same_value(gold: &Option<Figure>, reported: &Option<Figure>) -> bool {
         (Some(g), Some(r)) => (g, r),
     };
     match (gold, reported) {
-        (Figure::Text(g), Figure::Text(r)) => r.starts_with(g.as_str()) || g.starts_with(r.as_str()),
+        (Figure::Text(g), Figure::Text(r)) => {
+            r.starts_with(g.as_str()) || g.starts_with(r.as_str())
+        }
         (Figure::Text(_), Figure::Number(_)) => false,
         (Figure::Number(g), r) => {
             // a number written as text ("1183") still counts, as Python's float() reads it
@@ -184,7 +186,10 @@ impl Line<'_> {
             .and_then(|v| v.as_u64())
             .and_then(|v| usize::try_from(v).ok())
             .ok_or_else(|| {
-                self.err(format!("a {} needs `{key}`, a byte offset (0 or more)", self.kind))
+                self.err(format!(
+                    "a {} needs `{key}`, a byte offset (0 or more)",
+                    self.kind
+                ))
             })
     }
 
@@ -199,7 +204,10 @@ impl Line<'_> {
     fn members(&self) -> Result<Vec<String>> {
         let list = self.obj.get("members").and_then(|v| v.as_array());
         let list = list.ok_or_else(|| {
-            self.err(format!("a {} needs `members`, a list of claim ids", self.kind))
+            self.err(format!(
+                "a {} needs `members`, a list of claim ids",
+                self.kind
+            ))
         })?;
         list.iter()
             .map(|m| {
@@ -239,14 +247,15 @@ impl Gold {
                 .ok_or_else(|| gold_error(path, n, "not a JSON object"))?;
             let kind = match obj.get("kind").and_then(|k| k.as_str()) {
                 Some(k) => k,
-                None => return Err(gold_error(path, n, "no `kind` (claim, nonclaim, group, distinct)")),
+                None => {
+                    return Err(gold_error(
+                        path,
+                        n,
+                        "no `kind` (claim, nonclaim, group, distinct)",
+                    ))
+                }
             };
-            let line = Line {
-                obj,
-                path,
-                n,
-                kind,
-            };
+            let line = Line { obj, path, n, kind };
             match kind {
                 "claim" => {
                     let id = line.text("id")?;
@@ -254,15 +263,23 @@ impl Gold {
                         return Err(line.err("empty claim id".into()));
                     }
                     if let Some(first) = claim_line.insert(id.clone(), n) {
-                        return Err(line.err(format!("claim id `{id}` already used on line {first}")));
+                        return Err(
+                            line.err(format!("claim id `{id}` already used on line {first}"))
+                        );
                     }
                     let (start, end) = line.span()?;
-                    let value = obj.get("value").and_then(Figure::from_json).ok_or_else(|| {
-                        line.err("a claim needs `value`: a number, an ISO date or null".into())
-                    })?;
-                    let required = obj.get("required").and_then(|r| r.as_bool()).ok_or_else(|| {
-                        line.err("a claim needs `required`: true or false".into())
-                    })?;
+                    let value = obj
+                        .get("value")
+                        .and_then(Figure::from_json)
+                        .ok_or_else(|| {
+                            line.err("a claim needs `value`: a number, an ISO date or null".into())
+                        })?;
+                    let required =
+                        obj.get("required")
+                            .and_then(|r| r.as_bool())
+                            .ok_or_else(|| {
+                                line.err("a claim needs `required`: true or false".into())
+                            })?;
                     gold.claims.push(GoldClaim {
                         id,
                         doc: line.text("doc")?,
@@ -328,7 +345,11 @@ impl Gold {
         }
         for (n, id) in references {
             if !claim_line.contains_key(&id) {
-                return Err(gold_error(path, n, format!("`{id}` is not a claim id of this file")));
+                return Err(gold_error(
+                    path,
+                    n,
+                    format!("`{id}` is not a claim id of this file"),
+                ));
             }
         }
         gold.check_overlaps(path)?;
@@ -340,7 +361,10 @@ impl Gold {
     fn check_overlaps(&self, path: &Path) -> Result<()> {
         let mut spans: HashMap<&str, Vec<(usize, usize, usize)>> = HashMap::new();
         let all = self.claims.iter().map(|c| (&c.doc, c.start, c.end, c.line));
-        let non = self.nonclaims.iter().map(|c| (&c.doc, c.start, c.end, c.line));
+        let non = self
+            .nonclaims
+            .iter()
+            .map(|c| (&c.doc, c.start, c.end, c.line));
         for (doc, start, end, line) in all.chain(non) {
             spans.entry(doc).or_default().push((start, end, line));
         }
@@ -370,7 +394,6 @@ impl Gold {
         }
         Ok(())
     }
-
 }
 
 /// One reported claim, as much of it as scoring reads.
@@ -638,7 +661,11 @@ impl Counts {
     pub fn figures(&self) -> Figures {
         Figures {
             recall: share(self.found, self.required, 1.0),
-            precision: share(self.system_claims - self.false_positives, self.system_claims, 0.0),
+            precision: share(
+                self.system_claims - self.false_positives,
+                self.system_claims,
+                0.0,
+            ),
             value_accuracy: share(self.right, self.valued, 1.0),
             pair_recall: share(self.hit_pairs, self.pairs, 1.0),
             conflict_recall: share(self.conflict_found, self.conflict_groups, 1.0),
@@ -748,7 +775,9 @@ pub fn score(gold: &Gold, report: &Reported, kind: ClaimKind) -> Scorecard {
     let mut lang_of: HashMap<&str, &str> = HashMap::new();
     for d in &report.documents {
         if !d.language.is_empty() {
-            lang_of.entry(d.file_name.as_str()).or_insert(d.language.as_str());
+            lang_of
+                .entry(d.file_name.as_str())
+                .or_insert(d.language.as_str());
         }
     }
     let lang = |doc: &str| -> &str { lang_of.get(doc).copied().unwrap_or("unknown") };
@@ -760,10 +789,16 @@ pub fn score(gold: &Gold, report: &Reported, kind: ClaimKind) -> Scorecard {
     }
     let mut by_doc: HashMap<&str, Vec<(usize, usize, Annotated)>> = HashMap::new();
     for g in &gold.claims {
-        by_doc.entry(&g.doc).or_default().push((g.start, g.end, Annotated::Claim(g)));
+        by_doc
+            .entry(&g.doc)
+            .or_default()
+            .push((g.start, g.end, Annotated::Claim(g)));
     }
     for g in &gold.nonclaims {
-        by_doc.entry(&g.doc).or_default().push((g.start, g.end, Annotated::Non));
+        by_doc
+            .entry(&g.doc)
+            .or_default()
+            .push((g.start, g.end, Annotated::Non));
     }
 
     // pair each reported claim with the annotated span it overlaps most
@@ -830,7 +865,9 @@ pub fn score(gold: &Gold, report: &Reported, kind: ClaimKind) -> Scorecard {
                 }
             }
         } else {
-            missed.push(Miss::Missed { claim: Place::of(g) });
+            missed.push(Miss::Missed {
+                claim: Place::of(g),
+            });
         }
         card.add(&g.category, lang(&g.doc), counts);
     }
@@ -867,7 +904,11 @@ pub fn score(gold: &Gold, report: &Reported, kind: ClaimKind) -> Scorecard {
     };
 
     for grp in &gold.groups {
-        let members: Vec<&GoldClaim> = grp.members.iter().filter_map(|m| claim_of.get(m.as_str()).copied()).collect();
+        let members: Vec<&GoldClaim> = grp
+            .members
+            .iter()
+            .filter_map(|m| claim_of.get(m.as_str()).copied())
+            .collect();
         let category = members.first().map_or("", |c| c.category.as_str());
         for (x, y) in pairs(&members) {
             if x.doc == y.doc && grp.verdict != GoldVerdict::Conflict {
@@ -885,7 +926,11 @@ pub fn score(gold: &Gold, report: &Reported, kind: ClaimKind) -> Scorecard {
                     b: Place::of(y),
                 });
             }
-            card.add(category, &languages([x, y].iter().map(|c| lang(&c.doc))), counts);
+            card.add(
+                category,
+                &languages([x, y].iter().map(|c| lang(&c.doc))),
+                counts,
+            );
         }
         if grp.verdict == GoldVerdict::Conflict {
             // found when one reported conflict holds two of its claims that come from different
@@ -899,8 +944,8 @@ pub fn score(gold: &Gold, report: &Reported, kind: ClaimKind) -> Scorecard {
                 if x.value.is_some() && x.value == y.value && x.qualifier == y.qualifier {
                     return false;
                 }
-                let same_polarity = matches!(&x.polarity, Some(p) if !p.is_empty())
-                    && x.polarity == y.polarity;
+                let same_polarity =
+                    matches!(&x.polarity, Some(p) if !p.is_empty()) && x.polarity == y.polarity;
                 if x.value.is_none() && same_polarity {
                     return false;
                 }
@@ -971,7 +1016,10 @@ pub fn score(gold: &Gold, report: &Reported, kind: ClaimKind) -> Scorecard {
             continue;
         }
         let real = pairs(&members).any(|(x, y)| {
-            let (Some(gx), Some(gy)) = (gold_group_of.get(x.id.as_str()), gold_group_of.get(y.id.as_str())) else {
+            let (Some(gx), Some(gy)) = (
+                gold_group_of.get(x.id.as_str()),
+                gold_group_of.get(y.id.as_str()),
+            ) else {
                 return false;
             };
             if gx != gy || gold.groups[*gx].verdict == GoldVerdict::Agree {
@@ -992,7 +1040,11 @@ pub fn score(gold: &Gold, report: &Reported, kind: ClaimKind) -> Scorecard {
             true_conflicts: usize::from(real),
             ..Counts::default()
         };
-        card.add(category, &languages(members.iter().map(|c| lang(&c.doc))), counts);
+        card.add(
+            category,
+            &languages(members.iter().map(|c| lang(&c.doc))),
+            counts,
+        );
     }
     card
 }
@@ -1018,8 +1070,16 @@ impl Thresholds {
             ("precision", f.precision, self.min_precision),
             ("value accuracy", f.value_accuracy, self.min_value_accuracy),
             ("pair recall", f.pair_recall, self.min_pair_recall),
-            ("conflict recall", f.conflict_recall, self.min_conflict_recall),
-            ("conflict precision", f.conflict_precision, self.min_conflict_precision),
+            (
+                "conflict recall",
+                f.conflict_recall,
+                self.min_conflict_recall,
+            ),
+            (
+                "conflict precision",
+                f.conflict_precision,
+                self.min_conflict_precision,
+            ),
         ];
         for (name, value, min) in mins {
             if let Some(min) = min {
@@ -1034,5 +1094,237 @@ impl Thresholds {
             }
         }
         short
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(x: f64) -> Option<Figure> {
+        Some(Figure::Number(x))
+    }
+
+    fn t(s: &str) -> Option<Figure> {
+        Some(Figure::Text(s.into()))
+    }
+
+    #[test]
+    fn values_compare_as_score_py_compares_them() {
+        assert!(
+            same_value(&None, &None),
+            "a vague gold quantity is scored on detection"
+        );
+        assert!(same_value(&None, &n(20.0)));
+        assert!(!same_value(&n(20.0), &None));
+        assert!(same_value(&n(1183.0), &n(1183.0 + 1e-7)));
+        assert!(!same_value(&n(1183.0), &n(1184.0)));
+        assert!(
+            same_value(&n(1183.0), &t("1183")),
+            "float() reads a number written as text"
+        );
+        assert!(
+            same_value(&t("2024-12-06"), &t("2024-12")),
+            "a date in less precision"
+        );
+        assert!(
+            same_value(&t("2024-12"), &t("2024-12-06")),
+            "a date in more precision"
+        );
+        assert!(!same_value(&t("2024-12-06"), &t("2024-12-07")));
+        assert!(!same_value(&t("2024-12-06"), &n(2024.0)));
+    }
+
+    #[test]
+    fn round3_rounds_ties_to_even_like_python() {
+        // round(0.0625, 3) == 0.062 and round(0.1875, 3) == 0.188 in Python
+        assert_eq!(round3(0.0625), 0.062);
+        assert_eq!(round3(0.1875), 0.188);
+        assert_eq!(round3(2.0 / 3.0), 0.667);
+        assert_eq!(round3(1.0), 1.0);
+    }
+
+    const A: &str = r#"{"kind": "claim", "id": "a", "doc": "x.txt", "start": 0, "end": 4, "text": "1183", "value": 1183, "required": true}"#;
+    const B: &str = r#"{"kind": "claim", "id": "b", "doc": "y.txt", "start": 0, "end": 4, "text": "1200", "value": 1200, "required": true}"#;
+
+    fn parse(lines: &[&str]) -> Result<Gold> {
+        Gold::parse(&lines.join("\n"), Path::new("g.jsonl"))
+    }
+
+    fn line_of(e: Error) -> usize {
+        match e {
+            Error::Gold { line, .. } => line,
+            other => panic!("not a gold error: {other}"),
+        }
+    }
+
+    #[test]
+    fn gold_lines_are_checked_and_named() {
+        let gold = parse(&[
+            A,
+            "",
+            B,
+            r#"{"kind": "group", "id": "g", "verdict": "conflict", "members": ["a", "b"]}"#,
+        ])
+        .unwrap();
+        assert_eq!(gold.claims.len(), 2);
+        assert_eq!(gold.groups[0].verdict, GoldVerdict::Conflict);
+        assert_eq!(line_of(parse(&[A, "not json"]).unwrap_err()), 2);
+        assert_eq!(
+            line_of(parse(&[A, A]).unwrap_err()),
+            2,
+            "a claim id used twice"
+        );
+        let no_value = r#"{"kind": "claim", "id": "c", "doc": "x.txt", "start": 9, "end": 12, "required": true}"#;
+        assert_eq!(line_of(parse(&[no_value]).unwrap_err()), 1);
+        let bad_verdict = r#"{"kind": "group", "id": "g", "verdict": "maybe", "members": ["a"]}"#;
+        assert_eq!(line_of(parse(&[A, bad_verdict]).unwrap_err()), 2);
+        let three = r#"{"kind": "distinct", "members": ["a", "b", "a"]}"#;
+        assert_eq!(line_of(parse(&[A, B, three]).unwrap_err()), 3);
+    }
+
+    #[test]
+    fn an_undefined_member_is_named_on_its_group_line() {
+        let group = r#"{"kind": "group", "id": "g", "verdict": "agree", "members": ["a", "q"]}"#;
+        let e = parse(&[A, group, B]).unwrap_err();
+        assert!(e.to_string().contains("`q`"), "{e}");
+        assert_eq!(line_of(e), 2);
+    }
+
+    #[test]
+    fn overlapping_spans_of_one_document_are_refused() {
+        let inside = r#"{"kind": "nonclaim", "doc": "x.txt", "start": 2, "end": 3, "text": "8"}"#;
+        assert_eq!(line_of(parse(&[A, inside]).unwrap_err()), 2);
+        // a span ending where the next starts is no overlap
+        let next = r#"{"kind": "nonclaim", "doc": "x.txt", "start": 4, "end": 6, "text": "ab"}"#;
+        assert!(parse(&[A, next]).is_ok());
+        // a long span that covers two later ones is caught at the first
+        let long = r#"{"kind": "nonclaim", "doc": "x.txt", "start": 0, "end": 50, "text": "…"}"#;
+        assert!(parse(&[
+            long,
+            next.replace("\"start\": 4", "\"start\": 40")
+                .replace("\"end\": 6", "\"end\": 45")
+                .as_str()
+        ])
+        .is_err());
+    }
+
+    fn reported(
+        claims: &[(&str, &str, usize, usize, Option<Figure>)],
+        groups: &[(&str, &[&str])],
+    ) -> Reported {
+        Reported {
+            documents: ["x", "y"]
+                .iter()
+                .map(|d| ReportedDocument {
+                    id: d.to_string(),
+                    file_name: format!("{d}.txt"),
+                    language: "ar".into(),
+                })
+                .collect(),
+            claims: claims
+                .iter()
+                .map(|(id, doc, start, end, value)| ReportedClaim {
+                    id: id.to_string(),
+                    doc: doc.to_string(),
+                    start: *start,
+                    end: *end,
+                    text: String::new(),
+                    value: value.clone(),
+                    kind: "figure".into(),
+                    category: "killed".into(),
+                })
+                .collect(),
+            groups: groups
+                .iter()
+                .enumerate()
+                .map(|(i, (verdict, claims))| ReportedGroup {
+                    id: format!("s{i}"),
+                    verdict: verdict.to_string(),
+                    claims: claims.iter().map(|c| c.to_string()).collect(),
+                    category: "killed".into(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_reported_conflict_over_a_gold_conflict_is_found_and_real() {
+        let gold = parse(&[
+            A,
+            B,
+            r#"{"kind": "group", "id": "g", "verdict": "conflict", "members": ["a", "b"]}"#,
+        ])
+        .unwrap();
+        let r = reported(
+            &[("c1", "x", 0, 4, n(1183.0)), ("c2", "y", 1, 3, n(1200.0))],
+            &[("conflict", &["c1", "c2"])],
+        );
+        let c = score(&gold, &r, ClaimKind::Figure).counts;
+        assert_eq!((c.conflict_found, c.conflict_groups), (1, 1));
+        assert_eq!((c.true_conflicts, c.sys_conflicts), (1, 1));
+        assert_eq!((c.hit_pairs, c.pairs), (1, 1));
+        // judged agree, the same group is grouped but the conflict is missed
+        let r = reported(
+            &[("c1", "x", 0, 4, n(1183.0)), ("c2", "y", 1, 3, n(1200.0))],
+            &[("agree", &["c1", "c2"])],
+        );
+        let card = score(&gold, &r, ClaimKind::Figure);
+        assert_eq!((card.counts.conflict_found, card.counts.hit_pairs), (0, 1));
+        assert!(matches!(
+            card.misses.as_slice(),
+            [Miss::ConflictMissed { .. }]
+        ));
+    }
+
+    #[test]
+    fn a_distinct_pair_in_a_reported_conflict_is_a_false_conflict() {
+        let gold = parse(&[A, B, r#"{"kind": "distinct", "members": ["a", "b"]}"#]).unwrap();
+        let r = reported(
+            &[("c1", "x", 0, 4, n(1183.0)), ("c2", "y", 0, 4, n(1200.0))],
+            &[("conflict", &["c1", "c2"])],
+        );
+        let c = score(&gold, &r, ClaimKind::Figure).counts;
+        assert_eq!(c.false_conflicts, 1);
+        assert_eq!((c.true_conflicts, c.sys_conflicts), (0, 1));
+    }
+
+    #[test]
+    fn a_claim_pairs_with_the_span_it_overlaps_most() {
+        let near =
+            r#"{"kind": "nonclaim", "doc": "x.txt", "start": 4, "end": 20, "text": "brigade 25"}"#;
+        let gold = parse(&[A, near]).unwrap();
+        // overlaps the claim by 2 bytes and the non-claim by 6: a false positive
+        let r = reported(&[("c1", "x", 2, 10, n(25.0))], &[]);
+        let card = score(&gold, &r, ClaimKind::Figure);
+        assert_eq!((card.counts.false_positives, card.counts.found), (1, 0));
+        // an optional claim found is neither a miss nor a false positive
+        let optional = A.replace("\"required\": true", "\"required\": false");
+        let gold = parse(&[&optional]).unwrap();
+        let c = score(
+            &gold,
+            &reported(&[("c1", "x", 0, 4, n(7.0))], &[]),
+            ClaimKind::Figure,
+        )
+        .counts;
+        assert_eq!(
+            (c.required, c.system_claims, c.false_positives, c.valued),
+            (0, 1, 0, 0)
+        );
+    }
+
+    #[test]
+    fn a_report_in_the_json_contract_reads_back() {
+        let text = r#"{"documents": [{"id": "d1", "path": "a/b/x.txt"}],
+            "claims": [{"id": "c1", "doc": "d1", "start": 0, "end": 4, "value": 1183},
+                       {"id": "c2", "doc": "d1", "start": 9, "end": 12, "value": null, "kind": "event"}],
+            "groups": [{"id": "g1", "verdict": "update", "claims": ["c1"]}]}"#;
+        let r = Reported::parse(text, Path::new("r.json")).unwrap();
+        assert_eq!(r.documents[0].file_name, "x.txt");
+        assert_eq!(r.claims[0].kind, "figure");
+        assert_eq!(r.claims[1].kind, "event");
+        assert_eq!(r.groups[0].verdict, "update");
+        let e = Reported::parse(r#"{"documents": []}"#, Path::new("r.json")).unwrap_err();
+        assert!(e.to_string().contains("claims"), "{e}");
     }
 }

@@ -39,24 +39,50 @@ pub fn write(
     }
 }
 
-/// The figures and counts of `score.py --json`, figures rounded to three decimals.
-fn figures_json(c: &Counts) -> serde_json::Map<String, serde_json::Value> {
-    let f = c.figures();
-    let mut m = serde_json::Map::new();
-    for (k, v) in [
-        ("recall", f.recall),
-        ("precision", f.precision),
-        ("value_accuracy", f.value_accuracy),
-        ("pair_recall", f.pair_recall),
-        ("conflict_recall", f.conflict_recall),
-        ("conflict_precision", f.conflict_precision),
-    ] {
-        m.insert(k.into(), round3(v).into());
+/// The six shares of `score.py --json`, rounded to three decimals, then the counts.
+#[derive(serde::Serialize)]
+struct FiguresJson<'a> {
+    recall: f64,
+    precision: f64,
+    value_accuracy: f64,
+    pair_recall: f64,
+    conflict_recall: f64,
+    conflict_precision: f64,
+    #[serde(flatten)]
+    counts: &'a Counts,
+}
+
+impl<'a> FiguresJson<'a> {
+    fn of(c: &'a Counts) -> FiguresJson<'a> {
+        let f = c.figures();
+        FiguresJson {
+            recall: round3(f.recall),
+            precision: round3(f.precision),
+            value_accuracy: round3(f.value_accuracy),
+            pair_recall: round3(f.pair_recall),
+            conflict_recall: round3(f.conflict_recall),
+            conflict_precision: round3(f.conflict_precision),
+            counts: c,
+        }
     }
-    if let Ok(serde_json::Value::Object(counts)) = serde_json::to_value(c) {
-        m.extend(counts);
-    }
-    m
+}
+
+/// The whole JSON output: the figures, the thresholds missed, the breakdowns, the misses.
+#[derive(serde::Serialize)]
+struct ScorecardJson<'a> {
+    #[serde(flatten)]
+    figures: FiguresJson<'a>,
+    short: &'a [String],
+    by_category: BTreeMap<&'a str, FiguresJson<'a>>,
+    by_language: BTreeMap<&'a str, FiguresJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    misses: Option<&'a [Miss]>,
+}
+
+fn breakdown(by: &BTreeMap<String, Counts>) -> BTreeMap<&str, FiguresJson<'_>> {
+    by.iter()
+        .map(|(k, c)| (k.as_str(), FiguresJson::of(c)))
+        .collect()
 }
 
 fn write_json(
@@ -65,27 +91,22 @@ fn write_json(
     opts: EvalOptions,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let mut top = figures_json(&card.counts);
-    top.insert("short".into(), short.into());
-    let breakdown = |by: &BTreeMap<String, Counts>| -> serde_json::Value {
-        by.iter()
-            .map(|(k, c)| (k.clone(), serde_json::Value::Object(figures_json(c))))
-            .collect::<serde_json::Map<_, _>>()
-            .into()
+    let json = ScorecardJson {
+        figures: FiguresJson::of(&card.counts),
+        short,
+        by_category: breakdown(&card.by_category),
+        by_language: breakdown(&card.by_language),
+        misses: opts.verbose.then_some(card.misses.as_slice()),
     };
-    top.insert("by_category".into(), breakdown(&card.by_category));
-    top.insert("by_language".into(), breakdown(&card.by_language));
-    if opts.verbose {
-        top.insert("misses".into(), serde_json::to_value(&card.misses)?);
-    }
-    serde_json::to_writer_pretty(&mut *out, &top)?;
+    serde_json::to_writer_pretty(&mut *out, &json)?;
     writeln!(out)
 }
 
 /// One summary row a figure: name, value, and what it counts.
 fn summary(c: &Counts) -> Vec<[String; 3]> {
     let f = c.figures();
-    let row = |name: &str, v: f64, what: String| [name.to_string(), format!("{:.3}", round3(v)), what];
+    let row =
+        |name: &str, v: f64, what: String| [name.to_string(), format!("{:.3}", round3(v)), what];
     vec![
         row(
             "recall",
@@ -104,22 +125,34 @@ fn summary(c: &Counts) -> Vec<[String; 3]> {
         row(
             "value accuracy",
             f.value_accuracy,
-            format!("{} of {} found claims have the right value", c.right, c.valued),
+            format!(
+                "{} of {} found claims have the right value",
+                c.right, c.valued
+            ),
         ),
         row(
             "pair recall",
             f.pair_recall,
-            format!("{} of {} gold pairs share a reported group", c.hit_pairs, c.pairs),
+            format!(
+                "{} of {} gold pairs share a reported group",
+                c.hit_pairs, c.pairs
+            ),
         ),
         row(
             "conflict recall",
             f.conflict_recall,
-            format!("{} of {} gold conflicts reported", c.conflict_found, c.conflict_groups),
+            format!(
+                "{} of {} gold conflicts reported",
+                c.conflict_found, c.conflict_groups
+            ),
         ),
         row(
             "conflict precision",
             f.conflict_precision,
-            format!("{} of {} reported conflicts are real", c.true_conflicts, c.sys_conflicts),
+            format!(
+                "{} of {} reported conflicts are real",
+                c.true_conflicts, c.sys_conflicts
+            ),
         ),
         [
             "false conflicts".into(),
@@ -188,11 +221,17 @@ fn write_table(
         t.add_row(row.to_vec());
     }
     writeln!(out, "{t}")?;
-    for (title, by) in [("category", &card.by_category), ("language", &card.by_language)] {
+    for (title, by) in [
+        ("category", &card.by_category),
+        ("language", &card.by_language),
+    ] {
         let mut t = new_table(opts.width);
         t.set_header(breakdown_header(title));
         for (name, c) in by {
-            t.add_row(breakdown_row(if name.is_empty() { "(none)" } else { name }, c));
+            t.add_row(breakdown_row(
+                if name.is_empty() { "(none)" } else { name },
+                c,
+            ));
         }
         writeln!(out, "{t}")?;
     }
@@ -218,11 +257,17 @@ fn write_markdown(
     opts: EvalOptions,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    writeln!(out, "## Figures\n\n| figure | value | counts |\n|---|---:|---|")?;
+    writeln!(
+        out,
+        "## Figures\n\n| figure | value | counts |\n|---|---:|---|"
+    )?;
     for [name, value, what] in summary(&card.counts) {
         writeln!(out, "| {name} | {value} | {what} |")?;
     }
-    for (title, by) in [("category", &card.by_category), ("language", &card.by_language)] {
+    for (title, by) in [
+        ("category", &card.by_category),
+        ("language", &card.by_language),
+    ] {
         writeln!(out, "\n## By {title}\n")?;
         writeln!(out, "| {} |", breakdown_header(title).join(" | "))?;
         writeln!(out, "|---|{}", "---:|".repeat(7))?;
@@ -257,7 +302,11 @@ pub fn miss_line(m: &Miss) -> String {
     match m {
         Miss::Missed { claim } => format!("missed: {}", place(claim)),
         Miss::WrongValue { claim, gold, got } => {
-            format!("wrong value: {} gold {gold} got [{}]", place(claim), got.join(", "))
+            format!(
+                "wrong value: {} gold {gold} got [{}]",
+                place(claim),
+                got.join(", ")
+            )
         }
         Miss::FalsePositive {
             doc,

@@ -440,29 +440,30 @@ fn eval_help_documents_the_exit_codes() {
     assert!(help.contains("fell short of a threshold") && help.contains("malformed gold line"));
 }
 
+/// `eval -v` on the hand-made case that holds one miss of each kind.
 fn eval_output(format: &str) -> String {
     let out = claimdiff()
         .args(["eval", "-v", "--format", format, "--gold"])
-        .arg(fixture("seeds.gold.jsonl"))
+        .arg(fixture("misses.gold.jsonl"))
         .arg("--report")
-        .arg(fixture("seeds.report.json"))
+        .arg(fixture("misses.report.json"))
         .output()
         .unwrap();
     String::from_utf8(out.stdout).unwrap()
 }
 
 #[test]
-fn eval_table_on_the_recorded_seed_report() {
+fn eval_table_lists_every_kind_of_miss() {
     insta::assert_snapshot!(eval_output("table"));
 }
 
 #[test]
-fn eval_markdown_on_the_recorded_seed_report() {
+fn eval_markdown_lists_every_kind_of_miss() {
     insta::assert_snapshot!(eval_output("markdown"));
 }
 
 #[test]
-fn eval_json_on_the_recorded_seed_report() {
+fn eval_json_lists_every_kind_of_miss() {
     insta::assert_snapshot!(eval_output("json"));
 }
 

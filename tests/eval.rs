@@ -656,3 +656,20 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn extract_format_gold_on_one_file() {
+    let out = claimdiff()
+        .args([
+            "extract",
+            "--format",
+            "gold",
+            "seeds/004_eb7556d38df37801.txt",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    Gold::parse(&text, Path::new("draft.jsonl")).expect("a draft is valid gold");
+    insta::assert_snapshot!(text);
+}

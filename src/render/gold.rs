@@ -3,7 +3,7 @@
 //! a running toll. An annotator corrects the draft instead of starting from nothing; `eval` of
 //! the same articles against the uncorrected draft scores 1.0.
 
-use crate::model::{Claim, Report, Value, Verdict};
+use crate::model::{Claim, Qualifier, Report, Value, Verdict};
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
@@ -25,33 +25,66 @@ fn file_name(path: &str, id: &str) -> String {
     path.rsplit('/').next().unwrap_or(path).to_string()
 }
 
-fn claim_line(c: &Claim, doc: &str) -> serde_json::Value {
-    let mut line = serde_json::json!({
-        "kind": "claim",
-        "id": c.id,
-        "doc": doc,
-        "start": c.start,
-        "end": c.end,
-        "text": c.text,
-        "value": value_json(&c.value),
-        "qualifier": c.qualifier.as_str(),
-        "unit": c.unit,
-        "category": c.category,
-        "subject": c.subject,
-        "source": c.source,
-        "required": true,
-    });
-    if let Some(obj) = line.as_object_mut() {
-        if c.low.is_some() || c.high.is_some() {
-            obj.insert("low".into(), c.low.into());
-            obj.insert("high".into(), c.high.into());
-        }
-        if !c.actor.is_empty() || !c.polarity.is_empty() {
-            obj.insert("actor".into(), c.actor.clone().into());
-            obj.insert("polarity".into(), c.polarity.clone().into());
-        }
+/// One `claim` line, keys in the order an annotator reads them.
+#[derive(serde::Serialize)]
+struct ClaimLine<'a> {
+    kind: &'static str,
+    id: &'a str,
+    doc: &'a str,
+    start: usize,
+    end: usize,
+    text: &'a str,
+    value: serde_json::Value,
+    /// Bounds, for ranges only (`من 5000 إلى 6000`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    low: Option<Option<f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    high: Option<Option<f64>>,
+    qualifier: &'static str,
+    unit: &'a str,
+    category: &'a str,
+    subject: &'a str,
+    source: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    actor: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    polarity: Option<&'a str>,
+    required: bool,
+}
+
+fn claim_line<'a>(c: &'a Claim, doc: &'a str) -> ClaimLine<'a> {
+    let range = c.qualifier == Qualifier::Range;
+    let event = !c.actor.is_empty() || !c.polarity.is_empty();
+    ClaimLine {
+        kind: "claim",
+        id: &c.id,
+        doc,
+        start: c.start,
+        end: c.end,
+        text: &c.text,
+        value: value_json(&c.value),
+        low: range.then_some(c.low),
+        high: range.then_some(c.high),
+        qualifier: c.qualifier.as_str(),
+        unit: &c.unit,
+        category: &c.category,
+        subject: &c.subject,
+        source: &c.source,
+        actor: event.then_some(c.actor.as_str()),
+        polarity: event.then_some(c.polarity.as_str()),
+        required: true,
     }
-    line
+}
+
+/// One `group` line.
+#[derive(serde::Serialize)]
+struct GroupLine<'a> {
+    kind: &'static str,
+    id: &'a str,
+    verdict: &'static str,
+    members: &'a [&'a str],
+    /// The tool's reason for its verdict, for the annotator.
+    note: &'a str,
 }
 
 /// Writes the draft. Annotated spans must not overlap, so of claims whose spans overlap only
@@ -87,13 +120,17 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             continue;
         }
         let line = match g.verdict {
-            Verdict::Conflict | Verdict::Agree | Verdict::Single => serde_json::json!({
-                "kind": "group",
-                "id": g.id,
-                "verdict": if g.verdict == Verdict::Conflict { "conflict" } else { "agree" },
-                "members": members,
-                "note": g.reason,
-            }),
+            Verdict::Conflict | Verdict::Agree | Verdict::Single => GroupLine {
+                kind: "group",
+                id: &g.id,
+                verdict: if g.verdict == Verdict::Conflict {
+                    "conflict"
+                } else {
+                    "agree"
+                },
+                members: &members,
+                note: &g.reason,
+            },
             // a running toll that rose between days: its steps are different quantities,
             // which must never be reported as one conflict
             Verdict::Update => {

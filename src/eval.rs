@@ -750,303 +750,346 @@ fn pairs<T>(items: &[T]) -> impl Iterator<Item = (&T, &T)> {
         .flat_map(move |(i, x)| items[i + 1..].iter().map(move |y| (x, y)))
 }
 
-fn languages<'a>(langs: impl Iterator<Item = &'a str>) -> String {
-    let set: BTreeSet<&str> = langs.collect();
-    set.into_iter().collect::<Vec<_>>().join("+")
+/// A gold span as the pairing sees it: an annotated claim, or a non-claim.
+enum Annotated<'g> {
+    Claim(&'g GoldClaim),
+    Non,
+}
+
+/// What scoring looks up while it counts: the gold by id, the report's documents by id, and
+/// (once reported claims are paired) which gold claim each reported claim is and which
+/// reported groups hold each gold claim.
+struct Scoring<'a> {
+    gold: &'a Gold,
+    report: &'a Reported,
+    claim_of: HashMap<&'a str, &'a GoldClaim>,
+    /// Language by document file name; the gold alone does not say.
+    lang_of: HashMap<&'a str, &'a str>,
+    /// Reported claim id → gold claim id.
+    sys_to_gold: HashMap<&'a str, &'a str>,
+    /// Gold claim id → the reported claims paired with it.
+    hits: HashMap<&'a str, Vec<&'a ReportedClaim>>,
+    /// Gold claim id → the reported groups holding it.
+    sys_groups_of: HashMap<&'a str, HashSet<&'a str>>,
+    verdict_of: HashMap<&'a str, &'a str>,
+    card: Scorecard,
 }
 
 /// Scores the claims of `kind` in a report against the gold.
 pub fn score(gold: &Gold, report: &Reported, kind: ClaimKind) -> Scorecard {
-    let mut card = Scorecard::default();
-    let claim_of: HashMap<&str, &GoldClaim> =
-        gold.claims.iter().map(|c| (c.id.as_str(), c)).collect();
-    let gold_docs: HashSet<&str> = gold
-        .claims
-        .iter()
-        .map(|c| c.doc.as_str())
-        .chain(gold.nonclaims.iter().map(|c| c.doc.as_str()))
-        .collect();
-    let doc_name: HashMap<&str, &str> = report
-        .documents
-        .iter()
-        .map(|d| (d.id.as_str(), d.file_name.as_str()))
-        .collect();
-    // a document's language, by file name; the gold alone does not say
     let mut lang_of: HashMap<&str, &str> = HashMap::new();
-    for d in &report.documents {
-        if !d.language.is_empty() {
-            lang_of
-                .entry(d.file_name.as_str())
-                .or_insert(d.language.as_str());
-        }
+    for d in report.documents.iter().filter(|d| !d.language.is_empty()) {
+        lang_of.entry(&d.file_name).or_insert(&d.language);
     }
-    let lang = |doc: &str| -> &str { lang_of.get(doc).copied().unwrap_or("unknown") };
+    let mut s = Scoring {
+        gold,
+        report,
+        claim_of: gold.claims.iter().map(|c| (c.id.as_str(), c)).collect(),
+        lang_of,
+        sys_to_gold: HashMap::new(),
+        hits: HashMap::new(),
+        sys_groups_of: HashMap::new(),
+        verdict_of: HashMap::new(),
+        card: Scorecard::default(),
+    };
+    let false_positives = s.pair_claims(kind);
+    // misses in score.py's order: missed, wrong values, false positives, pairs, conflicts
+    s.count_claims();
+    s.card.misses.extend(false_positives);
+    s.index_groups();
+    s.count_gold_groups();
+    s.count_false_conflicts();
+    s.count_reported_conflicts();
+    s.card
+}
 
-    // the annotated spans of each document, claims first, each in file order
-    enum Annotated<'g> {
-        Claim(&'g GoldClaim),
-        Non,
-    }
-    let mut by_doc: HashMap<&str, Vec<(usize, usize, Annotated)>> = HashMap::new();
-    for g in &gold.claims {
-        by_doc
-            .entry(&g.doc)
-            .or_default()
-            .push((g.start, g.end, Annotated::Claim(g)));
-    }
-    for g in &gold.nonclaims {
-        by_doc
-            .entry(&g.doc)
-            .or_default()
-            .push((g.start, g.end, Annotated::Non));
+impl<'a> Scoring<'a> {
+    fn lang(&self, doc: &str) -> &'a str {
+        self.lang_of.get(doc).copied().unwrap_or("unknown")
     }
 
-    // pair each reported claim with the annotated span it overlaps most
-    let mut sys_to_gold: HashMap<&str, &str> = HashMap::new();
-    let mut hits: HashMap<&str, Vec<&ReportedClaim>> = HashMap::new();
-    for c in report.claims.iter().filter(|c| c.kind == kind.as_str()) {
-        let Some(doc) = doc_name.get(c.doc.as_str()).copied() else {
-            continue;
-        };
-        if !gold_docs.contains(doc) {
-            continue; // a document the gold says nothing about
+    /// `ar`, `en`, or `ar+en` for claims of several languages.
+    fn languages(&self, claims: &[&GoldClaim]) -> String {
+        let set: BTreeSet<&str> = claims.iter().map(|c| self.lang(&c.doc)).collect();
+        set.into_iter().collect::<Vec<_>>().join("+")
+    }
+
+    /// Pairs each reported claim of `kind` with the annotated span it overlaps most (claims
+    /// before non-claims, file order on a tie); counts system claims and returns the false
+    /// positives.
+    fn pair_claims(&mut self, kind: ClaimKind) -> Vec<Miss> {
+        let gold = self.gold;
+        let mut by_doc: HashMap<&str, Vec<(usize, usize, Annotated)>> = HashMap::new();
+        for g in &gold.claims {
+            let span = (g.start, g.end, Annotated::Claim(g));
+            by_doc.entry(&g.doc).or_default().push(span);
         }
-        let mut best: Option<&Annotated> = None;
-        let mut best_overlap = 0;
-        for (start, end, a) in by_doc.get(doc).into_iter().flatten() {
-            let overlap = c.end.min(*end).saturating_sub(c.start.max(*start));
-            if overlap > best_overlap {
-                best = Some(a);
-                best_overlap = overlap;
-            }
+        for g in &gold.nonclaims {
+            by_doc
+                .entry(&g.doc)
+                .or_default()
+                .push((g.start, g.end, Annotated::Non));
         }
-        let mut counts = Counts {
-            system_claims: 1,
-            ..Counts::default()
-        };
-        match best {
-            Some(Annotated::Claim(g)) => {
-                sys_to_gold.insert(&c.id, &g.id);
-                hits.entry(&g.id).or_default().push(c);
+        let doc_name: HashMap<&str, &str> = self
+            .report
+            .documents
+            .iter()
+            .map(|d| (d.id.as_str(), d.file_name.as_str()))
+            .collect();
+        let mut false_positives = Vec::new();
+        for c in self
+            .report
+            .claims
+            .iter()
+            .filter(|c| c.kind == kind.as_str())
+        {
+            // a document the gold says nothing about is not scored
+            let Some(spans) = doc_name.get(c.doc.as_str()).and_then(|d| by_doc.get(d)) else {
+                continue;
+            };
+            let doc = doc_name[c.doc.as_str()];
+            let mut best: Option<&Annotated> = None;
+            let mut best_overlap = 0;
+            for (start, end, a) in spans {
+                let overlap = c.end.min(*end).saturating_sub(c.start.max(*start));
+                if overlap > best_overlap {
+                    best = Some(a);
+                    best_overlap = overlap;
+                }
             }
-            _ => {
+            let mut counts = Counts {
+                system_claims: 1,
+                ..Counts::default()
+            };
+            if let Some(Annotated::Claim(g)) = best {
+                self.sys_to_gold.insert(&c.id, &g.id);
+                self.hits.entry(&g.id).or_default().push(c);
+            } else {
                 counts.false_positives = 1;
-                card.misses.push(Miss::FalsePositive {
+                false_positives.push(Miss::FalsePositive {
                     doc: doc.into(),
                     start: c.start,
                     text: c.text.clone(),
                     value: Figure::show(&c.value),
                 });
             }
+            // precision counts under the category the tool gave
+            let lang = self.lang(doc);
+            self.card.add(&c.category, lang, counts);
         }
-        card.add(&c.category, lang(doc), counts);
+        false_positives
     }
 
-    // recall and value accuracy, by the gold's category
-    let mut missed = Vec::new();
-    let mut wrong = Vec::new();
-    for g in gold.claims.iter().filter(|g| g.required) {
-        let mut counts = Counts {
-            required: 1,
-            ..Counts::default()
+    /// Recall and value accuracy, under the gold claim's category.
+    fn count_claims(&mut self) {
+        let mut wrong = Vec::new();
+        for g in self.gold.claims.iter().filter(|g| g.required) {
+            let mut counts = Counts {
+                required: 1,
+                ..Counts::default()
+            };
+            if let Some(found) = self.hits.get(g.id.as_str()) {
+                counts.found = 1;
+                if g.value.is_some() {
+                    counts.valued = 1;
+                    if found.iter().any(|c| same_value(&g.value, &c.value)) {
+                        counts.right = 1;
+                    } else {
+                        wrong.push(Miss::WrongValue {
+                            claim: Place::of(g),
+                            gold: Figure::show(&g.value),
+                            got: found.iter().map(|c| Figure::show(&c.value)).collect(),
+                        });
+                    }
+                }
+            } else {
+                let claim = Place::of(g);
+                self.card.misses.push(Miss::Missed { claim });
+            }
+            let lang = self.lang(&g.doc);
+            self.card.add(&g.category, lang, counts);
+        }
+        self.card.misses.extend(wrong);
+    }
+
+    /// Which reported groups hold each gold claim, and each group's verdict.
+    fn index_groups(&mut self) {
+        for grp in &self.report.groups {
+            self.verdict_of.insert(&grp.id, &grp.verdict);
+            for cid in &grp.claims {
+                if let Some(gid) = self.sys_to_gold.get(cid.as_str()) {
+                    self.sys_groups_of.entry(gid).or_default().insert(&grp.id);
+                }
+            }
+        }
+    }
+
+    /// Whether some reported group (judged `conflict`, if `conflict_only`) holds both claims.
+    fn together(&self, x: &str, y: &str, conflict_only: bool) -> bool {
+        let (Some(a), Some(b)) = (self.sys_groups_of.get(x), self.sys_groups_of.get(y)) else {
+            return false;
         };
-        if let Some(found) = hits.get(g.id.as_str()) {
-            counts.found = 1;
-            if g.value.is_some() {
-                counts.valued = 1;
-                if found.iter().any(|c| same_value(&g.value, &c.value)) {
-                    counts.right = 1;
-                } else {
-                    wrong.push(Miss::WrongValue {
-                        claim: Place::of(g),
-                        gold: Figure::show(&g.value),
-                        got: found.iter().map(|c| Figure::show(&c.value)).collect(),
+        a.intersection(b)
+            .any(|g| !conflict_only || self.verdict_of.get(g).copied() == Some("conflict"))
+    }
+
+    fn gold_members(&self, ids: &[String]) -> Vec<&'a GoldClaim> {
+        ids.iter()
+            .filter_map(|m| self.claim_of.get(m.as_str()).copied())
+            .collect()
+    }
+
+    /// Pair recall and conflict recall, under the category of a group's first member.
+    fn count_gold_groups(&mut self) {
+        for grp in &self.gold.groups {
+            let members = self.gold_members(&grp.members);
+            let category = members.first().map_or("", |c| c.category.as_str());
+            for (x, y) in pairs(&members) {
+                // pairs inside one document count only in conflict groups
+                if x.doc == y.doc && grp.verdict != GoldVerdict::Conflict {
+                    continue;
+                }
+                let hit = self.together(&x.id, &y.id, false);
+                if !hit {
+                    let (a, b) = (Place::of(x), Place::of(y));
+                    self.card.misses.push(Miss::NotGrouped { a, b });
+                }
+                let counts = Counts {
+                    pairs: 1,
+                    hit_pairs: usize::from(hit),
+                    ..Counts::default()
+                };
+                let langs = self.languages(&[x, y]);
+                self.card.add(category, &langs, counts);
+            }
+            if grp.verdict == GoldVerdict::Conflict {
+                let hit = pairs(&members)
+                    .any(|(x, y)| could_conflict(x, y) && self.together(&x.id, &y.id, true));
+                if !hit {
+                    self.card.misses.push(Miss::ConflictMissed {
+                        group: grp.id.clone(),
+                        members: members.iter().map(|c| Place::of(c)).collect(),
                     });
                 }
-            }
-        } else {
-            missed.push(Miss::Missed {
-                claim: Place::of(g),
-            });
-        }
-        card.add(&g.category, lang(&g.doc), counts);
-    }
-    // misses listed in score.py's order: missed, wrong values, false positives, pairs, conflicts
-    let false_positives = std::mem::take(&mut card.misses);
-    card.misses.extend(missed);
-    card.misses.extend(wrong);
-    card.misses.extend(false_positives);
-
-    // grouping: the reported groups holding each gold claim
-    let mut sys_groups_of: HashMap<&str, HashSet<&str>> = HashMap::new();
-    let mut verdict_of: HashMap<&str, &str> = HashMap::new();
-    for grp in &report.groups {
-        verdict_of.insert(&grp.id, &grp.verdict);
-        for cid in &grp.claims {
-            if let Some(gid) = sys_to_gold.get(cid.as_str()) {
-                sys_groups_of.entry(gid).or_default().insert(&grp.id);
+                let counts = Counts {
+                    conflict_groups: 1,
+                    conflict_found: usize::from(hit),
+                    ..Counts::default()
+                };
+                let langs = self.languages(&members);
+                self.card.add(category, &langs, counts);
             }
         }
     }
-    let judged_conflict = |x: &str, y: &str| -> bool {
-        match (sys_groups_of.get(x), sys_groups_of.get(y)) {
-            (Some(a), Some(b)) => a
-                .intersection(b)
-                .any(|s| verdict_of.get(s).copied() == Some("conflict")),
-            _ => false,
-        }
-    };
-    let together = |x: &str, y: &str| -> bool {
-        match (sys_groups_of.get(x), sys_groups_of.get(y)) {
-            (Some(a), Some(b)) => a.intersection(b).next().is_some(),
-            _ => false,
-        }
-    };
 
-    for grp in &gold.groups {
-        let members: Vec<&GoldClaim> = grp
-            .members
+    /// `distinct` pairs, then every pair of an `agree` group, that a reported conflict holds.
+    fn count_false_conflicts(&mut self) {
+        let gold = self.gold;
+        let agree_pairs = gold
+            .groups
             .iter()
-            .filter_map(|m| claim_of.get(m.as_str()).copied())
-            .collect();
-        let category = members.first().map_or("", |c| c.category.as_str());
-        for (x, y) in pairs(&members) {
-            if x.doc == y.doc && grp.verdict != GoldVerdict::Conflict {
+            .filter(|g| g.verdict == GoldVerdict::Agree)
+            .flat_map(|g| pairs(&g.members));
+        let distinct = gold.distinct.iter().map(|(x, y)| (x, y));
+        for (x, y) in distinct.chain(agree_pairs) {
+            if !self.together(x, y, true) {
                 continue;
             }
-            let mut counts = Counts {
-                pairs: 1,
-                ..Counts::default()
+            let (Some(a), Some(b)) = (self.claim_of.get(x.as_str()), self.claim_of.get(y.as_str()))
+            else {
+                continue;
             };
-            if together(&x.id, &y.id) {
-                counts.hit_pairs = 1;
-            } else {
-                card.misses.push(Miss::NotGrouped {
-                    a: Place::of(x),
-                    b: Place::of(y),
-                });
-            }
-            card.add(
-                category,
-                &languages([x, y].iter().map(|c| lang(&c.doc))),
-                counts,
-            );
-        }
-        if grp.verdict == GoldVerdict::Conflict {
-            // found when one reported conflict holds two of its claims that come from different
-            // documents (or two different cited sources in one document) and differ
-            let hit = pairs(&members).any(|(x, y)| {
-                let two_sources = matches!((&x.source, &y.source),
-                    (Some(a), Some(b)) if !a.is_empty() && !b.is_empty() && a != b);
-                if x.doc == y.doc && !two_sources {
-                    return false;
-                }
-                if x.value.is_some() && x.value == y.value && x.qualifier == y.qualifier {
-                    return false;
-                }
-                let same_polarity =
-                    matches!(&x.polarity, Some(p) if !p.is_empty()) && x.polarity == y.polarity;
-                if x.value.is_none() && same_polarity {
-                    return false;
-                }
-                judged_conflict(&x.id, &y.id)
+            let (a, b) = (*a, *b);
+            self.card.misses.push(Miss::FalseConflict {
+                a: Place::of(a),
+                b: Place::of(b),
             });
-            let counts = Counts {
-                conflict_groups: 1,
-                conflict_found: usize::from(hit),
-                ..Counts::default()
-            };
-            if !hit {
-                card.misses.push(Miss::ConflictMissed {
-                    group: grp.id.clone(),
-                    members: members.iter().map(|c| Place::of(c)).collect(),
-                });
-            }
-            let langs = languages(members.iter().map(|c| lang(&c.doc)));
-            card.add(category, &langs, counts);
-        }
-    }
-
-    // false conflicts: distinct pairs, then every pair of an agree group
-    let agree_pairs = gold
-        .groups
-        .iter()
-        .filter(|g| g.verdict == GoldVerdict::Agree)
-        .flat_map(|g| pairs(&g.members).map(|(x, y)| (x.clone(), y.clone())));
-    for (x, y) in gold.distinct.iter().cloned().chain(agree_pairs) {
-        if judged_conflict(&x, &y) {
-            let (Some(a), Some(b)) = (claim_of.get(x.as_str()), claim_of.get(y.as_str())) else {
-                continue;
-            };
             let counts = Counts {
                 false_conflicts: 1,
                 ..Counts::default()
             };
-            card.misses.push(Miss::FalseConflict {
-                a: Place::of(a),
-                b: Place::of(b),
-            });
-            let langs = languages([a, b].iter().map(|c| lang(&c.doc)));
-            card.add(&a.category, &langs, counts);
+            let langs = self.languages(&[a, b]);
+            self.card.add(&a.category, &langs, counts);
         }
     }
 
-    // conflict precision: of the reported conflicts over annotated claims of two documents,
-    // those holding two differing claims of one gold conflict (or either) group
-    let mut gold_group_of: HashMap<&str, usize> = HashMap::new();
-    for (i, grp) in gold.groups.iter().enumerate() {
-        for m in &grp.members {
-            gold_group_of.insert(m, i); // the last group naming a claim wins, as in score.py
+    /// Conflict precision: of the reported conflicts over annotated claims of two documents,
+    /// those holding two differing claims of one gold `conflict` (or `either`) group; under
+    /// the category the tool gave the group.
+    fn count_reported_conflicts(&mut self) {
+        let gold = self.gold;
+        let mut gold_group_of: HashMap<&str, usize> = HashMap::new();
+        for (i, grp) in gold.groups.iter().enumerate() {
+            for m in &grp.members {
+                gold_group_of.insert(m, i); // the last group naming a claim wins, as in score.py
+            }
         }
-    }
-    let reported_category: HashMap<&str, &str> = report
-        .claims
-        .iter()
-        .map(|c| (c.id.as_str(), c.category.as_str()))
-        .collect();
-    for grp in report.groups.iter().filter(|g| g.verdict == "conflict") {
-        let members: Vec<&GoldClaim> = grp
+        let reported_category: HashMap<&str, &str> = self
+            .report
             .claims
             .iter()
-            .filter_map(|c| sys_to_gold.get(c.as_str()))
-            .filter_map(|g| claim_of.get(g).copied())
+            .map(|c| (c.id.as_str(), c.category.as_str()))
             .collect();
-        let docs: HashSet<&str> = members.iter().map(|c| c.doc.as_str()).collect();
-        if docs.len() < 2 {
-            continue;
-        }
-        let real = pairs(&members).any(|(x, y)| {
-            let (Some(gx), Some(gy)) = (
-                gold_group_of.get(x.id.as_str()),
-                gold_group_of.get(y.id.as_str()),
-            ) else {
-                return false;
-            };
-            if gx != gy || gold.groups[*gx].verdict == GoldVerdict::Agree {
-                return false;
+        for grp in self
+            .report
+            .groups
+            .iter()
+            .filter(|g| g.verdict == "conflict")
+        {
+            let members: Vec<&GoldClaim> = grp
+                .claims
+                .iter()
+                .filter_map(|c| self.sys_to_gold.get(c.as_str()))
+                .filter_map(|g| self.claim_of.get(g).copied())
+                .collect();
+            let docs: HashSet<&str> = members.iter().map(|c| c.doc.as_str()).collect();
+            if docs.len() < 2 {
+                continue;
             }
-            x.value != y.value || x.qualifier != y.qualifier || x.polarity != y.polarity
-        });
-        let category = if grp.category.is_empty() {
-            grp.claims
-                .first()
-                .and_then(|c| reported_category.get(c.as_str()).copied())
-                .unwrap_or("")
-        } else {
-            &grp.category
-        };
-        let counts = Counts {
-            sys_conflicts: 1,
-            true_conflicts: usize::from(real),
-            ..Counts::default()
-        };
-        card.add(
-            category,
-            &languages(members.iter().map(|c| lang(&c.doc))),
-            counts,
-        );
+            let real = pairs(&members).any(|(x, y)| {
+                let group = gold_group_of.get(x.id.as_str());
+                group.is_some()
+                    && group == gold_group_of.get(y.id.as_str())
+                    && group.is_some_and(|g| gold.groups[*g].verdict != GoldVerdict::Agree)
+                    && (x.value != y.value
+                        || x.qualifier != y.qualifier
+                        || x.polarity != y.polarity)
+            });
+            let category = match grp.category.as_str() {
+                "" => grp
+                    .claims
+                    .first()
+                    .and_then(|c| reported_category.get(c.as_str()).copied())
+                    .unwrap_or(""),
+                named => named,
+            };
+            let counts = Counts {
+                sys_conflicts: 1,
+                true_conflicts: usize::from(real),
+                ..Counts::default()
+            };
+            let langs = self.languages(&members);
+            self.card.add(category, &langs, counts);
+        }
     }
-    card
+}
+
+/// Whether two claims of a gold conflict group are a conflict a report can find: from
+/// different documents (or two different cited sources in one document), stating different
+/// figures, qualifiers or polarities.
+fn could_conflict(x: &GoldClaim, y: &GoldClaim) -> bool {
+    fn cited(c: &GoldClaim) -> Option<&str> {
+        c.source.as_deref().filter(|s| !s.is_empty())
+    }
+    let two_sources = matches!((cited(x), cited(y)), (Some(a), Some(b)) if a != b);
+    if x.doc == y.doc && !two_sources {
+        return false;
+    }
+    if x.value.is_some() && x.value == y.value && x.qualifier == y.qualifier {
+        return false;
+    }
+    let same_polarity = matches!(&x.polarity, Some(p) if !p.is_empty()) && x.polarity == y.polarity;
+    !(x.value.is_none() && same_polarity)
 }
 
 /// Lower bounds on the figures (and an upper bound on false conflicts) that a build must meet.

@@ -130,6 +130,7 @@ enum Command {
         /// Which claims to score: figures (numbers, dates) or events (factual claims).
         #[arg(long, value_enum, default_value = "figure")]
         kind: ClaimKind,
+        /// How to print the figures (json: the keys of score.py --json, plus the breakdowns).
         #[arg(long, value_enum, default_value = "table")]
         format: claimdiff::render::eval::EvalFormat,
         /// List every miss, wrong value, false positive, ungrouped pair, missed and false
@@ -189,18 +190,25 @@ impl EvalInput {
 /// `eval`'s thresholds: exit 1 when one falls short.
 #[derive(clap::Args)]
 struct ThresholdArgs {
+    /// Exit 1 when recall (required claims found) is below this share (0 to 1).
     #[arg(long, value_name = "SHARE")]
     min_recall: Option<f64>,
+    /// Exit 1 when precision (reported claims that are annotated claims) is below this.
     #[arg(long, value_name = "SHARE")]
     min_precision: Option<f64>,
+    /// Exit 1 when value accuracy (found claims with the right value) is below this.
     #[arg(long, value_name = "SHARE")]
     min_value_accuracy: Option<f64>,
+    /// Exit 1 when pair recall (gold group pairs in one reported group) is below this.
     #[arg(long, value_name = "SHARE")]
     min_pair_recall: Option<f64>,
+    /// Exit 1 when conflict recall (gold conflicts reported) is below this.
     #[arg(long, value_name = "SHARE")]
     min_conflict_recall: Option<f64>,
+    /// Exit 1 when conflict precision (reported conflicts that are real) is below this.
     #[arg(long, value_name = "SHARE")]
     min_conflict_precision: Option<f64>,
+    /// Exit 1 when more than this many pairs that must never conflict are reported as one.
     #[arg(long, value_name = "COUNT")]
     max_false_conflicts: Option<usize>,
 }

@@ -43,6 +43,16 @@ pub enum Error {
         line: usize,
         message: String,
     },
+    /// A gold annotation line is malformed, names an undefined claim, or overlaps another span.
+    #[error("{path}:{line}: {message}")]
+    Gold {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+    /// A report given to `eval --report` does not follow the JSON contract.
+    #[error("{path}: {message}")]
+    Report { path: PathBuf, message: String },
 }
 
 /// Result with claimdiff's [`Error`].

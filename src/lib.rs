@@ -9,6 +9,7 @@
 
 pub mod check;
 pub mod error;
+pub mod eval;
 pub mod events;
 pub mod explain;
 pub mod extract;

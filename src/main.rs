@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 use anyhow::{Context, Result};
+use claimdiff::eval::ClaimKind;
 use claimdiff::model::{Report, Verdict};
 use claimdiff::render::{render, Format, Mode, Options};
 use claimdiff::rules::RuleSet;
@@ -11,10 +12,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const EXIT_HELP: &str = "Exit codes:
-  0  success (`check`: no finding at error severity; `compare --fail-on-conflict`: no conflict)
+  0  success (`check`: no finding at error severity; `compare --fail-on-conflict`: no conflict;
+     `eval`: every threshold given holds)
   1  `check` found a finding at error severity; `compare --fail-on-conflict` found a conflict;
-     `rules test` had a failing example
-  2  usage, input, manifest, config or rule-file error (the message names the file and line)";
+     `rules test` had a failing example; `eval` fell short of a threshold
+  2  usage, input, manifest, config or rule-file error, a malformed gold line, a group naming
+     an undefined claim, overlapping gold spans, an unreadable report (the message names the
+     file and line)";
 
 #[derive(Parser)]
 #[command(name = "claimdiff", version, about = "Extract numeric claims from news articles and compare them across outlets", after_help = EXIT_HELP)]
@@ -68,8 +72,12 @@ enum Command {
     Extract {
         #[command(flatten)]
         input: Input,
+        /// `gold` writes a draft annotation for `eval` (claims and groups of one kind).
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
+        /// Keep only claims of this kind (`--format gold`: figure unless given).
+        #[arg(long, value_enum)]
+        kind: Option<ClaimKind>,
     },
     /// Group claims across documents and judge agreement and conflict.
     Compare {
@@ -112,11 +120,115 @@ enum Command {
         #[arg(long, num_args = 1..)]
         changed: Vec<PathBuf>,
     },
+    /// Score the comparison of PATHS (or a report made earlier) against a gold annotation:
+    /// recall, precision, value accuracy, pair recall, conflict recall and precision, false
+    /// conflicts, per category and per language (see docs/eval.md).
+    #[command(after_help = EXIT_HELP)]
+    Eval {
+        /// The gold annotation: JSON Lines of claim, nonclaim, group and distinct.
+        #[arg(long)]
+        gold: PathBuf,
+        /// Score this report (the JSON of `compare --format json`) instead of running compare.
+        #[arg(long, conflicts_with_all = ["paths", "jsonl", "claims"])]
+        report: Option<PathBuf>,
+        /// Which claims to score: figures (numbers, dates) or events (factual claims).
+        #[arg(long, value_enum, default_value = "figure")]
+        kind: ClaimKind,
+        /// How to print the figures (json: the keys of score.py --json, plus the breakdowns).
+        #[arg(long, value_enum, default_value = "table")]
+        format: claimdiff::render::eval::EvalFormat,
+        /// List every miss, wrong value, false positive, ungrouped pair, missed and false
+        /// conflict, with document, byte offset and words.
+        #[arg(long, short)]
+        verbose: bool,
+        #[command(flatten)]
+        thresholds: ThresholdArgs,
+        #[command(flatten)]
+        input: EvalInput,
+    },
     /// Work with rule files.
     Rules {
         #[command(subcommand)]
         action: RulesAction,
     },
+}
+
+/// What `eval` compares when it is not given `--report`: compare's inputs.
+#[derive(clap::Args)]
+struct EvalInput {
+    /// Files or folders (recursively, .txt/.md) to compare; `-` reads stdin.
+    #[arg(required_unless_present_any = ["report", "jsonl", "claims"])]
+    paths: Vec<PathBuf>,
+    /// Read articles from a JSONL file (`-` = stdin).
+    #[arg(long, conflicts_with = "paths")]
+    jsonl: Option<PathBuf>,
+    /// Group claims extracted elsewhere (the output of `extract --format jsonl`).
+    #[arg(long, conflicts_with_all = ["paths", "jsonl"])]
+    claims: Option<PathBuf>,
+    /// CSV manifest with columns file,outlet,date,url,language.
+    #[arg(long)]
+    manifest: Option<PathBuf>,
+    /// A folder of rule files that add to or replace the built-in rules.
+    #[arg(long)]
+    rules: Option<PathBuf>,
+    /// Decode files that are not valid UTF-8 with replacement characters.
+    #[arg(long)]
+    lossy: bool,
+}
+
+impl EvalInput {
+    fn into_input(self) -> Input {
+        Input {
+            paths: self.paths,
+            jsonl: self.jsonl,
+            claims: self.claims,
+            manifest: self.manifest,
+            rules: self.rules,
+            output: None,
+            bom: false,
+            lossy: self.lossy,
+        }
+    }
+}
+
+/// `eval`'s thresholds: exit 1 when one falls short.
+#[derive(clap::Args)]
+struct ThresholdArgs {
+    /// Exit 1 when recall (required claims found) is below this share (0 to 1).
+    #[arg(long, value_name = "SHARE")]
+    min_recall: Option<f64>,
+    /// Exit 1 when precision (reported claims that are annotated claims) is below this.
+    #[arg(long, value_name = "SHARE")]
+    min_precision: Option<f64>,
+    /// Exit 1 when value accuracy (found claims with the right value) is below this.
+    #[arg(long, value_name = "SHARE")]
+    min_value_accuracy: Option<f64>,
+    /// Exit 1 when pair recall (gold group pairs in one reported group) is below this.
+    #[arg(long, value_name = "SHARE")]
+    min_pair_recall: Option<f64>,
+    /// Exit 1 when conflict recall (gold conflicts reported) is below this.
+    #[arg(long, value_name = "SHARE")]
+    min_conflict_recall: Option<f64>,
+    /// Exit 1 when conflict precision (reported conflicts that are real) is below this.
+    #[arg(long, value_name = "SHARE")]
+    min_conflict_precision: Option<f64>,
+    /// Exit 1 when more than this many pairs that must never conflict are reported as one.
+    #[arg(long, value_name = "COUNT")]
+    max_false_conflicts: Option<usize>,
+}
+
+impl ThresholdArgs {
+    fn thresholds(&self) -> claimdiff::eval::Thresholds {
+        claimdiff::eval::Thresholds {
+            min_recall: self.min_recall,
+            min_precision: self.min_precision,
+            min_value_accuracy: self.min_value_accuracy,
+            min_pair_recall: self.min_pair_recall,
+            min_conflict_recall: self.min_conflict_recall,
+            min_conflict_precision: self.min_conflict_precision,
+            max_false_conflicts: self.max_false_conflicts,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -171,6 +283,17 @@ fn load_docs(input: &Input, rules: &RuleSet) -> Result<Vec<claimdiff::model::Doc
         eprintln!("warning: {w}");
     }
     Ok(loaded.docs)
+}
+
+/// The comparison of the input: claims extracted here, or read from `--claims`.
+fn compare_input(input: &Input, rules: &RuleSet) -> Result<Report> {
+    Ok(match &input.claims {
+        Some(path) => {
+            let (docs, claims) = claimdiff::load::read_claims(open_reader(path)?, path)?;
+            claimdiff::compare_claims(docs, claims, rules)
+        }
+        None => claimdiff::compare(load_docs(input, rules)?, rules),
+    })
 }
 
 fn open_reader(path: &Path) -> Result<Box<dyn std::io::BufRead>> {
@@ -289,20 +412,28 @@ fn write_output(
     Ok(())
 }
 
-fn options(input: &Input) -> Options {
-    let width = std::env::var("COLUMNS")
+/// Table width: `COLUMNS`, else 120.
+fn terminal_width() -> u16 {
+    std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())
-        .unwrap_or(120);
+        .unwrap_or(120)
+}
+
+fn options(input: &Input) -> Options {
     Options {
         bom: input.bom,
-        width,
+        width: terminal_width(),
     }
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Extract { input, format } => {
+        Command::Extract {
+            input,
+            format,
+            kind,
+        } => {
             let rules = load_rules(input.rules.as_deref())?;
             if input.claims.is_some() {
                 anyhow::bail!(
@@ -314,12 +445,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 return Ok(ExitCode::SUCCESS);
             }
             let docs = load_docs(&input, &rules)?;
-            let claims = claimdiff::extract_all(&docs, &rules);
-            let report = Report {
-                documents: docs,
-                claims,
-                groups: Vec::new(),
+            let mut report = if format == Format::Gold {
+                // a draft annotation carries the groups too
+                claimdiff::compare(docs, &rules)
+            } else {
+                let claims = claimdiff::extract_all(&docs, &rules);
+                Report {
+                    documents: docs,
+                    claims,
+                    groups: Vec::new(),
+                }
             };
+            let kind = kind.or((format == Format::Gold).then_some(ClaimKind::Figure));
+            if let Some(kind) = kind {
+                report.claims.retain(|c| c.kind == kind.as_str());
+                report.groups.retain(|g| g.kind == kind.as_str());
+            }
             let opts = options(&input);
             write_output(&input, |w| render(&report, Mode::Extract, format, opts, w))?;
             Ok(ExitCode::SUCCESS)
@@ -332,14 +473,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             fail_on_conflict,
             explain,
         } => {
+            if format == Format::Gold {
+                anyhow::bail!("--format gold is written by `extract --format gold`");
+            }
             let rules = load_rules(input.rules.as_deref())?;
-            let mut report = match &input.claims {
-                Some(path) => {
-                    let (docs, claims) = claimdiff::load::read_claims(open_reader(path)?, path)?;
-                    claimdiff::compare_claims(docs, claims, &rules)
-                }
-                None => claimdiff::compare(load_docs(&input, &rules)?, &rules),
-            };
+            let mut report = compare_input(&input, &rules)?;
             if let [a, b] = &explain[..] {
                 let e = claimdiff::explain::explain(&report, a, b, &rules)?;
                 let json = matches!(format, Format::Json | Format::Jsonl);
@@ -438,6 +576,40 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS
+            })
+        }
+        Command::Eval {
+            gold,
+            report,
+            kind,
+            format,
+            verbose,
+            thresholds,
+            input,
+        } => {
+            let gold = claimdiff::eval::Gold::read(&gold)?;
+            let reported = match &report {
+                Some(path) => claimdiff::eval::Reported::read(path)?,
+                None => {
+                    let input = input.into_input();
+                    let rules = load_rules(input.rules.as_deref())?;
+                    claimdiff::eval::Reported::from(&compare_input(&input, &rules)?)
+                }
+            };
+            let card = claimdiff::eval::score(&gold, &reported, kind);
+            let short = thresholds.thresholds().shortfalls(&card.counts.figures());
+            let opts = claimdiff::render::eval::EvalOptions {
+                verbose,
+                width: terminal_width(),
+            };
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::new(stdout.lock());
+            claimdiff::render::eval::write(&card, &short, format, opts, &mut w)?;
+            w.flush()?;
+            Ok(if short.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
             })
         }
         Command::Rules {

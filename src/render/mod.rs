@@ -3,7 +3,9 @@
 
 pub mod check;
 pub mod csv;
+pub mod eval;
 pub mod explain;
+pub mod gold;
 pub mod json;
 pub mod markdown;
 pub mod table;
@@ -19,6 +21,8 @@ pub enum Format {
     Json,
     Jsonl,
     Markdown,
+    /// A draft gold annotation for `eval` (docs/eval.md): claims, groups, distinct pairs.
+    Gold,
 }
 
 /// What is being rendered: the claims alone (`extract`) or the comparison (`compare`).
@@ -62,6 +66,7 @@ pub fn render(
         Format::Json => json::write(report, mode, out),
         Format::Jsonl => json::write_lines(report, out),
         Format::Markdown => markdown::write(report, mode, out),
+        Format::Gold => gold::write(report, out),
     }
 }
 

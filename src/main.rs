@@ -46,6 +46,10 @@ struct Input {
     /// Write to this file (atomically: a temporary file renamed when complete).
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// The language of labels for categories, units and verdicts (`ar`, `en`; any language with
+    /// a rules/<lang>/labels.toml). Default: the language most documents are in.
+    #[arg(long)]
+    lang: Option<String>,
     /// Start CSV output with a UTF-8 byte-order mark (so Excel shows Arabic).
     #[arg(long)]
     bom: bool,
@@ -234,7 +238,13 @@ fn stream_extract(input: &Input, path: &Path, rules: &RuleSet) -> Result<()> {
                 claims,
                 groups: Vec::new(),
             };
-            render(&report, Mode::Extract, Format::Jsonl, options(input), w)?;
+            render(
+                &report,
+                Mode::Extract,
+                Format::Jsonl,
+                options(input, rules),
+                w,
+            )?;
             bar.inc(report.documents.len() as u64);
             bar.set_message(format!(
                 "{:.1} MB/s",
@@ -285,7 +295,7 @@ fn write_output(
     Ok(())
 }
 
-fn options(input: &Input) -> Options {
+fn options<'a>(input: &'a Input, rules: &'a RuleSet) -> Options<'a> {
     let width = std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())
@@ -293,13 +303,33 @@ fn options(input: &Input) -> Options {
     Options {
         bom: input.bom,
         width,
+        labels: Some(&rules.labels),
+        lang: input.lang.as_deref(),
     }
+}
+
+/// Refuses a `--lang` the rules have no labels for, naming the ones they have.
+fn check_lang(input: &Input, rules: &RuleSet) -> Result<()> {
+    if let Some(l) = &input.lang {
+        if !rules.labels.langs.contains_key(l) {
+            let known: Vec<&str> = rules.labels.langs.keys().map(String::as_str).collect();
+            anyhow::bail!(
+                "--lang {l}: no labels in that language (known: {})",
+                known.join(", ")
+            );
+        }
+    }
+    Ok(())
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Extract { input, format } => {
             let rules = load_rules(input.rules.as_deref())?;
+            check_lang(&input, &rules)?;
+            if format == Format::Html {
+                anyhow::bail!("--format html is for `compare`: the page shows groups of claims");
+            }
             if input.claims.is_some() {
                 anyhow::bail!(
                     "--claims is for `compare`: it groups claims that were already extracted"
@@ -316,7 +346,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 claims,
                 groups: Vec::new(),
             };
-            let opts = options(&input);
+            let opts = options(&input, &rules);
             write_output(&input, |w| render(&report, Mode::Extract, format, opts, w))?;
             Ok(ExitCode::SUCCESS)
         }
@@ -328,6 +358,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             fail_on_conflict,
         } => {
             let rules = load_rules(input.rules.as_deref())?;
+            check_lang(&input, &rules)?;
             let mut report = match &input.claims {
                 Some(path) => {
                     let (docs, claims) = claimdiff::load::read_claims(open_reader(path)?, path)?;
@@ -349,7 +380,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 format
             };
-            let opts = options(&input);
+            let opts = options(&input, &rules);
             write_output(&input, |w| render(&report, Mode::Compare, format, opts, w))?;
             Ok(if fail_on_conflict && conflicts {
                 ExitCode::from(1)

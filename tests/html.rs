@@ -1,0 +1,304 @@
+//! The HTML report and the labels through the real binary: a snapshot of a small comparison,
+//! article text that holds markup shown as text, labels in both languages for every id the
+//! rules define, and ids that have no label shown in a readable form.
+
+use assert_cmd::Command;
+use claimdiff::model::{Claim, Document, Group, Report, TimelineStep, Value, Verdict};
+use claimdiff::render::{render, Format, Mode, Options, Words};
+use claimdiff::rules::{LabelKind, RuleSet};
+use predicates::prelude::PredicateBooleanExt;
+use std::fs;
+
+fn claimdiff() -> Command {
+    let mut c = Command::cargo_bin("claimdiff").unwrap();
+    c.env("COLUMNS", "120");
+    c
+}
+
+fn stdout_of(args: &[&str]) -> String {
+    let out = claimdiff().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "claimdiff {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn html_of_a_small_comparison() {
+    insta::assert_snapshot!(stdout_of(&[
+        "compare",
+        "--format",
+        "html",
+        "tests/fixtures/html/"
+    ]));
+}
+
+#[test]
+fn html_in_english_labels_the_page_and_keeps_the_outlets_words() {
+    let page = stdout_of(&[
+        "compare",
+        "--format",
+        "html",
+        "--lang",
+        "en",
+        "tests/fixtures/html/",
+    ]);
+    assert!(page.contains("<html lang=\"en\" dir=\"ltr\">"));
+    assert!(page.contains(">civilians killed<"), "category label");
+    assert!(page.contains(">Conflict<"), "verdict label");
+    // the Arabic article's sentence stays Arabic, right to left, with its figure marked
+    assert!(page.contains(
+        "<td class=\"sentence\" dir=\"rtl\" lang=\"ar\">قال المرصد إن <mark>20</mark> مدنيا"
+    ));
+    assert!(page.contains("<mark>two days</mark>"));
+}
+
+#[test]
+fn html_defaults_to_the_language_most_documents_are_in() {
+    // two Arabic documents, one English
+    let page = stdout_of(&["compare", "--format", "html", "tests/fixtures/html/"]);
+    assert!(page.contains("<html lang=\"ar\" dir=\"rtl\">"));
+    assert!(page.contains("القتلى المدنيون"));
+}
+
+#[test]
+fn an_unknown_lang_is_a_usage_error_naming_the_known_ones() {
+    claimdiff()
+        .args(["compare", "--lang", "xx", "tests/fixtures/html/"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--lang xx").and(predicates::str::contains("ar, en")));
+}
+
+#[test]
+fn article_text_holding_markup_is_shown_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("a.txt"),
+        "<script>alert(1)</script> Officials said \"35\" civilians & 2 children were killed in \
+         Homs.\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("b.txt"),
+        "Rescuers said 40 civilians were killed in Homs <img src=x onerror=alert(2)>.\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("sources.csv"),
+        "file,outlet,date,url,language\n\
+         a.txt,\"<b>Bold</b> & \"\"Co\"\"\",2024-12-06,javascript:alert(3),en\n\
+         b.txt,Plain,2024-12-06,https://example.org/?a=1&b=\"2\",en\n",
+    )
+    .unwrap();
+    let page = stdout_of(&["compare", "--format", "html", dir.path().to_str().unwrap()]);
+    // the page's own script is the only one, and nothing of the articles became markup
+    assert_eq!(
+        page.matches("<script").count(),
+        1,
+        "one script: the page's own"
+    );
+    assert!(!page.contains("<img"));
+    assert!(!page.contains("<b>Bold"));
+    assert!(!page.contains("href=\"javascript:"));
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(page.contains("&lt;img src=x onerror=alert(2)&gt;"));
+    assert!(page.contains("&lt;b&gt;Bold&lt;/b&gt; &amp; &quot;Co&quot;"));
+    assert!(page.contains("href=\"https://example.org/?a=1&amp;b=&quot;2&quot;\""));
+    assert!(page.contains("&quot;35&quot;"));
+}
+
+#[test]
+fn the_page_forbids_network_loads_and_references_nothing_outside_itself() {
+    let page = stdout_of(&["compare", "--format", "html", "seeds/"]);
+    assert!(page.contains("http-equiv=\"Content-Security-Policy\""));
+    assert!(page.contains("default-src &#39;none&#39;"));
+    assert!(page.contains("connect-src &#39;none&#39;"));
+    for needle in [
+        " src=", "<link", "url(", "@import", "<iframe", "<object", "<embed",
+    ] {
+        assert!(!page.contains(needle), "the page loads something: {needle}");
+    }
+    assert_eq!(page.matches("<script").count(), 1);
+}
+
+#[test]
+fn every_category_action_unit_and_verdict_has_a_label_in_every_language() {
+    let rules = RuleSet::builtin().unwrap();
+    let labels = &rules.labels;
+    assert!(labels.langs.contains_key("ar") && labels.langs.contains_key("en"));
+    let mut units: Vec<String> = rules
+        .units
+        .phrases()
+        .chain(rules.duals.phrases())
+        .chain(rules.unit_prefixes.phrases())
+        .map(|p| p.payload.id.clone())
+        .chain(rules.conversions.values().map(|(to, _)| to.clone()))
+        .collect();
+    // units the extractors give without a rule: bare counts, dates, ranks, events
+    units.extend(["none", "date", "rank", "year", "day_index", "event"].map(String::from));
+    let categories: Vec<String> = rules
+        .categories
+        .iter()
+        .map(|c| c.rule.id.clone())
+        .chain(rules.actions.iter().map(|(a, _)| a.id.clone()))
+        .collect();
+    let mut missing = Vec::new();
+    for lang in labels.langs.keys() {
+        for id in &categories {
+            if labels.get(lang, LabelKind::Category, id).is_none() {
+                missing.push(format!("{lang} category {id}"));
+            }
+        }
+        for id in &units {
+            if labels.get(lang, LabelKind::Unit, id).is_none() {
+                missing.push(format!("{lang} unit {id}"));
+            }
+        }
+        for v in [
+            Verdict::Conflict,
+            Verdict::Update,
+            Verdict::Agree,
+            Verdict::Single,
+        ] {
+            if labels.get(lang, LabelKind::Verdict, v.as_str()).is_none() {
+                missing.push(format!("{lang} verdict {}", v.as_str()));
+            }
+        }
+    }
+    // every language words the page with the same keys
+    let keys = |l: &str| -> Vec<String> { labels.langs[l].page.keys().cloned().collect() };
+    assert_eq!(
+        keys("ar"),
+        keys("en"),
+        "page words differ between ar and en"
+    );
+    missing.sort();
+    missing.dedup();
+    assert!(missing.is_empty(), "ids without a label: {missing:?}");
+}
+
+#[test]
+fn ids_without_a_label_are_shown_readably_never_blank() {
+    let rules = RuleSet::builtin().unwrap();
+    let report = Report::default();
+    let opts = Options {
+        labels: Some(&rules.labels),
+        lang: Some("en"),
+        ..Options::default()
+    };
+    let words = Words::new(&report, &opts);
+    // a category made at run time (a count of a noun) has no label: its id reads as words
+    assert_eq!(words.category("count_of_tents"), "count of tents");
+    // a unit that is a noun lemma is shown as written
+    assert_eq!(words.unit("خيمة"), "خيمة");
+    assert_eq!(words.category(""), "?");
+    assert_eq!(words.category("killed"), "people killed");
+    let ar = Options {
+        lang: Some("ar"),
+        ..opts
+    };
+    assert_eq!(Words::new(&report, &ar).category("killed"), "القتلى");
+    assert_eq!(Words::new(&report, &ar).place("homs", ""), "حمص");
+    assert_eq!(words.place("homs", ""), "Homs");
+}
+
+fn claim(id: &str, doc: &str, v: f64) -> Claim {
+    Claim {
+        id: id.into(),
+        kind: "figure".into(),
+        doc: doc.into(),
+        start: 0,
+        end: 2,
+        text: format!("{v}"),
+        sentence: format!("{v} killed"),
+        value: Some(Value::Number(v)),
+        low: Some(v),
+        high: Some(v),
+        unit: "person".into(),
+        category: "killed".into(),
+        ..Claim::default()
+    }
+}
+
+fn doc(id: &str, date: &str) -> Document {
+    Document {
+        id: id.into(),
+        path: format!("{id}.txt"),
+        outlet: format!("Outlet {id}"),
+        date: Some(date.into()),
+        date_source: "manifest".into(),
+        language: "en".into(),
+        url: None,
+        text: String::new(),
+    }
+}
+
+#[test]
+fn an_update_card_draws_its_timeline_and_a_conflict_card_its_intervals() {
+    let report = Report {
+        documents: vec![doc("d1", "2024-12-06"), doc("d2", "2024-12-08")],
+        claims: vec![claim("c1", "d1", 20.0), claim("c2", "d2", 41.0)],
+        groups: vec![Group {
+            id: "g1".into(),
+            kind: "figure".into(),
+            category: "killed".into(),
+            unit: "person".into(),
+            subject: String::new(),
+            verdict: Verdict::Update,
+            reason: "rose".into(),
+            claims: vec!["c1".into(), "c2".into()],
+            outlets: vec![],
+            sources: vec![],
+            independent_sources: 2,
+            timeline: vec![
+                TimelineStep {
+                    date: Some("2024-12-06".into()),
+                    text: "20".into(),
+                    outlets: vec!["Outlet d1".into()],
+                },
+                TimelineStep {
+                    date: Some("2024-12-08".into()),
+                    text: "41".into(),
+                    outlets: vec!["Outlet d2".into()],
+                },
+            ],
+        }],
+    };
+    let mut report = report;
+    report.groups.push(Group {
+        id: "g2".into(),
+        verdict: Verdict::Conflict,
+        timeline: vec![],
+        ..report.groups[0].clone()
+    });
+    let mut out = Vec::new();
+    render(
+        &report,
+        Mode::Compare,
+        Format::Html,
+        Options::default(),
+        &mut out,
+    )
+    .unwrap();
+    let page = String::from_utf8(out).unwrap();
+    let (g1, g2) = (
+        page.find("id=\"g1\"").unwrap(),
+        page.find("id=\"g2\"").unwrap(),
+    );
+    // conflicts come before updates
+    assert!(g2 < g1);
+    let update = &page[g1..];
+    assert!(update.contains("<polyline"), "a timeline line");
+    assert!(update.contains(">2024-12-08</text>"));
+    let conflict = &page[g2..g1];
+    assert_eq!(
+        conflict.matches("stroke-width=\"6\"").count(),
+        2,
+        "one bar per claim"
+    );
+    // the card says its verdict in words, not colour alone
+    assert!(conflict.contains("<span class=\"badge conflict\">conflict</span>"));
+}

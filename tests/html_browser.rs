@@ -265,7 +265,7 @@ fn check_report(browser: &Path, proxy: &Proxy, page: &Path, shot: &Path, groups:
         proxy,
         &url,
         &[
-            "--window-size=1280,2400",
+            "--window-size=1280,1500",
             &format!("--screenshot={}", shot.display()),
         ],
     );

@@ -42,15 +42,15 @@ const STYLE: &str = r#"
 [hidden]{display:none!important}
 body{margin:0 auto;max-width:1200px;padding:1rem 1.25rem;color:var(--fg);background:var(--bg);
 font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","DejaVu Sans",sans-serif}
-:lang(ar),[dir=rtl]{font-family:"Noto Naskh Arabic","Noto Sans Arabic","Geeza Pro","Segoe UI",
-Tahoma,"Arabic Typesetting","DejaVu Sans",sans-serif;font-size:1.02em;line-height:1.8}
+[lang=ar],[dir=rtl]{font-family:"Noto Naskh Arabic","Noto Sans Arabic","Geeza Pro","Segoe UI",
+Tahoma,"Arabic Typesetting","DejaVu Sans",sans-serif}
+td[lang=ar],body:lang(ar){line-height:1.8}
 h1{font-size:1.45rem;margin:.2rem 0 .6rem}
 h2{font-size:1.2rem;margin:1.6rem 0 .6rem;border-bottom:2px solid var(--line);padding-bottom:.2rem}
 h3{font-size:1.05rem;margin:0}
 table{border-collapse:collapse;width:100%;margin:.4rem 0}
-th,td{border-bottom:1px solid var(--line);padding:.3rem .45rem;text-align:start;vertical-align:top;
-overflow-wrap:break-word}
-th{white-space:nowrap}
+th,td{border-bottom:1px solid var(--line);padding:.3rem .45rem;text-align:start;vertical-align:top}
+td{overflow-wrap:anywhere}
 td.sentence{min-width:18em;width:45%}
 th{font-size:.82rem;color:var(--muted);font-weight:600}
 .counts span,.badge{display:inline-block;border-radius:999px;padding:.05rem .6rem;margin:.1rem;
@@ -67,7 +67,7 @@ border-radius:8px;padding:.7rem .9rem;margin:.8rem 0;break-inside:avoid}
 .reason{margin:.3rem 0;font-size:.92rem}
 .gid{color:var(--muted);font-size:.8rem;margin-inline-start:auto}
 mark{background:#ffe08a;color:inherit;padding:0 .1em;border-radius:2px}
-.fig{font-weight:700}.norm{display:block;color:var(--muted);font-size:.8rem}
+.fig{font-weight:700;overflow-wrap:normal}.norm{display:block;color:var(--muted);font-size:.8rem}
 .num{white-space:nowrap;font-variant-numeric:tabular-nums}
 .chart{direction:ltr;margin:.4rem 0}
 .chart svg{max-width:100%;height:auto;background:#fff;border:1px solid var(--line);border-radius:6px}
@@ -236,8 +236,9 @@ fn header(h: &mut String, report: &Report, w: &Words) {
         let url = match d.url.as_deref() {
             // only web links are made clickable: a `javascript:` URL stays text
             Some(u) if u.starts_with("https://") || u.starts_with("http://") => format!(
-                "<a href=\"{0}\" rel=\"noreferrer noopener\" dir=\"ltr\">{0}</a>",
-                escape(u)
+                "<a href=\"{}\" rel=\"noreferrer noopener\" dir=\"ltr\">{}</a>",
+                escape(u),
+                escape(&readable_url(u))
             ),
             Some(u) => format!("<span dir=\"ltr\">{}</span>", escape(u)),
             None => format!("<span dir=\"ltr\">{}</span>", escape(&d.path)),
@@ -251,6 +252,36 @@ fn header(h: &mut String, report: &Report, w: &Words) {
         );
     }
     h.push_str("</tbody>\n</table>\n");
+}
+
+/// A URL as a reader reads it: percent-escapes decoded when they spell UTF-8 text
+/// (`%D8%AD%D9%85%D8%B5` → `حمص`), else as given.
+fn readable_url(u: &str) -> String {
+    let b = u.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match (
+            b[i],
+            b.get(i + 1).copied().and_then(hex),
+            b.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    match String::from_utf8(out) {
+        // a decoded control character or space would hide where the link goes
+        Ok(s) if !s.chars().any(|c| c.is_control() || c.is_whitespace()) => s,
+        _ => u.to_string(),
+    }
 }
 
 /// The filter bar: hidden until the script shows it, so a page without scripts shows no dead
@@ -623,7 +654,7 @@ fn interval_chart(h: &mut String, members: &[&Claim], ctx: &Ctx) {
              stroke-width=\"6\" stroke-linecap=\"round\" opacity=\"0.75\"/>",
             tx = left - 8.0,
             ty = y + 4.0,
-            o = escape(&clip(outlet, 18)),
+            o = escape(&clip(outlet, 16)),
         );
         if c.high.is_none() {
             let _ = write!(
@@ -872,6 +903,16 @@ fn base64(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls_are_shown_decoded_when_they_spell_text() {
+        assert_eq!(
+            readable_url("https://x.org/%D8%AD%D9%85%D8%B5"),
+            "https://x.org/حمص"
+        );
+        assert_eq!(readable_url("https://x.org/a%20b"), "https://x.org/a%20b");
+        assert_eq!(readable_url("https://x.org/%FF%"), "https://x.org/%FF%");
+    }
 
     #[test]
     fn sha256_and_base64_match_known_vectors() {

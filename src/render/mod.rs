@@ -155,7 +155,8 @@ impl<'a> Words<'a> {
             } else {
                 String::new()
             };
-            return format!("{} {}{denied}", self.category(&c.category), c.subject);
+            let place = self.place(&c.subject_id, &c.subject);
+            return format!("{} {place}{denied}", self.category(&c.category));
         }
         let v = match &c.value {
             Some(Value::Number(n)) => crate::ruletest::fmt_number(*n),

@@ -302,3 +302,42 @@ fn an_update_card_draws_its_timeline_and_a_conflict_card_its_intervals() {
     // the card says its verdict in words, not colour alone
     assert!(conflict.contains("<span class=\"badge conflict\">conflict</span>"));
 }
+
+#[test]
+fn extract_refuses_html_as_a_usage_error() {
+    claimdiff()
+        .args(["extract", "--format", "html", "tests/fixtures/html/"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--format html is for `compare`"));
+}
+
+proptest::proptest! {
+    /// Whatever the offsets, sentence and document, marking never panics, shows the whole
+    /// sentence as text, and marks at most one stretch.
+    #[test]
+    fn marking_a_sentence_never_panics_and_keeps_its_text(
+        sentence in "[a-zأ-ي0-9 <&\"]{0,40}",
+        text in "[a-zأ-ي0-9 ]{0,10}",
+        prefix in "[a-zأ-ي ]{0,20}",
+        start in 0usize..120,
+        len in 0usize..40,
+        with_doc in proptest::bool::ANY,
+    ) {
+        let doc_text = format!("{prefix}{sentence}");
+        let c = Claim {
+            text: text.clone(),
+            sentence: sentence.clone(),
+            start,
+            end: start + len,
+            ..Claim::default()
+        };
+        let mut d = doc("d", "2024-12-06");
+        d.text = doc_text;
+        let html = claimdiff::render::html::marked_sentence(&c, with_doc.then_some(&d));
+        proptest::prop_assert!(html.matches("<mark>").count() <= 1);
+        let plain = html.replace("<mark>", "").replace("</mark>", "");
+        let shown = if sentence.is_empty() { &text } else { &sentence };
+        proptest::prop_assert_eq!(plain, claimdiff::render::html::escape(shown));
+    }
+}

@@ -732,7 +732,7 @@ fn timeline_chart(h: &mut String, g: &Group, members: &[&Claim], ctx: &Ctx) {
     let Some(yaxis) = Axis::of(by_day.values().flatten().copied(), bottom, top) else {
         return;
     };
-    let x_of = |i: usize| 60.0 + (560.0 * i as f64) / (days.len() - 1) as f64;
+    let x_of = |i: usize| 60.0 + (520.0 * i as f64) / (days.len() - 1) as f64;
     let _ = write!(
         h,
         "<figure class=\"chart\"><svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" \
@@ -922,7 +922,7 @@ mod tests {
         );
         assert_eq!(
             base64(&sha256(b"")),
-            "47DEQpj8HBSa+/TImW+5JYeuQeRkm5NMpJWZG3hSuFU="
+            "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
         );
         assert_eq!(base64(b"ab"), "YWI=");
     }

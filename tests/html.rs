@@ -3,8 +3,8 @@
 //! rules define, and ids that have no label shown in a readable form.
 
 use assert_cmd::Command;
-use claimdiff::model::{Claim, Document, Group, Report, TimelineStep, Value, Verdict};
-use claimdiff::render::{render, Format, Mode, Options, Words};
+use claimdiff::model::{Claim, Document, Report, Verdict};
+use claimdiff::render::{Options, Words};
 use claimdiff::rules::{LabelKind, RuleSet};
 use predicates::prelude::PredicateBooleanExt;
 use std::fs;
@@ -205,24 +205,6 @@ fn ids_without_a_label_are_shown_readably_never_blank() {
     assert_eq!(words.place("homs", ""), "Homs");
 }
 
-fn claim(id: &str, doc: &str, v: f64) -> Claim {
-    Claim {
-        id: id.into(),
-        kind: "figure".into(),
-        doc: doc.into(),
-        start: 0,
-        end: 2,
-        text: format!("{v}"),
-        sentence: format!("{v} killed"),
-        value: Some(Value::Number(v)),
-        low: Some(v),
-        high: Some(v),
-        unit: "person".into(),
-        category: "killed".into(),
-        ..Claim::default()
-    }
-}
-
 fn doc(id: &str, date: &str) -> Document {
     Document {
         id: id.into(),
@@ -237,70 +219,41 @@ fn doc(id: &str, date: &str) -> Document {
 }
 
 #[test]
-fn an_update_card_draws_its_timeline_and_a_conflict_card_its_intervals() {
-    let report = Report {
-        documents: vec![doc("d1", "2024-12-06"), doc("d2", "2024-12-08")],
-        claims: vec![claim("c1", "d1", 20.0), claim("c2", "d2", 41.0)],
-        groups: vec![Group {
-            id: "g1".into(),
-            kind: "figure".into(),
-            category: "killed".into(),
-            unit: "person".into(),
-            subject: String::new(),
-            verdict: Verdict::Update,
-            reason: "rose".into(),
-            claims: vec!["c1".into(), "c2".into()],
-            outlets: vec![],
-            sources: vec![],
-            independent_sources: 2,
-            timeline: vec![
-                TimelineStep {
-                    date: Some("2024-12-06".into()),
-                    text: "20".into(),
-                    outlets: vec!["Outlet d1".into()],
-                },
-                TimelineStep {
-                    date: Some("2024-12-08".into()),
-                    text: "41".into(),
-                    outlets: vec!["Outlet d2".into()],
-                },
-            ],
-        }],
-    };
-    let mut report = report;
-    report.groups.push(Group {
-        id: "g2".into(),
-        verdict: Verdict::Conflict,
-        timeline: vec![],
-        ..report.groups[0].clone()
-    });
-    let mut out = Vec::new();
-    render(
-        &report,
-        Mode::Compare,
-        Format::Html,
-        Options::default(),
-        &mut out,
-    )
-    .unwrap();
-    let page = String::from_utf8(out).unwrap();
-    let (g1, g2) = (
-        page.find("id=\"g1\"").unwrap(),
-        page.find("id=\"g2\"").unwrap(),
+fn an_update_card_draws_its_timeline() {
+    // a toll that rose from 20 (6 December) to 41 (8 December)
+    let page = stdout_of(&["compare", "--format", "html", "tests/fixtures/html_update/"]);
+    let card = &page[page
+        .find("data-verdict=\"update\"")
+        .expect("the fixture gives an update")..];
+    let card = &card[..card.find("</article>").unwrap()];
+    assert!(card.contains("<polyline"), "a line through the days");
+    assert!(card.contains(">2024-12-06</text>") && card.contains(">2024-12-08</text>"));
+    assert!(card.contains(">41</text>"));
+    assert!(card.contains("<span class=\"badge update\">تحديث</span>"));
+}
+
+#[test]
+fn a_conflict_card_draws_each_outlets_interval_and_comes_first() {
+    let page = stdout_of(&[
+        "compare",
+        "--format",
+        "html",
+        "--lang",
+        "en",
+        "tests/fixtures/html/",
+    ]);
+    let first = page.find("<article").unwrap();
+    let card = &page[first..];
+    let card = &card[..card.find("</article>").unwrap()];
+    assert!(
+        card.contains("data-verdict=\"conflict\""),
+        "conflicts come first"
     );
-    // conflicts come before updates
-    assert!(g2 < g1);
-    let update = &page[g1..];
-    assert!(update.contains("<polyline"), "a timeline line");
-    assert!(update.contains(">2024-12-08</text>"));
-    let conflict = &page[g2..g1];
-    assert_eq!(
-        conflict.matches("stroke-width=\"6\"").count(),
-        2,
-        "one bar per claim"
-    );
-    // the card says its verdict in words, not colour alone
-    assert!(conflict.contains("<span class=\"badge conflict\">conflict</span>"));
+    // the verdict in words, not colour alone; one bar per claim on one axis
+    assert!(card.contains("<span class=\"badge conflict\">Conflict</span>"));
+    let rows = card.matches("<tr id=").count();
+    assert!(rows >= 2);
+    assert_eq!(card.matches("stroke-width=\"6\"").count(), rows);
 }
 
 #[test]

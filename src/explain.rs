@@ -68,12 +68,7 @@ pub fn find<'r>(report: &'r Report, reference: &str) -> Result<&'r Claim> {
 /// Explains how grouping treated claims `a` and `b` of `report`.
 pub fn explain(report: &Report, a: &str, b: &str, rules: &RuleSet) -> Result<Explanation> {
     let (x, y) = (find(report, a)?, find(report, b)?);
-    let group_of = |c: &Claim| {
-        report
-            .groups
-            .iter()
-            .find(|g| g.claims.contains(&c.id))
-    };
+    let group_of = |c: &Claim| report.groups.iter().find(|g| g.claims.contains(&c.id));
     let (gx, gy) = (group_of(x), group_of(y));
     let mut steps = Vec::new();
     // quantity

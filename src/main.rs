@@ -50,6 +50,10 @@ struct Input {
     /// Write to this file (atomically: a temporary file renamed when complete).
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// The language of labels for categories, units and verdicts (`ar`, `en`; any language with
+    /// a rules/<lang>/labels.toml). Default: the language most documents are in.
+    #[arg(long)]
+    lang: Option<String>,
     /// Start CSV output with a UTF-8 byte-order mark (so Excel shows Arabic).
     #[arg(long)]
     bom: bool,
@@ -187,6 +191,7 @@ impl EvalInput {
             output: None,
             bom: false,
             lossy: self.lossy,
+            lang: None,
         }
     }
 }
@@ -361,7 +366,13 @@ fn stream_extract(input: &Input, path: &Path, rules: &RuleSet) -> Result<()> {
                 claims,
                 groups: Vec::new(),
             };
-            render(&report, Mode::Extract, Format::Jsonl, options(input), w)?;
+            render(
+                &report,
+                Mode::Extract,
+                Format::Jsonl,
+                options(input, rules),
+                w,
+            )?;
             bar.inc(report.documents.len() as u64);
             bar.set_message(format!(
                 "{:.1} MB/s",
@@ -420,11 +431,27 @@ fn terminal_width() -> u16 {
         .unwrap_or(120)
 }
 
-fn options(input: &Input) -> Options {
+fn options<'a>(input: &'a Input, rules: &'a RuleSet) -> Options<'a> {
     Options {
         bom: input.bom,
         width: terminal_width(),
+        labels: Some(&rules.labels),
+        lang: input.lang.as_deref(),
     }
+}
+
+/// Refuses a `--lang` the rules have no labels for, naming the ones they have.
+fn check_lang(input: &Input, rules: &RuleSet) -> Result<()> {
+    if let Some(l) = &input.lang {
+        if !rules.labels.langs.contains_key(l) {
+            let known: Vec<&str> = rules.labels.langs.keys().map(String::as_str).collect();
+            anyhow::bail!(
+                "--lang {l}: no labels in that language (known: {})",
+                known.join(", ")
+            );
+        }
+    }
+    Ok(())
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
@@ -435,6 +462,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             kind,
         } => {
             let rules = load_rules(input.rules.as_deref())?;
+            check_lang(&input, &rules)?;
+            if format == Format::Html {
+                anyhow::bail!("--format html is for `compare`: the page shows groups of claims");
+            }
             if input.claims.is_some() {
                 anyhow::bail!(
                     "--claims is for `compare`: it groups claims that were already extracted"
@@ -461,7 +492,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 report.claims.retain(|c| c.kind == kind.as_str());
                 report.groups.retain(|g| g.kind == kind.as_str());
             }
-            let opts = options(&input);
+            let opts = options(&input, &rules);
             write_output(&input, |w| render(&report, Mode::Extract, format, opts, w))?;
             Ok(ExitCode::SUCCESS)
         }
@@ -477,6 +508,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 anyhow::bail!("--format gold is written by `extract --format gold`");
             }
             let rules = load_rules(input.rules.as_deref())?;
+            check_lang(&input, &rules)?;
             let mut report = compare_input(&input, &rules)?;
             if let [a, b] = &explain[..] {
                 let e = claimdiff::explain::explain(&report, a, b, &rules)?;
@@ -498,7 +530,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 format
             };
-            let opts = options(&input);
+            let opts = options(&input, &rules);
             write_output(&input, |w| render(&report, Mode::Compare, format, opts, w))?;
             Ok(if fail_on_conflict && conflicts {
                 ExitCode::from(1)

@@ -290,8 +290,121 @@ pub struct RuleFile {
     pub family: Vec<FamilyRule>,
     #[serde(default)]
     pub judge: Option<JudgeRule>,
+    /// `[labels]`: the words readers see for ids, in one language (`rules/<lang>/labels.toml`).
+    #[serde(default)]
+    pub labels: Option<LabelTable>,
     #[serde(default)]
     pub test: Vec<RuleTest>,
+}
+
+/// `[labels]`: what a reader sees in place of an id, in one language. Each sub-table maps an id
+/// to its label: `[labels.category] killed = "people killed"`.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct LabelTable {
+    /// The language these labels are in (`ar`, `en`).
+    pub lang: String,
+    /// The language's name in itself (`العربية`), for a language switch.
+    #[serde(default)]
+    pub name: String,
+    /// Writing direction: `rtl` or `ltr` (default `ltr`).
+    #[serde(default)]
+    pub dir: Option<String>,
+    /// Categories (figures) and actions (events) by id.
+    #[serde(default)]
+    pub category: BTreeMap<String, String>,
+    #[serde(default)]
+    pub unit: BTreeMap<String, String>,
+    #[serde(default)]
+    pub verdict: BTreeMap<String, String>,
+    #[serde(default)]
+    pub qualifier: BTreeMap<String, String>,
+    /// Claim kinds: `figure`, `event`.
+    #[serde(default)]
+    pub kind: BTreeMap<String, String>,
+    /// Event polarity: `affirmed`, `denied`.
+    #[serde(default)]
+    pub polarity: BTreeMap<String, String>,
+    /// The words of the reports themselves: headings, column names, buttons.
+    #[serde(default)]
+    pub page: BTreeMap<String, String>,
+}
+
+/// Labels in every language the rules know, and place names by gazetteer id.
+#[derive(Debug, Clone, Default)]
+pub struct Labels {
+    /// Label tables by language code; a later file's labels override an earlier one's.
+    pub langs: BTreeMap<String, LabelTable>,
+    /// Gazetteer id → (first name, first Latin-script name).
+    pub names: HashMap<String, (String, String)>,
+}
+
+/// The sub-tables of [`LabelTable`] a label is looked up in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabelKind {
+    Category,
+    Unit,
+    Verdict,
+    Qualifier,
+    Kind,
+    Polarity,
+    Page,
+}
+
+impl LabelTable {
+    fn table(&self, kind: LabelKind) -> &BTreeMap<String, String> {
+        match kind {
+            LabelKind::Category => &self.category,
+            LabelKind::Unit => &self.unit,
+            LabelKind::Verdict => &self.verdict,
+            LabelKind::Qualifier => &self.qualifier,
+            LabelKind::Kind => &self.kind,
+            LabelKind::Polarity => &self.polarity,
+            LabelKind::Page => &self.page,
+        }
+    }
+
+    fn merge(&mut self, other: LabelTable) {
+        if !other.name.is_empty() {
+            self.name = other.name;
+        }
+        self.dir = other.dir.or(self.dir.take());
+        self.category.extend(other.category);
+        self.unit.extend(other.unit);
+        self.verdict.extend(other.verdict);
+        self.qualifier.extend(other.qualifier);
+        self.kind.extend(other.kind);
+        self.polarity.extend(other.polarity);
+        self.page.extend(other.page);
+    }
+}
+
+impl Labels {
+    /// The label of `id` in `lang`, if the rules give one.
+    pub fn get(&self, lang: &str, kind: LabelKind, id: &str) -> Option<&str> {
+        self.langs
+            .get(lang)
+            .and_then(|t| t.table(kind).get(id))
+            .map(String::as_str)
+    }
+
+    /// Whether `lang` is written right to left.
+    pub fn is_rtl(&self, lang: &str) -> bool {
+        self.langs
+            .get(lang)
+            .and_then(|t| t.dir.as_deref())
+            .is_some_and(|d| d == "rtl")
+    }
+
+    /// A place's name in `lang` (its Latin-script name for languages written left to right).
+    pub fn place(&self, lang: &str, id: &str) -> Option<&str> {
+        let (first, latin) = self.names.get(id)?;
+        if !self.is_rtl(lang) && !latin.is_empty() {
+            Some(latin)
+        } else {
+            Some(first)
+        }
+    }
 }
 
 /// One gazetteer row: an id, a kind and its names in every language.
@@ -591,6 +704,8 @@ pub struct RuleSet {
     pub actions: Vec<(ActionRule, PhraseSet<()>)>,
     pub triggers: PhraseSet<usize>,
     pub judge: JudgeRule,
+    /// What readers see for ids, by language.
+    pub labels: Labels,
     pub places: PhraseSet<usize>,
     pub bodies: PhraseSet<usize>,
     pub entities: Vec<Entity>,
@@ -666,6 +781,11 @@ impl RuleSet {
         }
         set.judge = judge.unwrap_or_default();
         set.check_families(&families)?;
+        set.labels.names = set
+            .entities
+            .iter()
+            .map(|e| (e.id.clone(), (e.label.clone(), e.label_en.clone())))
+            .collect();
         let phrases = set.phrase_count();
         if phrases > MAX_PHRASES {
             return Err(Error::Rule {
@@ -893,6 +1013,23 @@ impl RuleSet {
                     )));
                 }
                 self.families.insert(c, f.id.clone());
+            }
+        }
+        if let Some(l) = file.labels {
+            if l.lang.is_empty() {
+                return Err(err("[labels]: `lang` is empty".into()));
+            }
+            if !matches!(l.dir.as_deref(), None | Some("rtl") | Some("ltr")) {
+                return Err(err(format!(
+                    "[labels] dir {:?} is not rtl or ltr",
+                    l.dir.unwrap_or_default()
+                )));
+            }
+            match self.labels.langs.get_mut(&l.lang) {
+                Some(old) => old.merge(l),
+                None => {
+                    self.labels.langs.insert(l.lang.clone(), l);
+                }
             }
         }
         if let Some(j) = file.judge {

@@ -1,7 +1,7 @@
 //! Writes one CSV row per claim (with its group and verdict in `compare`), safe to open in a
 //! spreadsheet: cells that would start a formula are made inert.
 
-use super::{bound_text, value_text, Mode, Options};
+use super::{bound_text, value_text, Mode, Options, Words};
 use crate::model::Report;
 use std::collections::HashMap;
 use std::io::Write;
@@ -30,13 +30,11 @@ pub fn write(
         out.write_all("\u{feff}".as_bytes())?;
     }
     let docs = super::doc_index(report);
-    let mut group_of: HashMap<&str, (&str, &str, &str)> = HashMap::new();
+    let words = Words::new(report, &opts);
+    let mut group_of: HashMap<&str, (&str, crate::model::Verdict, &str)> = HashMap::new();
     for g in &report.groups {
         for c in &g.claims {
-            group_of.insert(
-                c.as_str(),
-                (g.id.as_str(), g.verdict.as_str(), g.reason.as_str()),
-            );
+            group_of.insert(c.as_str(), (g.id.as_str(), g.verdict, g.reason.as_str()));
         }
     }
     let mut w = csv::Writer::from_writer(out);
@@ -59,10 +57,13 @@ pub fn write(
         "subject",
         "source",
         "sentence",
+        "unit_label",
+        "category_label",
     ];
     if mode == Mode::Compare {
         header.splice(0..0, ["group", "verdict"]);
         header.push("reason");
+        header.push("verdict_label");
     }
     w.write_record(&header)?;
     let mut rows: Vec<(usize, &crate::model::Claim)> = report.claims.iter().enumerate().collect();
@@ -97,11 +98,21 @@ pub fn write(
             c.subject.clone(),
             c.source.clone(),
             c.sentence.clone(),
+            words.unit(&c.unit),
+            words.category(&c.category),
         ];
         if mode == Mode::Compare {
-            let (g, v, r) = group_of.get(c.id.as_str()).copied().unwrap_or(("", "", ""));
-            rec.splice(0..0, [g.to_string(), v.to_string()]);
+            let (g, v, r) = match group_of.get(c.id.as_str()) {
+                Some(&(g, v, r)) => (g, v.as_str().to_string(), r),
+                None => ("", String::new(), ""),
+            };
+            let label = group_of
+                .get(c.id.as_str())
+                .map(|&(_, v, _)| words.verdict(v))
+                .unwrap_or_default();
+            rec.splice(0..0, [g.to_string(), v]);
             rec.push(r.to_string());
+            rec.push(label);
         }
         let rec: Vec<String> = rec.iter().map(|s| inert(s)).collect();
         w.write_record(&rec)?;

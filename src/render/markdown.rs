@@ -1,7 +1,6 @@
 //! Writes a Markdown comparison table, fit for a pull-request comment or an editor's memo.
 
-use super::{value_text, Mode};
-use crate::judge::figure;
+use super::{value_text, Mode, Options, Words};
 use crate::model::Report;
 use std::io::Write;
 
@@ -10,9 +9,15 @@ fn cell(s: &str) -> String {
 }
 
 /// Writes the Markdown.
-pub fn write(report: &Report, mode: Mode, out: &mut dyn Write) -> std::io::Result<()> {
+pub fn write(
+    report: &Report,
+    mode: Mode,
+    opts: Options,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let docs = super::doc_index(report);
     let claims = super::claim_index(report);
+    let words = Words::new(report, &opts);
     match mode {
         Mode::Extract => {
             writeln!(
@@ -29,8 +34,8 @@ pub fn write(report: &Report, mode: Mode, out: &mut dyn Write) -> std::io::Resul
                     cell(&c.text),
                     value_text(c),
                     c.qualifier.as_str(),
-                    c.unit,
-                    c.category,
+                    cell(&words.unit(&c.unit)),
+                    cell(&words.category(&c.category)),
                     cell(&c.subject),
                     cell(&c.source)
                 )?;
@@ -49,11 +54,7 @@ pub fn write(report: &Report, mode: Mode, out: &mut dyn Write) -> std::io::Resul
             )?;
             writeln!(out, "|---|---|---|---|---|---|---|---|---|")?;
             for g in &report.groups {
-                let what = if g.subject.is_empty() {
-                    g.category.clone()
-                } else {
-                    format!("{} @ {}", g.category, g.subject)
-                };
+                let what = words.what(g, &super::scope(g, &claims, &words));
                 for (k, id) in g.claims.iter().enumerate() {
                     let Some(c) = claims.get(id.as_str()) else {
                         continue;
@@ -62,18 +63,18 @@ pub fn write(report: &Report, mode: Mode, out: &mut dyn Write) -> std::io::Resul
                     let (gid, kind, verdict, what) = if k == 0 {
                         (
                             g.id.as_str(),
-                            g.kind.as_str(),
-                            format!("**{}**", g.verdict.as_str()),
+                            words.kind(&g.kind),
+                            format!("**{}**", words.verdict(g.verdict)),
                             what.as_str(),
                         )
                     } else {
-                        ("", "", String::new(), "")
+                        ("", String::new(), String::new(), "")
                     };
                     writeln!(
                         out,
                         "| {gid} | {kind} | {verdict} | {} | {} | {} | {} | {} | «{}» |",
                         cell(what),
-                        cell(&figure(c)),
+                        cell(&words.figure(c)),
                         cell(d.map_or(c.doc.as_str(), |d| d.outlet.as_str())),
                         date_cell(c, d.and_then(|d| d.date.as_deref())),
                         cell(&c.source),
@@ -89,7 +90,13 @@ pub fn write(report: &Report, mode: Mode, out: &mut dyn Write) -> std::io::Resul
             if !conflicts.is_empty() {
                 writeln!(out, "\n## Conflicts\n")?;
                 for g in conflicts {
-                    writeln!(out, "- **{}** {}: {}", g.id, g.category, cell(&g.reason))?;
+                    writeln!(
+                        out,
+                        "- **{}** {}: {}",
+                        g.id,
+                        cell(&words.category(&g.category)),
+                        cell(&g.reason)
+                    )?;
                 }
             }
         }

@@ -2,8 +2,7 @@
 //! one row per claim in `extract`. Arabic is written in logical order; terminals without
 //! bidi support show it reversed (see README).
 
-use super::{value_text, Mode, Options};
-use crate::judge::figure;
+use super::{value_text, Mode, Options, Words};
 use crate::model::Report;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 use std::io::Write;
@@ -17,6 +16,7 @@ pub fn write(
 ) -> std::io::Result<()> {
     let docs = super::doc_index(report);
     let claims = super::claim_index(report);
+    let words = Words::new(report, &opts);
     let mut table = Table::new();
     table
         .load_preset(UTF8_FULL_CONDENSED)
@@ -44,8 +44,8 @@ pub fn write(
                     c.text.clone(),
                     value_text(c),
                     c.qualifier.as_str().to_string(),
-                    c.unit.clone(),
-                    c.category.clone(),
+                    words.unit(&c.unit),
+                    words.category(&c.category),
                     c.subject.clone(),
                     c.source.clone(),
                 ]);
@@ -80,20 +80,16 @@ pub fn write(
                         };
                         lines.push(format!(
                             "{} «{}» — {outlet}, {date}{when}{src}",
-                            figure(c),
+                            words.figure(c),
                             c.text
                         ));
                     }
                 }
-                let what = if g.subject.is_empty() {
-                    g.category.clone()
-                } else {
-                    format!("{} @ {}", g.category, g.subject)
-                };
+                let what = words.what(g, &super::scope(g, &claims, &words));
                 table.add_row(vec![
                     g.id.clone(),
-                    g.kind.clone(),
-                    g.verdict.as_str().to_string(),
+                    words.kind(&g.kind),
+                    words.verdict(g.verdict),
                     what,
                     lines.join("\n"),
                     g.reason.clone(),

@@ -55,7 +55,7 @@ pub fn claims_of(doc: &Document, rules: &RuleSet) -> Vec<Claim> {
     resolve::resolve(&doc.text, &toks, &mut found, rules);
     let totals: Vec<bool> = found
         .iter()
-        .map(|f| scope::is_total(&toks.tokens, f.tok_start, f.tok_end, rules))
+        .map(|f| scope::is_total(&doc.text, &toks.tokens, f.tok_start, f.tok_end, rules))
         .chain(events.iter().map(|_| false))
         .collect();
     let mut claims: Vec<Claim> = found.into_iter().chain(events).map(|f| f.claim).collect();

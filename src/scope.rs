@@ -36,19 +36,28 @@ pub fn main_place(claims: &[Claim], named: &[&str]) -> String {
 /// The scope of a total over the story's parts ("7,000 in both countries").
 pub const TOTAL: &str = "all";
 
-/// Whether the figure over tokens `[lo, hi)` is a total over the story's parts: a
-/// `total_scope` marker ("in both countries", "combined", "في البلدين", "إجمالي") within three
-/// tokens before it or four after it, in its sentence.
-pub fn is_total(t: &[Token], lo: usize, hi: usize, rules: &RuleSet) -> bool {
-    let Some(sentence) = t.get(lo).map(|x| x.sentence) else {
+/// Whether the figure over tokens `[lo, hi)` of `text` is a total over the story's parts: a
+/// `total_scope_before` marker ("combined", "إجمالي القتلى") ending at most one word before
+/// it, or a
+/// `total_scope_after` one ("in both countries", "في البلدين") within four after it, with no
+/// punctuation between ("بلغ 1183 شخصا، ليصل إجمالي ..." names a total of another figure).
+pub fn is_total(text: &str, t: &[Token], lo: usize, hi: usize, rules: &RuleSet) -> bool {
+    let (Some(first), Some(last)) = (t.get(lo), hi.checked_sub(1).and_then(|k| t.get(k))) else {
         return false;
     };
-    let from = lo.saturating_sub(3);
-    let to = (hi + 4).min(t.len());
-    (from..to)
-        .filter(|&k| k < lo || k >= hi)
-        .filter(|&k| t[k].sentence == sentence)
-        .any(|k| rules.marker_at("total_scope", t, k, true).is_some())
+    let clear = |a: usize, b: usize| {
+        text.get(a.min(b)..a.max(b))
+            .is_some_and(|gap| !gap.contains([',', '،', ';', '؛', '.', ':', '\n']))
+    };
+    let before = (lo.saturating_sub(3)..lo).any(|k| {
+        rules
+            .marker_at("total_scope_before", t, k, true)
+            .is_some_and(|len| k + len <= lo && k + len + 1 >= lo && clear(t[k].end, first.start))
+    });
+    let after = (hi..(hi + 4).min(t.len())).any(|k| {
+        rules.marker_at("total_scope_after", t, k, true).is_some() && clear(last.end, t[k].start)
+    });
+    before || after
 }
 
 /// Sets the scope of every figure of one document: its subject, else the article's place
@@ -193,12 +202,22 @@ mod tests {
                 .iter()
                 .position(|x| x.norm == "7,000" || x.norm.ends_with('7'))
                 .expect("the total's number");
-            assert!(is_total(&t, seven, seven + 1, &r), "{text}");
+            assert!(is_total(text, &t, seven, seven + 1, &r), "{text}");
             assert!(
-                !is_total(&t, 3, 4, &r),
+                !is_total(text, &t, 3, 4, &r),
                 "{text}: the first part is no total"
             );
         }
+        // a total word across a comma, or two words away, belongs to another figure
+        let text = "بلغ 1183 شخصا، ليصل إجمالي المتقدمين خلال 4 أيام إلى 2424 شخصا.";
+        let t = crate::normalize::tokenize(text).tokens;
+        assert!(!is_total(text, &t, 1, 2, &r), "{text}");
+        let four = t.iter().position(|x| x.norm == "4").expect("number");
+        assert!(!is_total(text, &t, four, four + 1, &r), "{text}");
+        let text = "Rescuers said the quake killed a combined 7,000 people.";
+        let t = crate::normalize::tokenize(text).tokens;
+        let at = t.iter().position(|x| x.norm == "7,000").expect("number");
+        assert!(is_total(text, &t, at, at + 1, &r), "{text}");
     }
 
     #[test]

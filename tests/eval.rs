@@ -598,6 +598,9 @@ fn report_of(case: &Case) -> Report {
             category: String::new(),
             unit: String::new(),
             subject: String::new(),
+            quantity: String::new(),
+            scope: String::new(),
+            window: Vec::new(),
             verdict: if *verdict == "conflict" {
                 Verdict::Conflict
             } else {

@@ -112,26 +112,6 @@ fn gallery_counter(t: &[Token], i: usize, rules: &RuleSet) -> bool {
     is_counter(i) || (i >= 2 && is_counter(i - 2))
 }
 
-/// A measure restated in another unit in brackets right after it: "18 kilometers (11 miles)",
-/// "10 كيلومترات (6 أميال)". The bracketed one is a conversion, not a second claim.
-fn restates(t: &[Token], previous: Option<&Found>, f: &Found, rules: &RuleSet) -> bool {
-    let Some(p) = previous else { return false };
-    let measure = |c: &Claim| {
-        !matches!(
-            c.unit.as_str(),
-            "person" | "none" | "date" | "rank" | "year"
-        ) && !c.unit.is_empty()
-    };
-    f.tok_start >= 1
-        && p.tok_end == f.tok_start - 1
-        && t[f.tok_start - 1].norm == "("
-        && measure(&p.claim)
-        && measure(&f.claim)
-        && p.claim.unit != f.claim.unit
-        && crate::judge::canonical_unit(&p.claim.unit, rules).0
-            == crate::judge::canonical_unit(&f.claim.unit, rules).0
-}
-
 /// The sentence of a claim as written; a sentence longer than 2000 bytes (a page with no full
 /// stops) is cut to the 1000 bytes either side of the claim, marked with "…", so a claim never
 /// carries a whole page.
@@ -207,9 +187,9 @@ pub fn extract_tokens(
             .filter(|p: &&Found| t[p.tok_start].sentence == t[core.start].sentence);
         if let Some(f) = complete(text, toks, core, doc_id, rules, &excluded, previous) {
             i = f.tok_end.max(next);
-            if !restates(t, out.last(), &f, rules) {
-                out.push(f);
-            }
+            // a measure restated in another unit in brackets ("12km (eight miles)") is a claim
+            // of its own: a reader sees two figures, and they agree once converted
+            out.push(f);
         } else {
             i = next;
         }
@@ -1094,7 +1074,9 @@ fn complete(
         && year_of(&t[i]).is_some()
         && core.end == i + 1
     {
+        // a year is a date of year precision: "2013" meets "late 2013" and "2013-08-04"
         core.unit = Some("year".into());
+        core.value = Some(Value::Date(t[i].norm.clone()));
         "year".to_string()
     } else if let Some(c) = categorize(
         t,
@@ -1113,7 +1095,7 @@ fn complete(
         core.unit = Some(u);
         c
     } else {
-        return None;
+        generic(text, t, &mut core, unit_end, &unit, excluded, rules)?
     };
     let unit = core.unit.clone().unwrap_or(unit);
     // The span: the number expression, with its unit unless the unit is a counted person.
@@ -1160,6 +1142,153 @@ fn complete(
         tok_end: span_end_tok.max(unit_end),
         claim,
     })
+}
+
+/// The category of a figure no category rule claims: the open world. A figure with a known
+/// unit or counted noun is a `count` of it ("two explosions", "أربعة مستشفيات"; a noun the
+/// rules do not know is keyed by its own normalised form); a bare number is a `number`. A
+/// bare number word with no noun ("one of them") is no claim, nor is anything recognised as
+/// a non-claim by what it is (see [`bare_nonclaim`]).
+fn generic(
+    text: &str,
+    t: &[Token],
+    core: &mut Core,
+    unit_end: usize,
+    unit: &str,
+    excluded: &[bool],
+    rules: &RuleSet,
+) -> Option<String> {
+    if unit != "none" {
+        return Some("count".into());
+    }
+    let mut k = unit_end.max(core.end);
+    if rules.marker_at("count_of", t, k, false).is_some() {
+        k += 1;
+    }
+    if let Some(lemma) = counted_noun(text, t, core, k, excluded, rules) {
+        core.unit = Some(lemma);
+        return Some("count".into());
+    }
+    match core.form {
+        // "one of them", "ثلاثة منهم": a word number alone counts nothing a reader would tally,
+        // unless a scale word makes it a figure ("three million")
+        Form::Words if core.step < 1000.0 => None,
+        Form::Digits | Form::Range if bare_nonclaim(text, t, core, rules) => None,
+        _ => Some("number".into()),
+    }
+}
+
+/// The counted noun right after a number the unit rules do not know, as a lemma key: the
+/// first word for Arabic (`خمس فرق` → `فرق`), for English the first plural among the next
+/// three words (`five search teams` → `team`). `None` when a function word, a number, a name
+/// or the end of the sentence follows.
+fn counted_noun(
+    text: &str,
+    t: &[Token],
+    core: &Core,
+    k: usize,
+    excluded: &[bool],
+    rules: &RuleSet,
+) -> Option<String> {
+    let usable = |j: usize| {
+        t.get(j).is_some_and(|x| {
+            x.kind == TokenKind::Word
+                && x.sentence == t[core.start].sentence
+                && !excluded.get(j).copied().unwrap_or(true)
+                && rules.marker_at("not_noun", t, j, true).is_none()
+                && rules.number_word(x, false).is_none()
+                && rules.months.match_at(t, j, false).is_none()
+                && rules.weekdays.match_at(t, j, false).is_none()
+                && rules.places.match_at(t, j, true).is_none()
+        })
+    };
+    let first = t.get(k)?;
+    if !usable(k) {
+        return None;
+    }
+    if !first.norm.is_ascii() {
+        return Some(arabic_lemma(&first.norm));
+    }
+    let capital = |j: usize| text[t[j].start..].starts_with(|c: char| c.is_ascii_uppercase());
+    let one = core.value.as_ref().and_then(Value::number) == Some(1.0);
+    let mut words = Vec::new();
+    for j in k..k + 3 {
+        if !usable(j) || !t[j].norm.is_ascii() || (j > k && !t[j].space_before) {
+            break;
+        }
+        words.push(j);
+    }
+    // "2 Lebanese", "3 Dec": a capitalised word after a number is a name, not a noun; the
+    // start of a sentence is no evidence either way
+    if words.is_empty() || capital(k) && t.get(k.wrapping_sub(1)).is_some() {
+        return None;
+    }
+    let plural = |j: &&usize| {
+        let w = t[**j].norm.as_str();
+        w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us")
+    };
+    let head = if one {
+        words[0]
+    } else {
+        *words.iter().find(plural).unwrap_or(&words[0])
+    };
+    Some(english_lemma(&t[head].norm))
+}
+
+/// The singular key of an English noun: `hospitals` → `hospital`, `bodies` → `body`.
+fn english_lemma(w: &str) -> String {
+    if let Some(stem) = w.strip_suffix("ies").filter(|s| s.len() > 2) {
+        format!("{stem}y")
+    } else if let Some(stem) = w
+        .strip_suffix("es")
+        .filter(|s| s.ends_with("sh") || s.ends_with("ch") || s.ends_with('x'))
+    {
+        stem.to_string()
+    } else if let Some(stem) = w.strip_suffix('s').filter(|s| s.len() > 2 && !s.ends_with('s')) {
+        stem.to_string()
+    } else {
+        w.to_string()
+    }
+}
+
+/// The key of an Arabic counted noun: without the article and the accusative ending (`مصريا`
+/// → `مصري`, `فريقا` → `فريق`), so the forms a number governs meet.
+fn arabic_lemma(w: &str) -> String {
+    let w = w.strip_prefix("ال").filter(|s| s.chars().count() > 2).unwrap_or(w);
+    let w = w.strip_suffix('ا').filter(|s| s.chars().count() > 2).unwrap_or(w);
+    w.to_string()
+}
+
+/// A bare number (no unit, no noun, no category) that is a non-claim by what it is: a number
+/// in a line of numbers (scores, page counters "0 0"), a long digit string (a phone number or
+/// an id), a number with leading zeros ("007"), or one in brackets alone ("(3)", a note mark).
+fn bare_nonclaim(text: &str, t: &[Token], core: &Core, rules: &RuleSet) -> bool {
+    let i = core.start;
+    let tok = &t[i];
+    let digits = tok.norm.bytes().filter(u8::is_ascii_digit).count();
+    if core.form == Form::Digits && core.end == i + 1 {
+        if digits >= 7 && !tok.norm.contains([',', '.']) {
+            return true;
+        }
+        if tok.norm.len() > 1 && tok.norm.starts_with('0') && !tok.norm.starts_with("0.") {
+            return true;
+        }
+    }
+    // a line with no words but numbers and punctuation: a score, a counter, a table cell
+    let line = tok.line;
+    let on_line = t.iter().skip(i.saturating_sub(40)).take(80).filter(|x| x.line == line);
+    if on_line.clone().all(|x| x.kind != TokenKind::Word) {
+        return true;
+    }
+    // "(3)" alone in brackets: a footnote or list mark
+    let bracketed = i > 0
+        && t[i - 1].norm == "("
+        && t.get(core.end).is_some_and(|x| x.norm == ")");
+    if bracketed && core.end == i + 1 {
+        return true;
+    }
+    let _ = (text, rules);
+    false
 }
 
 /// A bare number joined to the figure just before it ("3 آلاف منزل بشكل كلي و10 آلاف بشكل

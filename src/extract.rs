@@ -968,6 +968,15 @@ fn complete(
                 break;
             }
         }
+        // "40 جملا", "15 مصريا": the accusative singular after 11-99 is the unit's form plus
+        // an alif the unit list need not spell out
+        if core.unit.is_none() && same_sentence(t, i, k) {
+            if let Some(u) = t.get(k).and_then(|x| accusative_unit(x, rules)) {
+                core.unit = Some(u);
+                noun_at = Some(k);
+                unit_end = k + 1;
+            }
+        }
         // "14 of the 20 towns", "3 من أصل 10 قرى": a part counts what its whole counts (the
         // whole is read on its own when the loop reaches it)
         if core.unit.is_none() {
@@ -1233,6 +1242,19 @@ fn counted_noun(
         *words.iter().find(plural).unwrap_or(&words[0])
     };
     Some(english_lemma(&t[head].norm))
+}
+
+/// The unit of an Arabic noun in the accusative (`جملا` → the unit whose form is `جمل`).
+fn accusative_unit(x: &Token, rules: &RuleSet) -> Option<String> {
+    if x.kind != TokenKind::Word || x.norm.is_ascii() {
+        return None;
+    }
+    let stem = x.norm.strip_suffix('ا').filter(|s| s.chars().count() > 2)?;
+    let toks = tokenize(stem);
+    match rules.units.match_at(&toks.tokens, 0, true) {
+        Some((1, u, _)) if toks.tokens.len() == 1 => Some(u.id.clone()),
+        _ => None,
+    }
 }
 
 /// The singular key of an English noun: `hospitals` → `hospital`, `bodies` → `body`.

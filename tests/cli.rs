@@ -328,7 +328,7 @@ fn user_rules_extend_the_builtin_ones_and_rules_test_runs_their_examples() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(
         dir.path().join("camels.toml"),
-        "[[unit]]\nid = \"camel\"\nforms = [\"جمل\", \"جمال\"]\n\n[[category]]\nid = \"camels\"\nunits = [\"camel\"]\n\n[[test]]\ninput = \"نفق 40 جملا و300 جمل\"\nexpect = [\"300 exact camel camels\"]\n",
+        "[[unit]]\nid = \"camel\"\nforms = [\"جمل\", \"جمال\"]\n\n[[category]]\nid = \"camels\"\nunits = [\"camel\"]\n\n[[test]]\ninput = \"نفق 40 جملا و300 جمل\"\nexpect = [\"40 exact camel camels\", \"300 exact camel camels\"]\n",
     )
     .unwrap();
     claimdiff()

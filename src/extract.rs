@@ -4,7 +4,7 @@
 
 use crate::model::{Claim, Qualifier, Value};
 use crate::normalize::{strip_waw, tokenize, Token, TokenKind, Tokens};
-use crate::rules::{NumberKind, RuleSet};
+use crate::rules::{NumberKind, NumberWord, RuleSet};
 
 /// What kind of expression a core number came from; decides how the claim is completed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,25 +75,31 @@ pub struct Found {
     pub claim: Claim,
 }
 
-/// Whether the number at `i` sits on a short line (at most six tokens) that holds a timestamp
-/// word: page chrome such as "منذ 3 ساعات" or "Posted 2 hours ago".
-fn timestamp_line(t: &[Token], i: usize, rules: &RuleSet) -> bool {
+/// Whether the number at `i` sits alone on a short line (at most `max` tokens): where page
+/// chrome lives ("منذ 3 ساعات", "Posted 2 hours ago", "12 مشاهدة | 0 تعليقات").
+fn short_line(t: &[Token], i: usize, max: usize) -> Option<(usize, usize)> {
     let line = t[i].line;
     // look no further than the short line could reach: a long line costs nothing
-    let first = (i.saturating_sub(6)..=i)
+    let first = (i.saturating_sub(max)..=i)
         .rev()
         .take_while(|&k| t[k].line == line)
         .last()
         .unwrap_or(i);
-    let last = (i..t.len().min(i + 7))
+    let last = (i..t.len().min(i + max + 1))
         .take_while(|&k| t[k].line == line)
         .last()
         .unwrap_or(i);
     let whole =
         (first == 0 || t[first - 1].line != line) && t.get(last + 1).is_none_or(|x| x.line != line);
-    whole
-        && last - first < 6
-        && (first..=last).any(|k| rules.marker_at("timestamp", t, k, true).is_some())
+    (whole && last - first < max).then_some((first, last))
+}
+
+/// Whether the number at `i` sits on a short line (at most six tokens) that holds a timestamp
+/// word: page chrome such as "منذ 3 ساعات" or "Posted 2 hours ago".
+fn timestamp_line(t: &[Token], i: usize, rules: &RuleSet) -> bool {
+    short_line(t, i, 6).is_some_and(|(first, last)| {
+        (first..=last).any(|k| rules.marker_at("timestamp", t, k, true).is_some())
+    })
 }
 
 /// Whether the number at `i` is one of a gallery counter "N of M" that opens a line and ends
@@ -177,7 +183,7 @@ pub fn extract_tokens(
             .or_else(|| try_number(t, i, rules))
             .or_else(|| try_vague(t, i, rules))
             .or_else(|| try_dual(t, i, rules));
-        let Some(core) = core else {
+        let Some(core) = core.map(|c| extend_compound(t, c, rules)) else {
             i += 1;
             continue;
         };
@@ -338,6 +344,61 @@ fn try_number(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
     parse_words(t, i, rules)
 }
 
+/// A compound of scales mixing digits and words is one figure: `ألف و301` (1,301),
+/// `مليونا و833 ألفا و164`, `مليون و800 ألف`, "1 million 833 thousand". After a part that ends
+/// on a scale word, a smaller part joined by "و" (or "and", or in English nothing when the
+/// smaller part carries its own scale) adds to it.
+fn extend_compound(t: &[Token], mut core: Core, rules: &RuleSet) -> Core {
+    if !matches!(core.form, Form::Digits | Form::Words) {
+        return core;
+    }
+    loop {
+        let Some(mut total) = core.value.as_ref().and_then(Value::number) else {
+            return core;
+        };
+        let last = core.end - 1;
+        let Some(scale) = rules
+            .number_word(&t[last], false)
+            .filter(|w| matches!(w.kind, NumberKind::Scale | NumberKind::ScalePlural))
+            .map(|w| w.value)
+        else {
+            return core;
+        };
+        let j = core.end;
+        let number_at = |k: usize| {
+            t.get(k)
+                .is_some_and(|x| x.kind == TokenKind::Number && same_sentence(t, last, k))
+        };
+        let (start, needs_scale) =
+            if t.get(j).is_some_and(|x| x.norm == "و") && number_at(j + 1) && !t[j + 1].space_before
+            {
+                (j + 1, false)
+            } else if t.get(j).is_some_and(|x| x.norm == "and") && number_at(j + 1) {
+                (j + 1, false)
+            } else if t[last].norm.is_ascii() && number_at(j) {
+                (j, true)
+            } else {
+                return core;
+            };
+        let Some(part) = try_number(t, start, rules) else {
+            return core;
+        };
+        let has_scale = part.end > start + 1;
+        let Some(v) = part.value.as_ref().and_then(Value::number) else {
+            return core;
+        };
+        if v >= scale || (needs_scale && !has_scale) {
+            return core;
+        }
+        total = round6(total + v);
+        core.value = Some(Value::Number(total));
+        core.low = Some(total);
+        core.high = Some(total);
+        core.end = part.end;
+        core.step = part.step;
+    }
+}
+
 fn round6(v: f64) -> f64 {
     (v * 1e6).round() / 1e6
 }
@@ -359,7 +420,10 @@ fn million_suffix(t: &[Token], i: usize, rules: &RuleSet) -> Option<(usize, f64)
 /// Parses a compound of number words starting at `i`: `خمسة وعشرين`, `ثلاثمئة`, `ثلاثة آلاف`,
 /// `أحد عشر`, `مليون ونصف`.
 fn parse_words(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
-    let first = rules.number_word(t.get(i)?, true)?;
+    let (first, glued) = match rules.number_word(t.get(i)?, true) {
+        Some(w) => (w, None),
+        None => glued_qualifier(t.get(i)?, rules)?,
+    };
     if first.kind == NumberKind::Half {
         // "نصف مليون", "half a million"; "نصف" alone is not a count
         let k = if t.get(i + 1).is_some_and(|_| {
@@ -523,7 +587,27 @@ fn parse_words(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
     } else {
         1.0
     };
-    Some(Core::number(i, j, value, step, Form::Words))
+    let mut core = Core::number(i, j, value, step, Form::Words);
+    if let Some(q) = glued.and_then(Qualifier::parse) {
+        core.qualifier = q;
+    }
+    Some(core)
+}
+
+/// A number word with a one-word qualifier glued before it by a typo (`نحوأربعة` = "about
+/// four"): the number word and the qualifier's kind.
+fn glued_qualifier<'r>(tok: &Token, rules: &'r RuleSet) -> Option<(&'r NumberWord, Option<&'r str>)> {
+    if tok.kind != TokenKind::Word || tok.norm.is_ascii() || tok.norm.len() < 8 {
+        return None;
+    }
+    rules.qualifiers_before.phrases().find_map(|p| {
+        let [word] = p.words.as_slice() else {
+            return None;
+        };
+        let rest = tok.norm.strip_prefix(word.as_str())?;
+        let w = rules.numbers.get(rest)?;
+        Some((w, Some(p.payload.as_str())))
+    })
 }
 
 /// The largest power of ten dividing a round number (3000 → 1000).
@@ -755,7 +839,10 @@ fn try_month_first_date(
 pub fn infer_year(doc_date: Option<&str>, month: u32, day: u32) -> Option<i32> {
     let d = doc_date?;
     let y: i32 = d.get(0..4)?.parse().ok()?;
-    let m: u32 = d.get(5..7)?.parse().ok()?;
+    // a publication date of year precision ("2023") gives its year as it is
+    let Some(m) = d.get(5..7).and_then(|m| m.parse::<u32>().ok()) else {
+        return Some(y);
+    };
     let dd: u32 = d.get(8..10).and_then(|x| x.parse().ok()).unwrap_or(1);
     if month * 31 + day > m * 31 + dd + 31 {
         Some(y - 1)
@@ -1034,11 +1121,14 @@ fn complete(
             return None;
         }
     }
-    // Page chrome: "0 تعليقات", "12 مشاهدة".
-    if rules.marker_at("chrome", t, core.end, true).is_some()
-        || (i > 0
-            && rules.marker_at("chrome", t, i - 1, true).is_some()
-            && core.form == Form::Digits)
+    // Page chrome: "0 تعليقات", "12 مشاهدة" on a short line of their own; in a sentence the
+    // same words are figures ("حصل على 1200 صوت", "نسبة المشاركة 61 بالمئة")
+    let chrome_line = short_line(t, i, 12).is_some();
+    if chrome_line
+        && (rules.marker_at("chrome", t, core.end, true).is_some()
+            || (i > 0
+                && rules.marker_at("chrome", t, i - 1, true).is_some()
+                && core.form == Form::Digits))
     {
         return None;
     }
@@ -1098,7 +1188,12 @@ fn complete(
         c
     } else if let Some((c, u)) = unit
         .eq("none")
-        .then(|| anaphoric(t, i, previous, rules).or_else(|| coordinated(t, i, previous, rules)))
+        .then(|| {
+            // "658 مصريا و99 أردنيا": a noun of its own counts before a figure it is joined to
+            let own_noun = counted_noun(text, t, &core, core.end, excluded, rules).is_some();
+            anaphoric(t, i, previous, rules)
+                .or_else(|| coordinated(t, i, previous, rules).filter(|_| !own_noun))
+        })
         .flatten()
     {
         core.unit = Some(u);
@@ -1225,11 +1320,20 @@ fn counted_noun(
         if !usable(j) || !t[j].norm.is_ascii() || (j > k && !t[j].space_before) {
             break;
         }
+        if j > k && t[j].norm.len() > 4 && t[j].norm.ends_with("ed") {
+            break;
+        }
         words.push(j);
     }
     // "2 Lebanese", "3 Dec": a capitalised word after a number is a name, not a noun; the
     // start of a sentence is no evidence either way
     if words.is_empty() || capital(k) && t.get(k.wrapping_sub(1)).is_some() {
+        return None;
+    }
+    // "Hundreds gathered", "5,000 partially": a past tense or an adverb after the number is
+    // no noun
+    let verb_or_adverb = |w: &str| w.len() > 4 && (w.ends_with("ed") || w.ends_with("ly"));
+    if words.first().is_some_and(|&j| verb_or_adverb(&t[j].norm)) {
         return None;
     }
     let plural = |j: &&usize| {

@@ -369,17 +369,18 @@ fn extend_compound(t: &[Token], mut core: Core, rules: &RuleSet) -> Core {
             t.get(k)
                 .is_some_and(|x| x.kind == TokenKind::Number && same_sentence(t, last, k))
         };
-        let (start, needs_scale) =
-            if t.get(j).is_some_and(|x| x.norm == "و") && number_at(j + 1) && !t[j + 1].space_before
-            {
-                (j + 1, false)
-            } else if t.get(j).is_some_and(|x| x.norm == "and") && number_at(j + 1) {
-                (j + 1, false)
-            } else if t[last].norm.is_ascii() && number_at(j) {
-                (j, true)
-            } else {
-                return core;
-            };
+        let (start, needs_scale) = if t.get(j).is_some_and(|x| x.norm == "و")
+            && number_at(j + 1)
+            && !t[j + 1].space_before
+        {
+            (j + 1, false)
+        } else if t.get(j).is_some_and(|x| x.norm == "and") && number_at(j + 1) {
+            (j + 1, false)
+        } else if t[last].norm.is_ascii() && number_at(j) {
+            (j, true)
+        } else {
+            return core;
+        };
         let Some(part) = try_number(t, start, rules) else {
             return core;
         };
@@ -596,7 +597,10 @@ fn parse_words(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
 
 /// A number word with a one-word qualifier glued before it by a typo (`نحوأربعة` = "about
 /// four"): the number word and the qualifier's kind.
-fn glued_qualifier<'r>(tok: &Token, rules: &'r RuleSet) -> Option<(&'r NumberWord, Option<&'r str>)> {
+fn glued_qualifier<'r>(
+    tok: &Token,
+    rules: &'r RuleSet,
+) -> Option<(&'r NumberWord, Option<&'r str>)> {
     if tok.kind != TokenKind::Word || tok.norm.is_ascii() || tok.norm.len() < 8 {
         return None;
     }
@@ -1370,7 +1374,10 @@ fn english_lemma(w: &str) -> String {
         .filter(|s| s.ends_with("sh") || s.ends_with("ch") || s.ends_with('x'))
     {
         stem.to_string()
-    } else if let Some(stem) = w.strip_suffix('s').filter(|s| s.len() > 2 && !s.ends_with('s')) {
+    } else if let Some(stem) = w
+        .strip_suffix('s')
+        .filter(|s| s.len() > 2 && !s.ends_with('s'))
+    {
         stem.to_string()
     } else {
         w.to_string()
@@ -1380,8 +1387,14 @@ fn english_lemma(w: &str) -> String {
 /// The key of an Arabic counted noun: without the article and the accusative ending (`مصريا`
 /// → `مصري`, `فريقا` → `فريق`), so the forms a number governs meet.
 fn arabic_lemma(w: &str) -> String {
-    let w = w.strip_prefix("ال").filter(|s| s.chars().count() > 2).unwrap_or(w);
-    let w = w.strip_suffix('ا').filter(|s| s.chars().count() > 2).unwrap_or(w);
+    let w = w
+        .strip_prefix("ال")
+        .filter(|s| s.chars().count() > 2)
+        .unwrap_or(w);
+    let w = w
+        .strip_suffix('ا')
+        .filter(|s| s.chars().count() > 2)
+        .unwrap_or(w);
     w.to_string()
 }
 
@@ -1402,14 +1415,16 @@ fn bare_nonclaim(text: &str, t: &[Token], core: &Core, rules: &RuleSet) -> bool 
     }
     // a line with no words but numbers and punctuation: a score, a counter, a table cell
     let line = tok.line;
-    let on_line = t.iter().skip(i.saturating_sub(40)).take(80).filter(|x| x.line == line);
+    let on_line = t
+        .iter()
+        .skip(i.saturating_sub(40))
+        .take(80)
+        .filter(|x| x.line == line);
     if on_line.clone().all(|x| x.kind != TokenKind::Word) {
         return true;
     }
     // "(3)" alone in brackets: a footnote or list mark
-    let bracketed = i > 0
-        && t[i - 1].norm == "("
-        && t.get(core.end).is_some_and(|x| x.norm == ")");
+    let bracketed = i > 0 && t[i - 1].norm == "(" && t.get(core.end).is_some_and(|x| x.norm == ")");
     if bracketed && core.end == i + 1 {
         return true;
     }

@@ -443,9 +443,17 @@ fn claims_with_manifest_date(text: &str, date: &str) -> Vec<serde_json::Value> {
 #[test]
 fn a_partial_manifest_date_is_kept_with_its_precision() {
     for (date, year) in [("2023-09", "2023"), ("2019", "2019")] {
-        let claims = claims_with_manifest_date("The dam failed on Sept 10 and 40 homes fell.", date);
-        let day = claims.iter().find(|c| c["unit"] == "date").expect("a date claim");
-        assert_eq!(day["value"], format!("{year}-09-10"), "manifest date {date}");
+        let claims =
+            claims_with_manifest_date("The dam failed on Sept 10 and 40 homes fell.", date);
+        let day = claims
+            .iter()
+            .find(|c| c["unit"] == "date")
+            .expect("a date claim");
+        assert_eq!(
+            day["value"],
+            format!("{year}-09-10"),
+            "manifest date {date}"
+        );
     }
     // a date that is no date at any precision is still refused
     let dir = tempfile::tempdir().unwrap();
@@ -453,7 +461,12 @@ fn a_partial_manifest_date_is_kept_with_its_precision() {
     let m = dir.path().join("m.csv");
     fs::write(&m, "file,outlet,date\na.txt,X,2023-13\n").unwrap();
     claimdiff()
-        .args(["extract", "--manifest", m.to_str().unwrap(), dir.path().to_str().unwrap()])
+        .args([
+            "extract",
+            "--manifest",
+            m.to_str().unwrap(),
+            dir.path().to_str().unwrap(),
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("YYYY-MM"));

@@ -369,12 +369,10 @@ fn extend_compound(t: &[Token], mut core: Core, rules: &RuleSet) -> Core {
             t.get(k)
                 .is_some_and(|x| x.kind == TokenKind::Number && same_sentence(t, last, k))
         };
-        let (start, needs_scale) = if t.get(j).is_some_and(|x| x.norm == "و")
-            && number_at(j + 1)
-            && !t[j + 1].space_before
-        {
-            (j + 1, false)
-        } else if t.get(j).is_some_and(|x| x.norm == "and") && number_at(j + 1) {
+        let glued_waw =
+            t.get(j).is_some_and(|x| x.norm == "و") && number_at(j + 1) && !t[j + 1].space_before;
+        let english_and = t.get(j).is_some_and(|x| x.norm == "and") && number_at(j + 1);
+        let (start, needs_scale) = if glued_waw || english_and {
             (j + 1, false)
         } else if t[last].norm.is_ascii() && number_at(j) {
             (j, true)
@@ -1319,19 +1317,16 @@ fn counted_noun(
     }
     let capital = |j: usize| text[t[j].start..].starts_with(|c: char| c.is_ascii_uppercase());
     let one = core.value.as_ref().and_then(Value::number) == Some(1.0);
-    let mut words = Vec::new();
-    for j in k..k + 3 {
-        if !usable(j) || !t[j].norm.is_ascii() || (j > k && !t[j].space_before) {
-            break;
-        }
-        if j > k && t[j].norm.len() > 4 && t[j].norm.ends_with("ed") {
-            break;
-        }
-        words.push(j);
-    }
-    // "2 Lebanese", "3 Dec": a capitalised word after a number is a name, not a noun; the
-    // start of a sentence is no evidence either way
-    if words.is_empty() || capital(k) && t.get(k.wrapping_sub(1)).is_some() {
+    let words: Vec<usize> = (k..k + 3)
+        .take_while(|&j| {
+            usable(j)
+                && t[j].norm.is_ascii()
+                && (j == k || t[j].space_before)
+                && !(j > k && t[j].norm.len() > 4 && t[j].norm.ends_with("ed"))
+        })
+        .collect();
+    // "2 Lebanese", "3 Dec": a capitalised word after a number is a name, not a noun
+    if words.is_empty() || capital(k) {
         return None;
     }
     // "Hundreds gathered", "5,000 partially": a past tense or an adverb after the number is

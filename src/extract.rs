@@ -1066,6 +1066,16 @@ fn complete(
                 unit_end = k + 1;
             }
         }
+        // "658 Egyptians", "658 مصريا": a nationality right after the number counts people of
+        // that country (its gazetteer names include the nationality; resolve makes it the
+        // subject)
+        if core.unit.is_none() && same_sentence(t, i, k) {
+            if let Some((len, _, _)) = rules.nationalities.match_name_at(t, k) {
+                core.unit = Some("person".into());
+                noun_at = Some(k);
+                unit_end = k + len;
+            }
+        }
         // "14 of the 20 towns", "3 من أصل 10 قرى": a part counts what its whole counts (the
         // whole is read on its own when the loop reaches it)
         if core.unit.is_none() {
@@ -1200,6 +1210,8 @@ fn complete(
     {
         core.unit = Some(u);
         c
+    } else if let Some(c) = heading_category(t, i, &unit, rules) {
+        c
     } else {
         generic(text, t, &mut core, unit_end, &unit, excluded, rules)?
     };
@@ -1247,6 +1259,51 @@ fn complete(
         tok_start: i,
         tok_end: span_end_tok.max(unit_end),
         claim,
+    })
+}
+
+/// The category of a line of a per-place breakdown: under a heading ("Deaths by country:",
+/// "حصيلة الوفيات حسب الجنسية:"), lines such as "Egypt: 658" or "مصر 658" count what the
+/// heading names. The heading is the first line above the run of short lines holding a number;
+/// the category is the first whose cue words or nouns it holds.
+fn heading_category(t: &[Token], i: usize, unit: &str, rules: &RuleSet) -> Option<String> {
+    const SHORT: usize = 10;
+    let (first, _) = short_line(t, i, SHORT)?;
+    // walk up over the other lines of the list
+    let mut line_start = first;
+    let mut steps = 0;
+    let heading = loop {
+        if line_start == 0 || steps > 60 {
+            return None;
+        }
+        let prev_end = line_start - 1;
+        let prev_line = t[prev_end].line;
+        let mut prev_start = prev_end;
+        while prev_start > 0 && t[prev_start - 1].line == prev_line {
+            prev_start -= 1;
+        }
+        let is_item = prev_end - prev_start < SHORT
+            && (prev_start..=prev_end).any(|k| t[k].kind == TokenKind::Number);
+        if !is_item {
+            break (prev_start, prev_end + 1);
+        }
+        line_start = prev_start;
+        steps += 1;
+    };
+    let (h0, h1) = heading;
+    // a heading is a short line, or one that ends with ":"
+    if h1 - h0 > 16 && t[h1 - 1].norm != ":" {
+        return None;
+    }
+    rules.categories.iter().find_map(|cat| {
+        let r = &cat.rule;
+        if !r.units.is_empty() && !r.units.iter().any(|u| u == unit) {
+            return None;
+        }
+        let hit = (h0..h1).any(|k| {
+            cat.cues.match_at(t, k, true).is_some() || cat.nouns.match_at(t, k, true).is_some()
+        });
+        hit.then(|| r.id.clone())
     })
 }
 

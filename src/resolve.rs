@@ -380,6 +380,7 @@ pub fn resolve(text: &str, toks: &Tokens, found: &mut [Found], rules: &RuleSet) 
     let wire = wire_source(text, t, &bodies, dateline);
     let cues = marker_positions(t, "attribution", rules);
     let locators = locators(t, &places, rules);
+    let nationals = mentions(t, &rules.nationalities, rules);
     for f in found.iter_mut() {
         let sent = t[f.tok_start].sentence;
         let mode = rules
@@ -418,6 +419,11 @@ pub fn resolve(text: &str, toks: &Tokens, found: &mut [Found], rules: &RuleSet) 
                 .take_while(|m| t[m.start].sentence + 3 >= sent)
                 .find(|m| m.end <= f.tok_start && m.entity.kind != "country"),
         };
+        // "658 Egyptians", "658 مصريا": a nationality counted by the claim is its subject
+        let national = nationals
+            .iter()
+            .find(|m| f.tok_start <= m.start && m.end <= f.tok_end);
+        let chosen = national.or(chosen);
         if let Some(m) = chosen {
             f.claim.subject = m.entity.label_for(&f.claim.sentence).to_string();
             f.claim.subject_id = m.entity.id.clone();

@@ -573,6 +573,9 @@ pub struct RuleSet {
     pub triggers: PhraseSet<usize>,
     pub judge: JudgeRule,
     pub places: PhraseSet<usize>,
+    /// Nationalities (`nationality` rows of the gazetteer: "Egyptians", "مصريين"), payload an
+    /// index into `entities`; read only after a number, never as places.
+    pub nationalities: PhraseSet<usize>,
     pub bodies: PhraseSet<usize>,
     pub entities: Vec<Entity>,
     /// Every rule file's examples: (file, test).
@@ -897,7 +900,9 @@ impl RuleSet {
                 label: names[0].to_string(),
                 label_en,
             });
-            let target = if is_place_kind(&row.kind) {
+            let target = if row.kind == "nationality" {
+                &mut self.nationalities
+            } else if is_place_kind(&row.kind) {
                 &mut self.places
             } else {
                 &mut self.bodies

@@ -141,3 +141,35 @@ fn non_claims_stay_non_claims_in_the_open_world() {
     assert!(figures("Top 10 things to know").is_empty());
     assert!(figures("0 0\n").is_empty());
 }
+
+#[test]
+fn a_nationality_or_a_place_line_is_the_subject_of_its_count() {
+    let rules = RuleSet::builtin().expect("built-in rules load");
+    let doc = claimdiff::model::Document {
+        id: "t".into(),
+        path: "t.txt".into(),
+        outlet: "t".into(),
+        date: Some("2024-06-20".into()),
+        date_source: "manifest".into(),
+        language: "en".into(),
+        url: None,
+        text:
+            "Deaths by country:\nEgypt: 658\nJordan 99\n\nThe heat killed 31 Tunisians in Mecca. \
+               وتوفي 41 مصريا في مكة."
+                .into(),
+    };
+    let subjects: Vec<(String, String)> = claimdiff::claims_of(&doc, &rules)
+        .into_iter()
+        .filter(|c| c.kind == "figure")
+        .map(|c| (c.text, c.subject_id))
+        .collect();
+    assert_eq!(
+        subjects,
+        [
+            ("658".to_string(), "egypt".to_string()),
+            ("99".into(), "jordan".into()),
+            ("31".into(), "tunisia".into()),
+            ("41".into(), "egypt".into()),
+        ]
+    );
+}

@@ -233,8 +233,9 @@ pub(crate) fn excluded_tokens(t: &[Token], rules: &RuleSet) -> Vec<bool> {
 ///
 /// Grouping rule: `,` or `.` followed by exactly three digits (every group after the first,
 /// first group of 1–3 digits) separates thousands; a single separator followed by any other
-/// number of digits is a decimal point. So `1,5 مليون` = 1.5 million, and the ambiguous
-/// `15.700 ألف` is read as 15,700 thousand. `٫` is always decimal, `٬` always thousands.
+/// number of digits is a decimal point. So `1,5 مليون` = 1.5 million. Before a scale word a
+/// single separator is always decimal (see [`decimal_before_scale`]: `15.700 ألف` = 15,700).
+/// `٫` is always decimal, `٬` always thousands.
 /// Returns the value and its precision step (`3500` → 100, `1.5` → 0.1).
 pub fn parse_digits(s: &str) -> Option<(f64, f64)> {
     let s: String = s.chars().filter(|&c| c != '٬').collect();
@@ -296,6 +297,21 @@ pub fn parse_digits(s: &str) -> Option<(f64, f64)> {
     Some((v, step))
 }
 
+/// A number with a single `.` or `,` read as a decimal point (`15.700` → 15.7, step 0.001),
+/// as it is before a scale word; `None` for other shapes.
+fn decimal_before_scale(s: &str) -> Option<(f64, f64)> {
+    let seps = s.matches([',', '.']).count();
+    if seps != 1 || s.contains(['٫', '٬']) {
+        return None;
+    }
+    let (int_part, frac) = s.split_once([',', '.'])?;
+    if int_part.is_empty() || frac.is_empty() {
+        return None;
+    }
+    let v: f64 = format!("{int_part}.{frac}").parse().ok()?;
+    Some((v, 10f64.powi(-(frac.len() as i32))))
+}
+
 fn same_sentence(t: &[Token], a: usize, b: usize) -> bool {
     t.get(a)
         .zip(t.get(b))
@@ -307,6 +323,12 @@ fn scale_after(t: &[Token], j: usize, rules: &RuleSet) -> Option<(usize, f64)> {
     if !same_sentence(t, j.saturating_sub(1), j) {
         return None;
     }
+    // "280/ ألف": a stray slash between the number and its scale word
+    let j = if t.get(j).is_some_and(|x| x.norm == "/") && same_sentence(t, j, j + 1) {
+        j + 1
+    } else {
+        j
+    };
     let w = rules.number_word(t.get(j)?, false)?;
     if !matches!(w.kind, NumberKind::Scale | NumberKind::ScalePlural) || w.value < 1000.0 {
         return None;
@@ -335,6 +357,8 @@ fn try_number(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
         if let Some((end, scale)) =
             scale_after(t, i + 1, rules).or_else(|| million_suffix(t, i, rules))
         {
+            // before a scale word one separator is a decimal point: "15.700 ألف" is 15,700
+            let (v, step) = decimal_before_scale(&tok.norm).unwrap_or((v, step));
             let value = round6(v * scale);
             // "3 آلاف": one significant digit with a scale word is as rough as the scale.
             return Some(Core::number(i, end, value, step * scale, Form::Digits));
@@ -759,9 +783,11 @@ fn try_date(t: &[Token], i: usize, doc_date: Option<&str>, rules: &RuleSet) -> O
     } else {
         return None;
     };
-    // "6 من ديسمبر", "الـ6 من ديسمبر"
-    let month_start = if t.get(month_start).is_some_and(|x| x.norm == "من")
-        && rules.months.match_at(t, month_start + 1, false).is_some()
+    // "6 من ديسمبر", "الـ6 من ديسمبر", "العاشر من الشهر الجاري"
+    let of_month = |k: usize| {
+        rules.months.match_at(t, k, false).is_some() || relative_month(t, k, doc_date, rules).is_some()
+    };
+    let month_start = if t.get(month_start).is_some_and(|x| x.norm == "من") && of_month(month_start + 1)
     {
         month_start + 1
     } else {
@@ -769,6 +795,13 @@ fn try_date(t: &[Token], i: usize, doc_date: Option<&str>, rules: &RuleSet) -> O
     };
     if !same_sentence(t, i, month_start) {
         return None;
+    }
+    if let Some((end, year, month)) = relative_month(t, month_start, doc_date, rules) {
+        let value = match day {
+            Some(d) => format!("{year:04}-{month:02}-{d:02}"),
+            None => format!("{year:04}-{month:02}"),
+        };
+        return Some(Core::date(i, end, value));
     }
     let (mut end, month) = month_at(t, month_start, rules)?;
     let year = match t.get(end).and_then(year_of) {
@@ -785,6 +818,25 @@ fn try_date(t: &[Token], i: usize, doc_date: Option<&str>, rules: &RuleSet) -> O
         (None, None) => format!("--{month:02}"),
     };
     Some(Core::date(i, end, value))
+}
+
+/// "الشهر الجاري", "this month" (`this_month` markers) or "الشهر الماضي", "last month"
+/// (`last_month`) at `k`: the month of the publication date or the one before, as (end, year,
+/// month). `None` without a publication month.
+fn relative_month(
+    t: &[Token],
+    k: usize,
+    doc_date: Option<&str>,
+    rules: &RuleSet,
+) -> Option<(usize, i32, u32)> {
+    let d = doc_date?;
+    let y: i32 = d.get(0..4)?.parse().ok()?;
+    let m: u32 = d.get(5..7)?.parse().ok()?;
+    if let Some(len) = rules.marker_at("this_month", t, k, false) {
+        return Some((k + len, y, m));
+    }
+    let len = rules.marker_at("last_month", t, k, false)?;
+    Some(if m == 1 { (k + len, y - 1, 12) } else { (k + len, y, m - 1) })
 }
 
 fn day_of(tok: Option<&Token>) -> Option<u32> {
@@ -1215,6 +1267,19 @@ fn complete(
     } else {
         generic(text, t, &mut core, unit_end, &unit, excluded, rules)?
     };
+    // "could climb to 20,000": a figure said to be possible is a projection of what it counts,
+    // never the count itself
+    let category = if core.form != Form::Date
+        && category != "year"
+        && projected(t, context_start, i, unit_end.max(core.end), rules)
+    {
+        match category.as_str() {
+            "number" | "count" => "projection".to_string(),
+            base => format!("{base}_projection"),
+        }
+    } else {
+        category
+    };
     let unit = core.unit.clone().unwrap_or(unit);
     // The span: the number expression, with its unit unless the unit is a counted person.
     let span_end_tok = if unit != "person" && unit != "none" && unit_end > core.end {
@@ -1260,6 +1325,26 @@ fn complete(
         tok_end: span_end_tok.max(unit_end),
         claim,
     })
+}
+
+/// Whether a figure is said to be possible, not counted: a `projection` marker ("could",
+/// "expected to", "قد يصل") inside its qualifier or ending at most three words before it ("the
+/// toll could climb to 20,000", "قد يرتفع العدد إلى 20 ألفا"), or right after its counted noun
+/// ("1.5 million people may be displaced").
+fn projected(t: &[Token], context_start: usize, i: usize, unit_end: usize, rules: &RuleSet) -> bool {
+    let Some(set) = rules.marker("projection") else {
+        return false;
+    };
+    let hit = |k: usize| {
+        same_sentence(t, k, i)
+            .then(|| set.match_at(t, k, true))
+            .flatten()
+            .map(|(len, _, _)| k + len)
+    };
+    let before = (context_start.saturating_sub(6)..i)
+        .any(|k| hit(k).is_some_and(|end| end <= i && end + 3 >= context_start));
+    let after = (unit_end..unit_end + 2).any(|k| hit(k).is_some());
+    before || after
 }
 
 /// The category of a line of a per-place breakdown: under a heading ("Deaths by country:",
@@ -1328,7 +1413,15 @@ fn generic(
     if rules.marker_at("count_of", t, k, false).is_some() {
         k += 1;
     }
-    if let Some(lemma) = counted_noun(text, t, core, k, excluded, rules) {
+    // "148 of the 300 seats", "148 من أصل 300 مقعد": a part counts the whole's noun
+    let whole_noun = || {
+        let len = rules.marker_at("part_of", t, core.end, false)?;
+        let whole = (core.end + len..core.end + len + 4).find(|&j| {
+            t.get(j).is_some_and(|x| x.kind == TokenKind::Number) && same_sentence(t, core.start, j)
+        })?;
+        counted_noun(text, t, core, whole + 1, excluded, rules)
+    };
+    if let Some(lemma) = counted_noun(text, t, core, k, excluded, rules).or_else(whole_noun) {
         core.unit = Some(lemma);
         return Some("count".into());
     }
@@ -1475,12 +1568,24 @@ fn bare_nonclaim(text: &str, t: &[Token], core: &Core, rules: &RuleSet) -> bool 
     if on_line.clone().all(|x| x.kind != TokenKind::Word) {
         return true;
     }
+    // "... you need 1. Marie el-Drese": a small list number run into the text before a
+    // capitalised word
+    let list_mark = core.end == i + 1
+        && digits <= 2
+        && !tok.norm.contains([',', '.'])
+        && t.get(i + 1).is_some_and(|x| x.norm == "." && !x.space_before)
+        && t.get(i + 2).is_some_and(|x| {
+            x.kind == TokenKind::Word && text[x.start..].starts_with(|c: char| c.is_uppercase())
+        });
+    if list_mark {
+        return true;
+    }
     // "(3)" alone in brackets: a footnote or list mark
     let bracketed = i > 0 && t[i - 1].norm == "(" && t.get(core.end).is_some_and(|x| x.norm == ")");
     if bracketed && core.end == i + 1 {
         return true;
     }
-    let _ = (text, rules);
+    let _ = rules;
     false
 }
 

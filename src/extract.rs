@@ -182,7 +182,8 @@ pub fn extract_tokens(
             .or_else(|| try_range(t, i, rules))
             .or_else(|| try_number(t, i, rules))
             .or_else(|| try_vague(t, i, rules))
-            .or_else(|| try_dual(t, i, rules));
+            .or_else(|| try_dual(t, i, rules))
+            .or_else(|| try_roman(text, t, i, rules));
         let Some(core) = core.map(|c| extend_compound(t, c, rules)) else {
             i += 1;
             continue;
@@ -659,6 +660,51 @@ fn try_vague(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
     Some(c)
 }
 
+/// A Roman numeral on an intensity scale ("intensity IX", "VII on the Mercalli scale",
+/// "بدرجة IX على مقياس ميركالي"): only in capitals, and only with a `roman_scale` marker within
+/// four words, so "World War II" or "Louis XIV" are no claims.
+fn try_roman(text: &str, t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
+    let tok = &t[i];
+    let written = text.get(tok.start..tok.end)?;
+    if tok.kind != TokenKind::Word
+        || written.len() > 5
+        || !written
+            .bytes()
+            .all(|b| matches!(b, b'I' | b'V' | b'X' | b'L'))
+    {
+        return None;
+    }
+    let digit = |b: u8| match b {
+        b'I' => 1,
+        b'V' => 5,
+        b'X' => 10,
+        _ => 50,
+    };
+    let b = written.as_bytes();
+    let mut value = 0i32;
+    for k in 0..b.len() {
+        let v = digit(b[k]);
+        if b.get(k + 1).is_some_and(|&n| digit(n) > v) {
+            value -= v;
+        } else {
+            value += v;
+        }
+    }
+    if !(1..=12).contains(&value) {
+        return None;
+    }
+    let near = (i.saturating_sub(4)..(i + 6).min(t.len())).any(|k| {
+        k != i && same_sentence(t, i, k) && rules.marker_at("roman_scale", t, k, true).is_some()
+    });
+    if !near {
+        return None;
+    }
+    let mut c = Core::number(i, i + 1, f64::from(value), 1.0, Form::Ordinal);
+    c.unit = Some("intensity".into());
+    c.category = Some("intensity");
+    Some(c)
+}
+
 fn try_dual(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
     let tok = &t[i];
     if tok.kind != TokenKind::Word {
@@ -785,14 +831,15 @@ fn try_date(t: &[Token], i: usize, doc_date: Option<&str>, rules: &RuleSet) -> O
     };
     // "6 من ديسمبر", "الـ6 من ديسمبر", "العاشر من الشهر الجاري"
     let of_month = |k: usize| {
-        rules.months.match_at(t, k, false).is_some() || relative_month(t, k, doc_date, rules).is_some()
+        rules.months.match_at(t, k, false).is_some()
+            || relative_month(t, k, doc_date, rules).is_some()
     };
-    let month_start = if t.get(month_start).is_some_and(|x| x.norm == "من") && of_month(month_start + 1)
-    {
-        month_start + 1
-    } else {
-        month_start
-    };
+    let month_start =
+        if t.get(month_start).is_some_and(|x| x.norm == "من") && of_month(month_start + 1) {
+            month_start + 1
+        } else {
+            month_start
+        };
     if !same_sentence(t, i, month_start) {
         return None;
     }
@@ -836,7 +883,11 @@ fn relative_month(
         return Some((k + len, y, m));
     }
     let len = rules.marker_at("last_month", t, k, false)?;
-    Some(if m == 1 { (k + len, y - 1, 12) } else { (k + len, y, m - 1) })
+    Some(if m == 1 {
+        (k + len, y - 1, 12)
+    } else {
+        (k + len, y, m - 1)
+    })
 }
 
 fn day_of(tok: Option<&Token>) -> Option<u32> {
@@ -1103,6 +1154,9 @@ fn complete(
                 break;
             }
             if !latin_word(&t[at])
+                // "late 2013 and the blast": a conjunction or an article ends the noun phrase
+                || rules.marker_at("coordination", t, at, false).is_some()
+                || rules.marker_at("article", t, at, false).is_some()
                 || rules.marker_at("count_of", t, at, false).is_some()
                 || rules.number_word(&t[at], false).is_some()
             {
@@ -1331,7 +1385,13 @@ fn complete(
 /// "expected to", "قد يصل") inside its qualifier or ending at most three words before it ("the
 /// toll could climb to 20,000", "قد يرتفع العدد إلى 20 ألفا"), or right after its counted noun
 /// ("1.5 million people may be displaced").
-fn projected(t: &[Token], context_start: usize, i: usize, unit_end: usize, rules: &RuleSet) -> bool {
+fn projected(
+    t: &[Token],
+    context_start: usize,
+    i: usize,
+    unit_end: usize,
+    rules: &RuleSet,
+) -> bool {
     let Some(set) = rules.marker("projection") else {
         return false;
     };
@@ -1573,7 +1633,8 @@ fn bare_nonclaim(text: &str, t: &[Token], core: &Core, rules: &RuleSet) -> bool 
     let list_mark = core.end == i + 1
         && digits <= 2
         && !tok.norm.contains([',', '.'])
-        && t.get(i + 1).is_some_and(|x| x.norm == "." && !x.space_before)
+        && t.get(i + 1)
+            .is_some_and(|x| x.norm == "." && !x.space_before)
         && t.get(i + 2).is_some_and(|x| {
             x.kind == TokenKind::Word && text[x.start..].starts_with(|c: char| c.is_uppercase())
         });

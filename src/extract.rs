@@ -397,8 +397,11 @@ fn extend_compound(t: &[Token], mut core: Core, rules: &RuleSet) -> Core {
         let glued_waw =
             t.get(j).is_some_and(|x| x.norm == "و") && number_at(j + 1) && !t[j + 1].space_before;
         let english_and = t.get(j).is_some_and(|x| x.norm == "and") && number_at(j + 1);
-        let (start, needs_scale) = if glued_waw || english_and {
+        // "2 million and 40 thousand" is one figure, "€2 billion and 12 knots" two
+        let (start, needs_scale) = if glued_waw {
             (j + 1, false)
+        } else if english_and {
+            (j + 1, true)
         } else if t[last].norm.is_ascii() && number_at(j) {
             (j, true)
         } else {
@@ -1066,9 +1069,18 @@ fn complete(
     let i = core.start;
     // Non-claims: a name or code ("اللواء 52"), a glued "+" ("963+"), a clock time ("10:30").
     if core.form == Form::Digits || core.form == Form::Range {
+        // "Law No. 12": the abbreviation's full stop may stand between the name and the number
+        let name_end = if i > 0 && t[i - 1].norm == "." {
+            i - 1
+        } else {
+            i
+        };
         if rules
             .marker("name_before")
-            .and_then(|m| m.match_ending_at(t, i, true))
+            .and_then(|m| {
+                m.match_ending_at(t, i, true)
+                    .or_else(|| m.match_ending_at(t, name_end, true))
+            })
             .is_some()
         {
             return None;
@@ -1413,7 +1425,11 @@ fn projected(
 /// the category is the first whose cue words or nouns it holds.
 fn heading_category(t: &[Token], i: usize, unit: &str, rules: &RuleSet) -> Option<String> {
     const SHORT: usize = 10;
-    let (first, _) = short_line(t, i, SHORT)?;
+    let (first, last) = short_line(t, i, SHORT)?;
+    // an item names its place or label: a number alone on its line is a list mark or chrome
+    if !(first..=last).any(|k| t[k].kind == TokenKind::Word) {
+        return None;
+    }
     // walk up over the other lines of the list
     let mut line_start = first;
     let mut steps = 0;
@@ -1641,12 +1657,31 @@ fn bare_nonclaim(text: &str, t: &[Token], core: &Core, rules: &RuleSet) -> bool 
     if list_mark {
         return true;
     }
+    // "+44 20 7946 0958": a group of digits next to another with nothing but a space between
+    // is part of a phone number or a code
+    let digit_group = |k: usize| {
+        t.get(k).is_some_and(|x| {
+            x.kind == TokenKind::Number
+                && x.line == tok.line
+                && !x.norm.contains([',', '.'])
+                && year_of(x).is_none()
+        })
+    };
+    if !tok.norm.contains([',', '.']) && (digit_group(i.wrapping_sub(1)) || digit_group(core.end)) {
+        return true;
+    }
+    // "Image 3 of 7" on a short line: a gallery counter
+    let gallery = short_line(t, i, 6).is_some()
+        && (rules.marker_at("gallery_of", t, core.end, false).is_some()
+            || (i > 0 && rules.marker_at("gallery_of", t, i - 1, false).is_some()));
+    if gallery {
+        return true;
+    }
     // "(3)" alone in brackets: a footnote or list mark
     let bracketed = i > 0 && t[i - 1].norm == "(" && t.get(core.end).is_some_and(|x| x.norm == ")");
     if bracketed && core.end == i + 1 {
         return true;
     }
-    let _ = rules;
     false
 }
 

@@ -140,6 +140,17 @@ fn non_claims_stay_non_claims_in_the_open_world() {
     assert!(figures("Resolution 2254 was adopted.").is_empty());
     assert!(figures("Top 10 things to know").is_empty());
     assert!(figures("0 0\n").is_empty());
+    assert!(figures("Call +44 20 7946 0958 or see Law No. 12.").is_empty());
+    assert!(figures("Image 3 of 7\n24K followers\n").is_empty());
+    assert!(figures("الأكثر قراءة\n1\nموجة حر\n2\n").is_empty());
+}
+
+#[test]
+fn a_compound_takes_a_smaller_part_only_with_its_own_scale_in_english() {
+    assert_eq!(
+        figures("The fund got €2 billion and 12 knots of wind were measured."),
+        ["2 billion = 2000000000 exact eur", "12 = 12 exact knot"]
+    );
 }
 
 #[test]

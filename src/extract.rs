@@ -715,10 +715,35 @@ fn try_dual(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
     }
     // "البلدين" (both countries) refers back: only indefinite duals count, so the article
     // may not be stripped ("ليومين" = for two days is fine).
-    let (len, unit, _) = rules.duals.match_name_at(t, i)?;
-    let mut c = Core::number(i, i + len, 2.0, 1.0, Form::Dual);
-    c.unit = Some(unit.id.clone());
+    if let Some((len, unit, _)) = rules.duals.match_name_at(t, i) {
+        let mut c = Core::number(i, i + len, 2.0, 1.0, Form::Dual);
+        c.unit = Some(unit.id.clone());
+        return Some(c);
+    }
+    let unit = nominative_dual(tok, rules)?;
+    let mut c = Core::number(i, i + 1, 2.0, 1.0, Form::Dual);
+    c.unit = Some(unit);
     Some(c)
+}
+
+/// The unit of an indefinite Arabic dual in the nominative that the dual lists do not spell
+/// out: a unit's singular form plus "ان" (`شهران` = two months, `مدرستان` = two schools, the
+/// ta marbuta written "ت" before the ending). The genitive "ين" is left alone: it is also the
+/// plural ending (`مدنيين` = civilians).
+fn nominative_dual(tok: &Token, rules: &RuleSet) -> Option<String> {
+    if tok.norm.is_ascii() || tok.norm.starts_with("ال") || tok.norm.chars().count() < 5 {
+        return None;
+    }
+    let word = tok.norm.strip_prefix('و').filter(|w| w.chars().count() >= 5).unwrap_or(&tok.norm);
+    let stem = word.strip_suffix("ان")?;
+    let feminine = stem.strip_suffix('ت').map(|s| format!("{s}ه"));
+    [Some(stem.to_string()), feminine].into_iter().flatten().find_map(|candidate| {
+        let toks = tokenize(&candidate);
+        match rules.units.match_at(&toks.tokens, 0, false) {
+            Some((1, u, _)) if toks.tokens.len() == 1 => Some(u.id.clone()),
+            _ => None,
+        }
+    })
 }
 
 /// "a fifth of the city", "ربع المدينة": a share in percent, when "of" (a `count_of` marker)

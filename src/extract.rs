@@ -734,16 +734,23 @@ fn nominative_dual(tok: &Token, rules: &RuleSet) -> Option<String> {
     if tok.norm.is_ascii() || tok.norm.starts_with("ال") || tok.norm.chars().count() < 5 {
         return None;
     }
-    let word = tok.norm.strip_prefix('و').filter(|w| w.chars().count() >= 5).unwrap_or(&tok.norm);
+    let word = tok
+        .norm
+        .strip_prefix('و')
+        .filter(|w| w.chars().count() >= 5)
+        .unwrap_or(&tok.norm);
     let stem = word.strip_suffix("ان")?;
     let feminine = stem.strip_suffix('ت').map(|s| format!("{s}ه"));
-    [Some(stem.to_string()), feminine].into_iter().flatten().find_map(|candidate| {
-        let toks = tokenize(&candidate);
-        match rules.units.match_at(&toks.tokens, 0, false) {
-            Some((1, u, _)) if toks.tokens.len() == 1 => Some(u.id.clone()),
-            _ => None,
-        }
-    })
+    [Some(stem.to_string()), feminine]
+        .into_iter()
+        .flatten()
+        .find_map(|candidate| {
+            let toks = tokenize(&candidate);
+            match rules.units.match_at(&toks.tokens, 0, false) {
+                Some((1, u, _)) if toks.tokens.len() == 1 => Some(u.id.clone()),
+                _ => None,
+            }
+        })
 }
 
 /// "a fifth of the city", "ربع المدينة": a share in percent, when "of" (a `count_of` marker)
@@ -1140,6 +1147,34 @@ fn complete(
                 return None;
             }
         }
+        // "COVID-19", "F-16", "كوفيد-19": a number hyphened to the word before it is a code
+        if i >= 2
+            && t[i - 1].norm == "-"
+            && !t[i].space_before
+            && !t[i - 1].space_before
+            && t[i - 2].kind == TokenKind::Word
+        {
+            return None;
+        }
+        // "9/11", "24/7", a score "2-1": digits joined to digits by "/" or "-" that no range or
+        // date rule read
+        let joined_digits = |sep: usize, other: usize| {
+            t.get(sep).zip(t.get(other)).is_some_and(|(s, o)| {
+                matches!(s.norm.as_str(), "/" | "-")
+                    && !s.space_before
+                    && o.kind == TokenKind::Number
+            })
+        };
+        if core.end == i + 1
+            && (joined_digits(i + 1, i + 2) && !t[i + 2].space_before
+                || i >= 2 && joined_digits(i - 1, i - 2) && !t[i].space_before)
+        {
+            return None;
+        }
+        // "3 p.m.", "5pm", "10 GMT": a clock time
+        if rules.marker_at("clock_after", t, core.end, false).is_some() {
+            return None;
+        }
         // a gallery counter: "1 of 12 |" opening a picture caption
         if gallery_counter(t, i, rules) {
             return None;
@@ -1514,6 +1549,16 @@ fn generic(
     if rules.marker_at("count_of", t, k, false).is_some() {
         k += 1;
     }
+    // "Boeing 737", "Apollo 11", "Route 66": a capitalised English word right before a bare
+    // number names it (a place before a number is a breakdown: "Indonesia 183")
+    if names_number(text, t, core.start, rules)
+        || rules
+            .marker("clock_before")
+            .and_then(|m| m.match_ending_at(t, core.start, true))
+            .is_some()
+    {
+        return None;
+    }
     // "148 of the 300 seats", "148 من أصل 300 مقعد": a part counts the whole's noun
     let whole_noun = || {
         let len = rules.marker_at("part_of", t, core.end, false)?;
@@ -1533,6 +1578,23 @@ fn generic(
         Form::Digits | Form::Range if bare_nonclaim(text, t, core, rules) => None,
         _ => Some("number".into()),
     }
+}
+
+/// Whether the word before the number at `i` is a capitalised English name the number belongs
+/// to ("Boeing 737", "Chapter 11"), not a place, a month or a nationality.
+fn names_number(text: &str, t: &[Token], i: usize, rules: &RuleSet) -> bool {
+    let Some(prev) = i.checked_sub(1).map(|k| &t[k]) else {
+        return false;
+    };
+    prev.kind == TokenKind::Word
+        && prev.norm.is_ascii()
+        && prev.line == t[i].line
+        && t[i].space_before
+        && text[prev.start..].starts_with(|c: char| c.is_ascii_uppercase())
+        && rules.places.match_ending_at(t, i, false).is_none()
+        && rules.nationalities.match_ending_at(t, i, false).is_none()
+        && rules.months.match_ending_at(t, i, false).is_none()
+        && rules.weekdays.match_ending_at(t, i, false).is_none()
 }
 
 /// The counted noun right after a number the unit rules do not know, as a lemma key: the

@@ -1179,7 +1179,15 @@ fn complete(
         if gallery_counter(t, i, rules) {
             return None;
         }
-        // a list marker: "1." or "2)" or "3-" opening a line
+        // a list marker: "1." or "2)" or "3-" or "(4)" opening a line
+        let bracket_mark = i > 0
+            && t[i - 1].norm == "("
+            && (i == 1 || t[i - 2].line != t[i].line)
+            && core.end == i + 1
+            && t.get(i + 1).is_some_and(|x| x.norm == ")");
+        if bracket_mark {
+            return None;
+        }
         let opens_line = i == 0 || t[i - 1].line != t[i].line;
         if opens_line
             && core.end == i + 1
@@ -1708,7 +1716,7 @@ fn arabic_lemma(w: &str) -> String {
 
 /// A bare number (no unit, no noun, no category) that is a non-claim by what it is: a number
 /// in a line of numbers (scores, page counters "0 0"), a long digit string (a phone number or
-/// an id), a number with leading zeros ("007"), or one in brackets alone ("(3)", a note mark).
+/// an id), a number with leading zeros ("007").
 fn bare_nonclaim(text: &str, t: &[Token], core: &Core, rules: &RuleSet) -> bool {
     let i = core.start;
     let tok = &t[i];
@@ -1762,11 +1770,6 @@ fn bare_nonclaim(text: &str, t: &[Token], core: &Core, rules: &RuleSet) -> bool 
         && (rules.marker_at("gallery_of", t, core.end, false).is_some()
             || (i > 0 && rules.marker_at("gallery_of", t, i - 1, false).is_some()));
     if gallery {
-        return true;
-    }
-    // "(3)" alone in brackets: a footnote or list mark
-    let bracketed = i > 0 && t[i - 1].norm == "(" && t.get(core.end).is_some_and(|x| x.norm == ")");
-    if bracketed && core.end == i + 1 {
         return true;
     }
     false

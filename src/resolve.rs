@@ -394,7 +394,15 @@ pub fn resolve(text: &str, toks: &Tokens, found: &mut [Found], rules: &RuleSet) 
                 .iter()
                 .filter(|m| t[m.start].sentence == sent)
                 .min_by_key(|m| {
+                    // "10 in Aleppo, 5 in Homs": a place right after the figure, or after a
+                    // locative word right after it, is where it was counted
+                    let right_after = m.start == f.tok_end
+                        || (m.start == f.tok_end + 1
+                            && rules.marker_at("locative", t, f.tok_end, false).is_some());
                     let country = m.entity.kind == "country";
+                    if right_after {
+                        return (1000 * country as usize, m.start);
+                    }
                     // a place named in the sentence beats the dateline's; a place beats its locator
                     let filed_from = m.end <= dateline;
                     let locator = locators.binary_search(&m.start).is_ok();

@@ -184,3 +184,42 @@ fn a_nationality_or_a_place_line_is_the_subject_of_its_count() {
         ]
     );
 }
+
+/// (text, subject id) of every figure of `text`, through the whole pipeline.
+fn subjects(text: &str) -> Vec<(String, String)> {
+    let rules = RuleSet::builtin().expect("built-in rules load");
+    let doc = claimdiff::model::Document {
+        id: "t".into(),
+        path: "t.txt".into(),
+        outlet: "t".into(),
+        date: Some("2024-06-20".into()),
+        date_source: "manifest".into(),
+        language: "en".into(),
+        url: None,
+        text: text.into(),
+    };
+    claimdiff::claims_of(&doc, &rules)
+        .into_iter()
+        .filter(|c| c.kind == "figure")
+        .map(|c| (c.text, c.subject_id))
+        .collect()
+}
+
+#[test]
+fn each_figure_of_an_inline_breakdown_takes_the_place_after_it() {
+    assert_eq!(
+        subjects("The dead included 10 in Aleppo, 5 in Homs and 3 in Hama."),
+        [
+            ("10".to_string(), "aleppo".to_string()),
+            ("5".into(), "homs".into()),
+            ("3".into(), "hama".into()),
+        ]
+    );
+    assert_eq!(
+        subjects("الوفيات حسب الجنسية:\nمصر (658)\nالأردن (99)\n"),
+        [
+            ("658".to_string(), "egypt".to_string()),
+            ("99".into(), "jordan".into())
+        ]
+    );
+}

@@ -848,7 +848,19 @@ fn try_date(t: &[Token], i: usize, doc_date: Option<&str>, rules: &RuleSet) -> O
         if !(1..=31).contains(&d) {
             return None;
         }
-        (Some(d), i + 1)
+        // "the 4th of August": an ordinal suffix and "of" between the day and the month
+        let mut k = i + 1;
+        if t.get(k).is_some_and(|x| {
+            !x.space_before && matches!(x.norm.as_str(), "st" | "nd" | "rd" | "th")
+        }) {
+            k += 1;
+        }
+        if t.get(k).is_some_and(|x| x.norm == "of")
+            && rules.months.match_at(t, k + 1, false).is_some()
+        {
+            k += 1;
+        }
+        (Some(d), k)
     } else if let Some(len) = rules.marker_at("month_part", t, i, true) {
         (None, i + len)
     } else if let Some((len, &d, _)) = rules

@@ -1433,7 +1433,13 @@ fn complete(
     } else {
         core.end
     };
-    let start = t[i].start;
+    // "late 2013", "أواخر 2013": a year with its part is one expression of year precision
+    let part_start = (category == "year")
+        .then(|| rules.marker("month_part")?.match_ending_at(t, i, true))
+        .flatten()
+        .map(|(k, _)| k)
+        .filter(|&k| same_sentence(t, k, i));
+    let start = t[part_start.unwrap_or(i)].start;
     let end = t[span_end_tok - 1].end;
     let s = toks.sentences.get(t[i].sentence).copied();
     let sentence = s

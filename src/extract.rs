@@ -1783,6 +1783,17 @@ fn bare_nonclaim(text: &str, t: &[Token], core: &Core, rules: &RuleSet) -> bool 
     if !tok.norm.contains([',', '.']) && (digit_group(i.wrapping_sub(1)) || digit_group(core.end)) {
         return true;
     }
+    // "Mohammed Ali, 45, mourns ...": an age in apposition to a name, as captions give it
+    let age = core.end == i + 1
+        && digits <= 2
+        && i >= 2
+        && t[i - 1].norm == ","
+        && t.get(i + 1).is_some_and(|x| x.norm == ",")
+        && t[i - 2].kind == TokenKind::Word
+        && text[t[i - 2].start..].starts_with(|c: char| c.is_uppercase());
+    if age {
+        return true;
+    }
     // "Image 3 of 7" on a short line: a gallery counter
     let gallery = short_line(t, i, 6).is_some()
         && (rules.marker_at("gallery_of", t, core.end, false).is_some()

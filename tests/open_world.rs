@@ -142,6 +142,7 @@ fn non_claims_stay_non_claims_in_the_open_world() {
     assert!(figures("0 0\n").is_empty());
     assert!(figures("Call +44 20 7946 0958 or see Law No. 12.").is_empty());
     assert!(figures("Image 3 of 7\n24K followers\n").is_empty());
+    assert!(figures("Mohammed Ali, 45, mourns his son in Derna.").is_empty());
     assert!(figures("الأكثر قراءة\n1\nموجة حر\n2\n").is_empty());
 }
 

@@ -4,7 +4,7 @@
 
 use crate::model::{Claim, Qualifier, Value};
 use crate::normalize::{strip_waw, tokenize, Token, TokenKind, Tokens};
-use crate::rules::{NumberKind, RuleSet};
+use crate::rules::{NumberKind, NumberWord, RuleSet};
 
 /// What kind of expression a core number came from; decides how the claim is completed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,25 +75,31 @@ pub struct Found {
     pub claim: Claim,
 }
 
-/// Whether the number at `i` sits on a short line (at most six tokens) that holds a timestamp
-/// word: page chrome such as "منذ 3 ساعات" or "Posted 2 hours ago".
-fn timestamp_line(t: &[Token], i: usize, rules: &RuleSet) -> bool {
+/// Whether the number at `i` sits alone on a short line (at most `max` tokens): where page
+/// chrome lives ("منذ 3 ساعات", "Posted 2 hours ago", "12 مشاهدة | 0 تعليقات").
+fn short_line(t: &[Token], i: usize, max: usize) -> Option<(usize, usize)> {
     let line = t[i].line;
     // look no further than the short line could reach: a long line costs nothing
-    let first = (i.saturating_sub(6)..=i)
+    let first = (i.saturating_sub(max)..=i)
         .rev()
         .take_while(|&k| t[k].line == line)
         .last()
         .unwrap_or(i);
-    let last = (i..t.len().min(i + 7))
+    let last = (i..t.len().min(i + max + 1))
         .take_while(|&k| t[k].line == line)
         .last()
         .unwrap_or(i);
     let whole =
         (first == 0 || t[first - 1].line != line) && t.get(last + 1).is_none_or(|x| x.line != line);
-    whole
-        && last - first < 6
-        && (first..=last).any(|k| rules.marker_at("timestamp", t, k, true).is_some())
+    (whole && last - first < max).then_some((first, last))
+}
+
+/// Whether the number at `i` sits on a short line (at most six tokens) that holds a timestamp
+/// word: page chrome such as "منذ 3 ساعات" or "Posted 2 hours ago".
+fn timestamp_line(t: &[Token], i: usize, rules: &RuleSet) -> bool {
+    short_line(t, i, 6).is_some_and(|(first, last)| {
+        (first..=last).any(|k| rules.marker_at("timestamp", t, k, true).is_some())
+    })
 }
 
 /// Whether the number at `i` is one of a gallery counter "N of M" that opens a line and ends
@@ -110,26 +116,6 @@ fn gallery_counter(t: &[Token], i: usize, rules: &RuleSet) -> bool {
                 .is_none_or(|x| x.line != t[a].line || x.norm == "|")
     };
     is_counter(i) || (i >= 2 && is_counter(i - 2))
-}
-
-/// A measure restated in another unit in brackets right after it: "18 kilometers (11 miles)",
-/// "10 كيلومترات (6 أميال)". The bracketed one is a conversion, not a second claim.
-fn restates(t: &[Token], previous: Option<&Found>, f: &Found, rules: &RuleSet) -> bool {
-    let Some(p) = previous else { return false };
-    let measure = |c: &Claim| {
-        !matches!(
-            c.unit.as_str(),
-            "person" | "none" | "date" | "rank" | "year"
-        ) && !c.unit.is_empty()
-    };
-    f.tok_start >= 1
-        && p.tok_end == f.tok_start - 1
-        && t[f.tok_start - 1].norm == "("
-        && measure(&p.claim)
-        && measure(&f.claim)
-        && p.claim.unit != f.claim.unit
-        && crate::judge::canonical_unit(&p.claim.unit, rules).0
-            == crate::judge::canonical_unit(&f.claim.unit, rules).0
 }
 
 /// The sentence of a claim as written; a sentence longer than 2000 bytes (a page with no full
@@ -196,8 +182,9 @@ pub fn extract_tokens(
             .or_else(|| try_range(t, i, rules))
             .or_else(|| try_number(t, i, rules))
             .or_else(|| try_vague(t, i, rules))
-            .or_else(|| try_dual(t, i, rules));
-        let Some(core) = core else {
+            .or_else(|| try_dual(t, i, rules))
+            .or_else(|| try_roman(text, t, i, rules));
+        let Some(core) = core.map(|c| extend_compound(t, c, rules)) else {
             i += 1;
             continue;
         };
@@ -207,9 +194,9 @@ pub fn extract_tokens(
             .filter(|p: &&Found| t[p.tok_start].sentence == t[core.start].sentence);
         if let Some(f) = complete(text, toks, core, doc_id, rules, &excluded, previous) {
             i = f.tok_end.max(next);
-            if !restates(t, out.last(), &f, rules) {
-                out.push(f);
-            }
+            // a measure restated in another unit in brackets ("12km (eight miles)") is a claim
+            // of its own: a reader sees two figures, and they agree once converted
+            out.push(f);
         } else {
             i = next;
         }
@@ -247,8 +234,9 @@ pub(crate) fn excluded_tokens(t: &[Token], rules: &RuleSet) -> Vec<bool> {
 ///
 /// Grouping rule: `,` or `.` followed by exactly three digits (every group after the first,
 /// first group of 1–3 digits) separates thousands; a single separator followed by any other
-/// number of digits is a decimal point. So `1,5 مليون` = 1.5 million, and the ambiguous
-/// `15.700 ألف` is read as 15,700 thousand. `٫` is always decimal, `٬` always thousands.
+/// number of digits is a decimal point. So `1,5 مليون` = 1.5 million. Before a scale word a
+/// single separator is always decimal (see [`decimal_before_scale`]: `15.700 ألف` = 15,700).
+/// `٫` is always decimal, `٬` always thousands.
 /// Returns the value and its precision step (`3500` → 100, `1.5` → 0.1).
 pub fn parse_digits(s: &str) -> Option<(f64, f64)> {
     let s: String = s.chars().filter(|&c| c != '٬').collect();
@@ -310,6 +298,21 @@ pub fn parse_digits(s: &str) -> Option<(f64, f64)> {
     Some((v, step))
 }
 
+/// A number with a single `.` or `,` read as a decimal point (`15.700` → 15.7, step 0.001),
+/// as it is before a scale word; `None` for other shapes.
+fn decimal_before_scale(s: &str) -> Option<(f64, f64)> {
+    let seps = s.matches([',', '.']).count();
+    if seps != 1 || s.contains(['٫', '٬']) {
+        return None;
+    }
+    let (int_part, frac) = s.split_once([',', '.'])?;
+    if int_part.is_empty() || frac.is_empty() {
+        return None;
+    }
+    let v: f64 = format!("{int_part}.{frac}").parse().ok()?;
+    Some((v, 10f64.powi(-(frac.len() as i32))))
+}
+
 fn same_sentence(t: &[Token], a: usize, b: usize) -> bool {
     t.get(a)
         .zip(t.get(b))
@@ -321,6 +324,12 @@ fn scale_after(t: &[Token], j: usize, rules: &RuleSet) -> Option<(usize, f64)> {
     if !same_sentence(t, j.saturating_sub(1), j) {
         return None;
     }
+    // "280/ ألف": a stray slash between the number and its scale word
+    let j = if t.get(j).is_some_and(|x| x.norm == "/") && same_sentence(t, j, j + 1) {
+        j + 1
+    } else {
+        j
+    };
     let w = rules.number_word(t.get(j)?, false)?;
     if !matches!(w.kind, NumberKind::Scale | NumberKind::ScalePlural) || w.value < 1000.0 {
         return None;
@@ -349,6 +358,8 @@ fn try_number(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
         if let Some((end, scale)) =
             scale_after(t, i + 1, rules).or_else(|| million_suffix(t, i, rules))
         {
+            // before a scale word one separator is a decimal point: "15.700 ألف" is 15,700
+            let (v, step) = decimal_before_scale(&tok.norm).unwrap_or((v, step));
             let value = round6(v * scale);
             // "3 آلاف": one significant digit with a scale word is as rough as the scale.
             return Some(Core::number(i, end, value, step * scale, Form::Digits));
@@ -356,6 +367,63 @@ fn try_number(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
         return Some(Core::number(i, i + 1, v, step, Form::Digits));
     }
     parse_words(t, i, rules)
+}
+
+/// A compound of scales mixing digits and words is one figure: `ألف و301` (1,301),
+/// `مليونا و833 ألفا و164`, `مليون و800 ألف`, "1 million 833 thousand". After a part that ends
+/// on a scale word, a smaller part joined by "و" (or "and", or in English nothing when the
+/// smaller part carries its own scale) adds to it.
+fn extend_compound(t: &[Token], mut core: Core, rules: &RuleSet) -> Core {
+    if !matches!(core.form, Form::Digits | Form::Words) {
+        return core;
+    }
+    loop {
+        let Some(mut total) = core.value.as_ref().and_then(Value::number) else {
+            return core;
+        };
+        let last = core.end - 1;
+        let Some(scale) = rules
+            .number_word(&t[last], false)
+            .filter(|w| matches!(w.kind, NumberKind::Scale | NumberKind::ScalePlural))
+            .map(|w| w.value)
+        else {
+            return core;
+        };
+        let j = core.end;
+        let number_at = |k: usize| {
+            t.get(k)
+                .is_some_and(|x| x.kind == TokenKind::Number && same_sentence(t, last, k))
+        };
+        let glued_waw =
+            t.get(j).is_some_and(|x| x.norm == "و") && number_at(j + 1) && !t[j + 1].space_before;
+        let english_and = t.get(j).is_some_and(|x| x.norm == "and") && number_at(j + 1);
+        // "2 million and 40 thousand" is one figure, "€2 billion and 12 knots" two
+        let (start, needs_scale) = if glued_waw {
+            (j + 1, false)
+        } else if english_and {
+            (j + 1, true)
+        } else if t[last].norm.is_ascii() && number_at(j) {
+            (j, true)
+        } else {
+            return core;
+        };
+        let Some(part) = try_number(t, start, rules) else {
+            return core;
+        };
+        let has_scale = part.end > start + 1;
+        let Some(v) = part.value.as_ref().and_then(Value::number) else {
+            return core;
+        };
+        if v >= scale || (needs_scale && !has_scale) {
+            return core;
+        }
+        total = round6(total + v);
+        core.value = Some(Value::Number(total));
+        core.low = Some(total);
+        core.high = Some(total);
+        core.end = part.end;
+        core.step = part.step;
+    }
 }
 
 fn round6(v: f64) -> f64 {
@@ -379,7 +447,10 @@ fn million_suffix(t: &[Token], i: usize, rules: &RuleSet) -> Option<(usize, f64)
 /// Parses a compound of number words starting at `i`: `خمسة وعشرين`, `ثلاثمئة`, `ثلاثة آلاف`,
 /// `أحد عشر`, `مليون ونصف`.
 fn parse_words(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
-    let first = rules.number_word(t.get(i)?, true)?;
+    let (first, glued) = match rules.number_word(t.get(i)?, true) {
+        Some(w) => (w, None),
+        None => glued_qualifier(t.get(i)?, rules)?,
+    };
     if first.kind == NumberKind::Half {
         // "نصف مليون", "half a million"; "نصف" alone is not a count
         let k = if t.get(i + 1).is_some_and(|_| {
@@ -543,7 +614,30 @@ fn parse_words(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
     } else {
         1.0
     };
-    Some(Core::number(i, j, value, step, Form::Words))
+    let mut core = Core::number(i, j, value, step, Form::Words);
+    if let Some(q) = glued.and_then(Qualifier::parse) {
+        core.qualifier = q;
+    }
+    Some(core)
+}
+
+/// A number word with a one-word qualifier glued before it by a typo (`نحوأربعة` = "about
+/// four"): the number word and the qualifier's kind.
+fn glued_qualifier<'r>(
+    tok: &Token,
+    rules: &'r RuleSet,
+) -> Option<(&'r NumberWord, Option<&'r str>)> {
+    if tok.kind != TokenKind::Word || tok.norm.is_ascii() || tok.norm.len() < 8 {
+        return None;
+    }
+    rules.qualifiers_before.phrases().find_map(|p| {
+        let [word] = p.words.as_slice() else {
+            return None;
+        };
+        let rest = tok.norm.strip_prefix(word.as_str())?;
+        let w = rules.numbers.get(rest)?;
+        Some((w, Some(p.payload.as_str())))
+    })
 }
 
 /// The largest power of ten dividing a round number (3000 → 1000).
@@ -569,6 +663,51 @@ fn try_vague(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
     Some(c)
 }
 
+/// A Roman numeral on an intensity scale ("intensity IX", "VII on the Mercalli scale",
+/// "بدرجة IX على مقياس ميركالي"): only in capitals, and only with a `roman_scale` marker within
+/// four words, so "World War II" or "Louis XIV" are no claims.
+fn try_roman(text: &str, t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
+    let tok = &t[i];
+    let written = text.get(tok.start..tok.end)?;
+    if tok.kind != TokenKind::Word
+        || written.len() > 5
+        || !written
+            .bytes()
+            .all(|b| matches!(b, b'I' | b'V' | b'X' | b'L'))
+    {
+        return None;
+    }
+    let digit = |b: u8| match b {
+        b'I' => 1,
+        b'V' => 5,
+        b'X' => 10,
+        _ => 50,
+    };
+    let b = written.as_bytes();
+    let mut value = 0i32;
+    for k in 0..b.len() {
+        let v = digit(b[k]);
+        if b.get(k + 1).is_some_and(|&n| digit(n) > v) {
+            value -= v;
+        } else {
+            value += v;
+        }
+    }
+    if !(1..=12).contains(&value) {
+        return None;
+    }
+    let near = (i.saturating_sub(4)..(i + 6).min(t.len())).any(|k| {
+        k != i && same_sentence(t, i, k) && rules.marker_at("roman_scale", t, k, true).is_some()
+    });
+    if !near {
+        return None;
+    }
+    let mut c = Core::number(i, i + 1, f64::from(value), 1.0, Form::Ordinal);
+    c.unit = Some("intensity".into());
+    c.category = Some("intensity");
+    Some(c)
+}
+
 fn try_dual(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
     let tok = &t[i];
     if tok.kind != TokenKind::Word {
@@ -576,10 +715,42 @@ fn try_dual(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
     }
     // "البلدين" (both countries) refers back: only indefinite duals count, so the article
     // may not be stripped ("ليومين" = for two days is fine).
-    let (len, unit, _) = rules.duals.match_name_at(t, i)?;
-    let mut c = Core::number(i, i + len, 2.0, 1.0, Form::Dual);
-    c.unit = Some(unit.id.clone());
+    if let Some((len, unit, _)) = rules.duals.match_name_at(t, i) {
+        let mut c = Core::number(i, i + len, 2.0, 1.0, Form::Dual);
+        c.unit = Some(unit.id.clone());
+        return Some(c);
+    }
+    let unit = nominative_dual(tok, rules)?;
+    let mut c = Core::number(i, i + 1, 2.0, 1.0, Form::Dual);
+    c.unit = Some(unit);
     Some(c)
+}
+
+/// The unit of an indefinite Arabic dual in the nominative that the dual lists do not spell
+/// out: a unit's singular form plus "ان" (`شهران` = two months, `مدرستان` = two schools, the
+/// ta marbuta written "ت" before the ending). The genitive "ين" is left alone: it is also the
+/// plural ending (`مدنيين` = civilians).
+fn nominative_dual(tok: &Token, rules: &RuleSet) -> Option<String> {
+    if tok.norm.is_ascii() || tok.norm.starts_with("ال") || tok.norm.chars().count() < 5 {
+        return None;
+    }
+    let word = tok
+        .norm
+        .strip_prefix('و')
+        .filter(|w| w.chars().count() >= 5)
+        .unwrap_or(&tok.norm);
+    let stem = word.strip_suffix("ان")?;
+    let feminine = stem.strip_suffix('ت').map(|s| format!("{s}ه"));
+    [Some(stem.to_string()), feminine]
+        .into_iter()
+        .flatten()
+        .find_map(|candidate| {
+            let toks = tokenize(&candidate);
+            match rules.units.match_at(&toks.tokens, 0, false) {
+                Some((1, u, _)) if toks.tokens.len() == 1 => Some(u.id.clone()),
+                _ => None,
+            }
+        })
 }
 
 /// "a fifth of the city", "ربع المدينة": a share in percent, when "of" (a `count_of` marker)
@@ -677,7 +848,19 @@ fn try_date(t: &[Token], i: usize, doc_date: Option<&str>, rules: &RuleSet) -> O
         if !(1..=31).contains(&d) {
             return None;
         }
-        (Some(d), i + 1)
+        // "the 4th of August": an ordinal suffix and "of" between the day and the month
+        let mut k = i + 1;
+        if t.get(k).is_some_and(|x| {
+            !x.space_before && matches!(x.norm.as_str(), "st" | "nd" | "rd" | "th")
+        }) {
+            k += 1;
+        }
+        if t.get(k).is_some_and(|x| x.norm == "of")
+            && rules.months.match_at(t, k + 1, false).is_some()
+        {
+            k += 1;
+        }
+        (Some(d), k)
     } else if let Some(len) = rules.marker_at("month_part", t, i, true) {
         (None, i + len)
     } else if let Some((len, &d, _)) = rules
@@ -693,16 +876,26 @@ fn try_date(t: &[Token], i: usize, doc_date: Option<&str>, rules: &RuleSet) -> O
     } else {
         return None;
     };
-    // "6 من ديسمبر", "الـ6 من ديسمبر"
-    let month_start = if t.get(month_start).is_some_and(|x| x.norm == "من")
-        && rules.months.match_at(t, month_start + 1, false).is_some()
-    {
-        month_start + 1
-    } else {
-        month_start
+    // "6 من ديسمبر", "الـ6 من ديسمبر", "العاشر من الشهر الجاري"
+    let of_month = |k: usize| {
+        rules.months.match_at(t, k, false).is_some()
+            || relative_month(t, k, doc_date, rules).is_some()
     };
+    let month_start =
+        if t.get(month_start).is_some_and(|x| x.norm == "من") && of_month(month_start + 1) {
+            month_start + 1
+        } else {
+            month_start
+        };
     if !same_sentence(t, i, month_start) {
         return None;
+    }
+    if let Some((end, year, month)) = relative_month(t, month_start, doc_date, rules) {
+        let value = match day {
+            Some(d) => format!("{year:04}-{month:02}-{d:02}"),
+            None => format!("{year:04}-{month:02}"),
+        };
+        return Some(Core::date(i, end, value));
     }
     let (mut end, month) = month_at(t, month_start, rules)?;
     let year = match t.get(end).and_then(year_of) {
@@ -719,6 +912,29 @@ fn try_date(t: &[Token], i: usize, doc_date: Option<&str>, rules: &RuleSet) -> O
         (None, None) => format!("--{month:02}"),
     };
     Some(Core::date(i, end, value))
+}
+
+/// "الشهر الجاري", "this month" (`this_month` markers) or "الشهر الماضي", "last month"
+/// (`last_month`) at `k`: the month of the publication date or the one before, as (end, year,
+/// month). `None` without a publication month.
+fn relative_month(
+    t: &[Token],
+    k: usize,
+    doc_date: Option<&str>,
+    rules: &RuleSet,
+) -> Option<(usize, i32, u32)> {
+    let d = doc_date?;
+    let y: i32 = d.get(0..4)?.parse().ok()?;
+    let m: u32 = d.get(5..7)?.parse().ok()?;
+    if let Some(len) = rules.marker_at("this_month", t, k, false) {
+        return Some((k + len, y, m));
+    }
+    let len = rules.marker_at("last_month", t, k, false)?;
+    Some(if m == 1 {
+        (k + len, y - 1, 12)
+    } else {
+        (k + len, y, m - 1)
+    })
 }
 
 fn day_of(tok: Option<&Token>) -> Option<u32> {
@@ -775,7 +991,10 @@ fn try_month_first_date(
 pub fn infer_year(doc_date: Option<&str>, month: u32, day: u32) -> Option<i32> {
     let d = doc_date?;
     let y: i32 = d.get(0..4)?.parse().ok()?;
-    let m: u32 = d.get(5..7)?.parse().ok()?;
+    // a publication date of year precision ("2023") gives its year as it is
+    let Some(m) = d.get(5..7).and_then(|m| m.parse::<u32>().ok()) else {
+        return Some(y);
+    };
     let dd: u32 = d.get(8..10).and_then(|x| x.parse().ok()).unwrap_or(1);
     if month * 31 + day > m * 31 + dd + 31 {
         Some(y - 1)
@@ -894,9 +1113,18 @@ fn complete(
     let i = core.start;
     // Non-claims: a name or code ("اللواء 52"), a glued "+" ("963+"), a clock time ("10:30").
     if core.form == Form::Digits || core.form == Form::Range {
+        // "Law No. 12": the abbreviation's full stop may stand between the name and the number
+        let name_end = if i > 0 && t[i - 1].norm == "." {
+            i - 1
+        } else {
+            i
+        };
         if rules
             .marker("name_before")
-            .and_then(|m| m.match_ending_at(t, i, true))
+            .and_then(|m| {
+                m.match_ending_at(t, i, true)
+                    .or_else(|| m.match_ending_at(t, name_end, true))
+            })
             .is_some()
         {
             return None;
@@ -931,11 +1159,47 @@ fn complete(
                 return None;
             }
         }
+        // "COVID-19", "F-16", "كوفيد-19": a number hyphened to the word before it is a code
+        if i >= 2
+            && t[i - 1].norm == "-"
+            && !t[i].space_before
+            && !t[i - 1].space_before
+            && t[i - 2].kind == TokenKind::Word
+        {
+            return None;
+        }
+        // "9/11", "24/7", a score "2-1": digits joined to digits by "/" or "-" that no range or
+        // date rule read
+        let joined_digits = |sep: usize, other: usize| {
+            t.get(sep).zip(t.get(other)).is_some_and(|(s, o)| {
+                matches!(s.norm.as_str(), "/" | "-")
+                    && !s.space_before
+                    && o.kind == TokenKind::Number
+            })
+        };
+        if core.end == i + 1
+            && (joined_digits(i + 1, i + 2) && !t[i + 2].space_before
+                || i >= 2 && joined_digits(i - 1, i - 2) && !t[i].space_before)
+        {
+            return None;
+        }
+        // "3 p.m.", "5pm", "10 GMT": a clock time
+        if rules.marker_at("clock_after", t, core.end, false).is_some() {
+            return None;
+        }
         // a gallery counter: "1 of 12 |" opening a picture caption
         if gallery_counter(t, i, rules) {
             return None;
         }
-        // a list marker: "1." or "2)" or "3-" opening a line
+        // a list marker: "1." or "2)" or "3-" or "(4)" opening a line
+        let bracket_mark = i > 0
+            && t[i - 1].norm == "("
+            && (i == 1 || t[i - 2].line != t[i].line)
+            && core.end == i + 1
+            && t.get(i + 1).is_some_and(|x| x.norm == ")");
+        if bracket_mark {
+            return None;
+        }
         let opens_line = i == 0 || t[i - 1].line != t[i].line;
         if opens_line
             && core.end == i + 1
@@ -982,10 +1246,32 @@ fn complete(
                 break;
             }
             if !latin_word(&t[at])
+                // "late 2013 and the blast": a conjunction or an article ends the noun phrase
+                || rules.marker_at("coordination", t, at, false).is_some()
+                || rules.marker_at("article", t, at, false).is_some()
                 || rules.marker_at("count_of", t, at, false).is_some()
                 || rules.number_word(&t[at], false).is_some()
             {
                 break;
+            }
+        }
+        // "40 جملا", "15 مصريا": the accusative singular after 11-99 is the unit's form plus
+        // an alif the unit list need not spell out
+        if core.unit.is_none() && same_sentence(t, i, k) {
+            if let Some(u) = t.get(k).and_then(|x| accusative_unit(x, rules)) {
+                core.unit = Some(u);
+                noun_at = Some(k);
+                unit_end = k + 1;
+            }
+        }
+        // "658 Egyptians", "658 مصريا": a nationality right after the number counts people of
+        // that country (its gazetteer names include the nationality; resolve makes it the
+        // subject)
+        if core.unit.is_none() && same_sentence(t, i, k) {
+            if let Some((len, _, _)) = rules.nationalities.match_name_at(t, k) {
+                core.unit = Some("person".into());
+                noun_at = Some(k);
+                unit_end = k + len;
             }
         }
         // "14 of the 20 towns", "3 من أصل 10 قرى": a part counts what its whole counts (the
@@ -1045,11 +1331,14 @@ fn complete(
             return None;
         }
     }
-    // Page chrome: "0 تعليقات", "12 مشاهدة".
-    if rules.marker_at("chrome", t, core.end, true).is_some()
-        || (i > 0
-            && rules.marker_at("chrome", t, i - 1, true).is_some()
-            && core.form == Form::Digits)
+    // Page chrome: "0 تعليقات", "12 مشاهدة" on a short line of their own; in a sentence the
+    // same words are figures ("حصل على 1200 صوت", "نسبة المشاركة 61 بالمئة")
+    let chrome_line = short_line(t, i, 12).is_some();
+    if chrome_line
+        && (rules.marker_at("chrome", t, core.end, true).is_some()
+            || (i > 0
+                && rules.marker_at("chrome", t, i - 1, true).is_some()
+                && core.form == Form::Digits))
     {
         return None;
     }
@@ -1094,7 +1383,9 @@ fn complete(
         && year_of(&t[i]).is_some()
         && core.end == i + 1
     {
+        // a year is a date of year precision: "2013" meets "late 2013" and "2013-08-04"
         core.unit = Some("year".into());
+        core.value = Some(Value::Date(t[i].norm.clone()));
         "year".to_string()
     } else if let Some(c) = categorize(
         t,
@@ -1107,13 +1398,33 @@ fn complete(
         c
     } else if let Some((c, u)) = unit
         .eq("none")
-        .then(|| anaphoric(t, i, previous, rules).or_else(|| coordinated(t, i, previous, rules)))
+        .then(|| {
+            // "658 مصريا و99 أردنيا": a noun of its own counts before a figure it is joined to
+            let own_noun = counted_noun(text, t, &core, core.end, excluded, rules).is_some();
+            anaphoric(t, i, previous, rules)
+                .or_else(|| coordinated(t, i, previous, rules).filter(|_| !own_noun))
+        })
         .flatten()
     {
         core.unit = Some(u);
         c
+    } else if let Some(c) = heading_category(t, i, &unit, rules) {
+        c
     } else {
-        return None;
+        generic(text, t, &mut core, unit_end, &unit, excluded, rules)?
+    };
+    // "could climb to 20,000": a figure said to be possible is a projection of what it counts,
+    // never the count itself
+    let category = if core.form != Form::Date
+        && category != "year"
+        && projected(t, context_start, i, unit_end.max(core.end), rules)
+    {
+        match category.as_str() {
+            "number" | "count" => "projection".to_string(),
+            base => format!("{base}_projection"),
+        }
+    } else {
+        category
     };
     let unit = core.unit.clone().unwrap_or(unit);
     // The span: the number expression, with its unit unless the unit is a counted person.
@@ -1122,7 +1433,13 @@ fn complete(
     } else {
         core.end
     };
-    let start = t[i].start;
+    // "late 2013", "أواخر 2013": a year with its part is one expression of year precision
+    let part_start = (category == "year")
+        .then(|| rules.marker("month_part")?.match_ending_at(t, i, true))
+        .flatten()
+        .map(|(k, _)| k)
+        .filter(|&k| same_sentence(t, k, i));
+    let start = t[part_start.unwrap_or(i)].start;
     let end = t[span_end_tok - 1].end;
     let s = toks.sentences.get(t[i].sentence).copied();
     let sentence = s
@@ -1161,6 +1478,335 @@ fn complete(
         tok_end: span_end_tok.max(unit_end),
         claim,
     })
+}
+
+/// Whether a figure is said to be possible, not counted: a `projection` marker ("could",
+/// "expected to", "قد يصل") inside its qualifier or ending at most three words before it ("the
+/// toll could climb to 20,000", "قد يرتفع العدد إلى 20 ألفا"), or right after its counted noun
+/// ("1.5 million people may be displaced").
+fn projected(
+    t: &[Token],
+    context_start: usize,
+    i: usize,
+    unit_end: usize,
+    rules: &RuleSet,
+) -> bool {
+    let Some(set) = rules.marker("projection") else {
+        return false;
+    };
+    let hit = |k: usize| {
+        same_sentence(t, k, i)
+            .then(|| set.match_at(t, k, true))
+            .flatten()
+            .map(|(len, _, _)| k + len)
+    };
+    let before = (context_start.saturating_sub(6)..i)
+        .any(|k| hit(k).is_some_and(|end| end <= i && end + 3 >= context_start));
+    // after the figure only up to the first punctuation: "900 شخص، متوقعا ارتفاع العدد إلى
+    // 5 آلاف" expects the next figure, not this one
+    let after = (unit_end..unit_end + 2)
+        .take_while(|&k| t.get(k).is_some_and(|x| x.kind != TokenKind::Punct))
+        .any(|k| hit(k).is_some());
+    before || after
+}
+
+/// The category of a line of a per-place breakdown: under a heading ("Deaths by country:",
+/// "حصيلة الوفيات حسب الجنسية:"), lines such as "Egypt: 658" or "مصر 658" count what the
+/// heading names. The heading is the first line above the run of short lines holding a number;
+/// the category is the first whose cue words or nouns it holds.
+fn heading_category(t: &[Token], i: usize, unit: &str, rules: &RuleSet) -> Option<String> {
+    const SHORT: usize = 10;
+    let (first, last) = short_line(t, i, SHORT)?;
+    // an item names its place or label: a number alone on its line is a list mark or chrome
+    if !(first..=last).any(|k| t[k].kind == TokenKind::Word) {
+        return None;
+    }
+    // walk up over the other lines of the list
+    let mut line_start = first;
+    let mut steps = 0;
+    let heading = loop {
+        if line_start == 0 || steps > 60 {
+            return None;
+        }
+        let prev_end = line_start - 1;
+        let prev_line = t[prev_end].line;
+        let mut prev_start = prev_end;
+        while prev_start > 0 && t[prev_start - 1].line == prev_line {
+            prev_start -= 1;
+        }
+        let is_item = prev_end - prev_start < SHORT
+            && (prev_start..=prev_end).any(|k| t[k].kind == TokenKind::Number);
+        if !is_item {
+            break (prev_start, prev_end + 1);
+        }
+        line_start = prev_start;
+        steps += 1;
+    };
+    let (h0, h1) = heading;
+    // a heading is a short line, or one that ends with ":"
+    if h1 - h0 > 16 && t[h1 - 1].norm != ":" {
+        return None;
+    }
+    rules.categories.iter().find_map(|cat| {
+        let r = &cat.rule;
+        if !r.units.is_empty() && !r.units.iter().any(|u| u == unit) {
+            return None;
+        }
+        let hit = (h0..h1).any(|k| {
+            cat.cues.match_at(t, k, true).is_some() || cat.nouns.match_at(t, k, true).is_some()
+        });
+        hit.then(|| r.id.clone())
+    })
+}
+
+/// The category of a figure no category rule claims: the open world. A figure with a known
+/// unit or counted noun is a `count` of it ("two explosions", "أربعة مستشفيات"; a noun the
+/// rules do not know is keyed by its own normalised form); a bare number is a `number`. A
+/// bare number word with no noun ("one of them") is no claim, nor is anything recognised as
+/// a non-claim by what it is (see [`bare_nonclaim`]).
+fn generic(
+    text: &str,
+    t: &[Token],
+    core: &mut Core,
+    unit_end: usize,
+    unit: &str,
+    excluded: &[bool],
+    rules: &RuleSet,
+) -> Option<String> {
+    if unit != "none" {
+        return Some("count".into());
+    }
+    let mut k = unit_end.max(core.end);
+    if rules.marker_at("count_of", t, k, false).is_some() {
+        k += 1;
+    }
+    // "Boeing 737", "Apollo 11", "Route 66": a capitalised English word right before a bare
+    // number names it (a place before a number is a breakdown: "Indonesia 183")
+    if names_number(text, t, core.start, rules)
+        || rules
+            .marker("clock_before")
+            .and_then(|m| m.match_ending_at(t, core.start, true))
+            .is_some()
+    {
+        return None;
+    }
+    // "148 of the 300 seats", "148 من أصل 300 مقعد": a part counts the whole's noun
+    let whole_noun = || {
+        let len = rules.marker_at("part_of", t, core.end, false)?;
+        let whole = (core.end + len..core.end + len + 4).find(|&j| {
+            t.get(j).is_some_and(|x| x.kind == TokenKind::Number) && same_sentence(t, core.start, j)
+        })?;
+        counted_noun(text, t, core, whole + 1, excluded, rules)
+    };
+    if let Some(lemma) = counted_noun(text, t, core, k, excluded, rules).or_else(whole_noun) {
+        core.unit = Some(lemma);
+        return Some("count".into());
+    }
+    match core.form {
+        // "one of them", "ثلاثة منهم": a word number alone counts nothing a reader would tally,
+        // unless a scale word makes it a figure ("three million")
+        Form::Words if core.step < 1000.0 => None,
+        Form::Digits | Form::Range if bare_nonclaim(text, t, core, rules) => None,
+        _ => Some("number".into()),
+    }
+}
+
+/// Whether the word before the number at `i` is a capitalised English name the number belongs
+/// to ("Boeing 737", "Chapter 11"), not a place, a month or a nationality.
+fn names_number(text: &str, t: &[Token], i: usize, rules: &RuleSet) -> bool {
+    let Some(prev) = i.checked_sub(1).map(|k| &t[k]) else {
+        return false;
+    };
+    prev.kind == TokenKind::Word
+        && prev.norm.is_ascii()
+        && prev.line == t[i].line
+        && t[i].space_before
+        && text[prev.start..].starts_with(|c: char| c.is_ascii_uppercase())
+        && rules.places.match_ending_at(t, i, false).is_none()
+        && rules.nationalities.match_ending_at(t, i, false).is_none()
+        && rules.months.match_ending_at(t, i, false).is_none()
+        && rules.weekdays.match_ending_at(t, i, false).is_none()
+}
+
+/// The counted noun right after a number the unit rules do not know, as a lemma key: the
+/// first word for Arabic (`خمس فرق` → `فرق`), for English the first plural among the next
+/// three words (`five search teams` → `team`). `None` when a function word, a number, a name
+/// or the end of the sentence follows.
+fn counted_noun(
+    text: &str,
+    t: &[Token],
+    core: &Core,
+    k: usize,
+    excluded: &[bool],
+    rules: &RuleSet,
+) -> Option<String> {
+    let usable = |j: usize| {
+        t.get(j).is_some_and(|x| {
+            x.kind == TokenKind::Word
+                && x.sentence == t[core.start].sentence
+                && !excluded.get(j).copied().unwrap_or(true)
+                && rules.marker_at("not_noun", t, j, true).is_none()
+                && rules.number_word(x, false).is_none()
+                && rules.months.match_at(t, j, false).is_none()
+                && rules.weekdays.match_at(t, j, false).is_none()
+                && rules.places.match_at(t, j, true).is_none()
+        })
+    };
+    let first = t.get(k)?;
+    if !usable(k) {
+        return None;
+    }
+    if !first.norm.is_ascii() {
+        return Some(arabic_lemma(&first.norm));
+    }
+    let capital = |j: usize| text[t[j].start..].starts_with(|c: char| c.is_ascii_uppercase());
+    let one = core.value.as_ref().and_then(Value::number) == Some(1.0);
+    let words: Vec<usize> = (k..k + 3)
+        .take_while(|&j| {
+            usable(j)
+                && t[j].norm.is_ascii()
+                && (j == k || t[j].space_before)
+                && !(j > k && t[j].norm.len() > 4 && t[j].norm.ends_with("ed"))
+        })
+        .collect();
+    // "2 Lebanese", "3 Dec": a capitalised word after a number is a name, not a noun
+    if words.is_empty() || capital(k) {
+        return None;
+    }
+    // "Hundreds gathered", "5,000 partially": a past tense or an adverb after the number is
+    // no noun
+    let verb_or_adverb = |w: &str| w.len() > 4 && (w.ends_with("ed") || w.ends_with("ly"));
+    if words.first().is_some_and(|&j| verb_or_adverb(&t[j].norm)) {
+        return None;
+    }
+    let plural = |j: &&usize| {
+        let w = t[**j].norm.as_str();
+        w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us")
+    };
+    let head = if one {
+        words[0]
+    } else {
+        *words.iter().find(plural).unwrap_or(&words[0])
+    };
+    Some(english_lemma(&t[head].norm))
+}
+
+/// The unit of an Arabic noun in the accusative (`جملا` → the unit whose form is `جمل`).
+fn accusative_unit(x: &Token, rules: &RuleSet) -> Option<String> {
+    if x.kind != TokenKind::Word || x.norm.is_ascii() {
+        return None;
+    }
+    let stem = x.norm.strip_suffix('ا').filter(|s| s.chars().count() > 2)?;
+    let toks = tokenize(stem);
+    match rules.units.match_at(&toks.tokens, 0, true) {
+        Some((1, u, _)) if toks.tokens.len() == 1 => Some(u.id.clone()),
+        _ => None,
+    }
+}
+
+/// The singular key of an English noun: `hospitals` → `hospital`, `bodies` → `body`.
+fn english_lemma(w: &str) -> String {
+    if let Some(stem) = w.strip_suffix("ies").filter(|s| s.len() > 2) {
+        format!("{stem}y")
+    } else if let Some(stem) = w
+        .strip_suffix("es")
+        .filter(|s| s.ends_with("sh") || s.ends_with("ch") || s.ends_with('x'))
+    {
+        stem.to_string()
+    } else if let Some(stem) = w
+        .strip_suffix('s')
+        .filter(|s| s.len() > 2 && !s.ends_with('s'))
+    {
+        stem.to_string()
+    } else {
+        w.to_string()
+    }
+}
+
+/// The key of an Arabic counted noun: without the article and the accusative ending (`مصريا`
+/// → `مصري`, `فريقا` → `فريق`), so the forms a number governs meet.
+fn arabic_lemma(w: &str) -> String {
+    let w = w
+        .strip_prefix("ال")
+        .filter(|s| s.chars().count() > 2)
+        .unwrap_or(w);
+    let w = w
+        .strip_suffix('ا')
+        .filter(|s| s.chars().count() > 2)
+        .unwrap_or(w);
+    w.to_string()
+}
+
+/// A bare number (no unit, no noun, no category) that is a non-claim by what it is: a number
+/// in a line of numbers (scores, page counters "0 0"), a long digit string (a phone number or
+/// an id), a number with leading zeros ("007").
+fn bare_nonclaim(text: &str, t: &[Token], core: &Core, rules: &RuleSet) -> bool {
+    let i = core.start;
+    let tok = &t[i];
+    let digits = tok.norm.bytes().filter(u8::is_ascii_digit).count();
+    if core.form == Form::Digits && core.end == i + 1 {
+        if digits >= 7 && !tok.norm.contains([',', '.']) {
+            return true;
+        }
+        if tok.norm.len() > 1 && tok.norm.starts_with('0') && !tok.norm.starts_with("0.") {
+            return true;
+        }
+    }
+    // a line with no words but numbers and punctuation: a score, a counter, a table cell
+    let line = tok.line;
+    let on_line = t
+        .iter()
+        .skip(i.saturating_sub(40))
+        .take(80)
+        .filter(|x| x.line == line);
+    if on_line.clone().all(|x| x.kind != TokenKind::Word) {
+        return true;
+    }
+    // "... you need 1. Marie el-Drese": a small list number run into the text before a
+    // capitalised word
+    let list_mark = core.end == i + 1
+        && digits <= 2
+        && !tok.norm.contains([',', '.'])
+        && t.get(i + 1)
+            .is_some_and(|x| x.norm == "." && !x.space_before)
+        && t.get(i + 2).is_some_and(|x| {
+            x.kind == TokenKind::Word && text[x.start..].starts_with(|c: char| c.is_uppercase())
+        });
+    if list_mark {
+        return true;
+    }
+    // "+44 20 7946 0958": a group of digits next to another with nothing but a space between
+    // is part of a phone number or a code
+    let digit_group = |k: usize| {
+        t.get(k).is_some_and(|x| {
+            x.kind == TokenKind::Number
+                && x.line == tok.line
+                && !x.norm.contains([',', '.'])
+                && year_of(x).is_none()
+        })
+    };
+    if !tok.norm.contains([',', '.']) && (digit_group(i.wrapping_sub(1)) || digit_group(core.end)) {
+        return true;
+    }
+    // "Mohammed Ali, 45, mourns ...": an age in apposition to a name, as captions give it
+    let age = core.end == i + 1
+        && digits <= 2
+        && i >= 2
+        && t[i - 1].norm == ","
+        && t.get(i + 1).is_some_and(|x| x.norm == ",")
+        && t[i - 2].kind == TokenKind::Word
+        && text[t[i - 2].start..].starts_with(|c: char| c.is_uppercase());
+    if age {
+        return true;
+    }
+    // "Image 3 of 7" on a short line: a gallery counter
+    let gallery = short_line(t, i, 6).is_some()
+        && (rules.marker_at("gallery_of", t, core.end, false).is_some()
+            || (i > 0 && rules.marker_at("gallery_of", t, i - 1, false).is_some()));
+    if gallery {
+        return true;
+    }
+    false
 }
 
 /// A bare number joined to the figure just before it ("3 آلاف منزل بشكل كلي و10 آلاف بشكل

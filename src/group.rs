@@ -46,7 +46,11 @@ fn magnitude(iv: Option<Interval>) -> Option<f64> {
     } else {
         iv.lo * 1.5
     };
-    Some(((iv.lo.max(1e-9)) * hi.max(1e-9)).sqrt())
+    // "up to a fifth" is [0, 20]: its size is its bound, not the mean with zero
+    if iv.lo <= 0.0 {
+        return Some(hi.max(1e-9));
+    }
+    Some((iv.lo * hi.max(1e-9)).sqrt())
 }
 
 /// [`compatible`] with both intervals computed beforehand.

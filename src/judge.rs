@@ -325,7 +325,7 @@ pub fn two_sources(a: &Claim, b: &Claim) -> bool {
 /// A running toll revised down to less than this share of an earlier report is more likely
 /// another count read into the same category ("3,000 injured" then "100 killed" read as
 /// injured) than a revision; such a fall is not called a conflict.
-const LARGEST_REVISION: f64 = 5.0;
+pub const LARGEST_REVISION: f64 = 5.0;
 
 /// How two claims of one quantity and scope stand, given their reference days (ISO dates,
 /// `None` when unknown). A conflict needs two documents, or two cited sources in one.
@@ -359,9 +359,11 @@ pub fn clash(
                 Clash::Fell
             }
         }
-        // one day, or a day unknown: hours apart, a higher figure is the next report unless
-        // two named sources stand behind the two figures
-        _ if sourced => Clash::Sources,
+        // one day: hours apart, a higher figure is the next report unless two named sources
+        // stand behind the two figures
+        (Some(_), Some(_)) if sourced => Clash::Sources,
+        // a day unknown: the two cannot be put in order, so neither can be said to contradict
+        // the other
         _ => Clash::Changed,
     }
 }

@@ -53,15 +53,15 @@ pub fn claims_of(doc: &Document, rules: &RuleSet) -> Vec<Claim> {
     let (toks, mut found, events) =
         figures_and_events(&doc.text, &doc.id, doc.date.as_deref(), rules);
     resolve::resolve(&doc.text, &toks, &mut found, rules);
-    let totals: Vec<bool> = found
+    let words: Vec<Option<&str>> = found
         .iter()
-        .map(|f| scope::is_total(&doc.text, &toks.tokens, f.tok_start, f.tok_end, rules))
-        .chain(events.iter().map(|_| false))
+        .map(|f| scope::scope_word(&doc.text, &toks.tokens, f.tok_start, f.tok_end, rules))
+        .chain(events.iter().map(|_| None))
         .collect();
     let mut claims: Vec<Claim> = found.into_iter().chain(events).map(|f| f.claim).collect();
     let named = resolve::mentions(&toks.tokens, &rules.places, rules);
     let named: Vec<&str> = named.iter().map(|m| m.entity.id.as_str()).collect();
-    scope::assign(&mut claims, &named, &totals, rules);
+    scope::assign(&mut claims, &named, &words, rules);
     for c in &mut claims {
         c.partition = identity::partition_key(c, rules).unwrap_or_default();
     }

@@ -72,7 +72,7 @@ pub fn read_manifest(path: &Path) -> Result<Manifest> {
             return Err(Error::Manifest {
                 path: path.into(),
                 line,
-                message: format!("date {date_v:?} is not YYYY-MM-DD"),
+                message: format!("date {date_v:?} is not YYYY-MM-DD, YYYY-MM or YYYY"),
             });
         }
         let full = base.join(&file);
@@ -101,14 +101,26 @@ pub fn read_manifest(path: &Path) -> Result<Manifest> {
     Ok(out)
 }
 
+/// Whether a manifest date is ISO at day, month or year precision (`2023-09-11`, `2023-09`,
+/// `2023`): a partial date is kept with its precision rather than refusing the manifest.
 fn is_iso_date(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(0);
+    match b.len() {
+        4 => digits(0..4),
+        7 => digits(0..4) && b[4] == b'-' && digits(5..7) && (1..=12).contains(&num(5..7)),
+        10 => {
+            digits(0..4)
+                && b[4] == b'-'
+                && digits(5..7)
+                && b[7] == b'-'
+                && digits(8..10)
+                && (1..=12).contains(&num(5..7))
+                && (1..=31).contains(&num(8..10))
+        }
+        _ => false,
+    }
 }
 
 /// Expands paths into document files (`.txt`, `.md`, recursively; `-` is stdin).
@@ -463,7 +475,7 @@ pub fn jsonl_documents<'r, R: std::io::BufRead + 'r>(
             return Some(Err(Error::Claims {
                 path: name.into(),
                 line: n + 1,
-                message: format!("date {d:?} is not YYYY-MM-DD"),
+                message: format!("date {d:?} is not YYYY-MM-DD, YYYY-MM or YYYY"),
             }));
         }
         let row = ManifestRow {

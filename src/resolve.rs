@@ -380,6 +380,7 @@ pub fn resolve(text: &str, toks: &Tokens, found: &mut [Found], rules: &RuleSet) 
     let wire = wire_source(text, t, &bodies, dateline);
     let cues = marker_positions(t, "attribution", rules);
     let locators = locators(t, &places, rules);
+    let nationals = mentions(t, &rules.nationalities, rules);
     for f in found.iter_mut() {
         let sent = t[f.tok_start].sentence;
         let mode = rules
@@ -393,7 +394,15 @@ pub fn resolve(text: &str, toks: &Tokens, found: &mut [Found], rules: &RuleSet) 
                 .iter()
                 .filter(|m| t[m.start].sentence == sent)
                 .min_by_key(|m| {
+                    // "10 in Aleppo, 5 in Homs": a place right after the figure, or after a
+                    // locative word right after it, is where it was counted
+                    let right_after = m.start == f.tok_end
+                        || (m.start == f.tok_end + 1
+                            && rules.marker_at("locative", t, f.tok_end, false).is_some());
                     let country = m.entity.kind == "country";
+                    if right_after {
+                        return (1000 * country as usize, m.start);
+                    }
                     // a place named in the sentence beats the dateline's; a place beats its locator
                     let filed_from = m.end <= dateline;
                     let locator = locators.binary_search(&m.start).is_ok();
@@ -418,6 +427,11 @@ pub fn resolve(text: &str, toks: &Tokens, found: &mut [Found], rules: &RuleSet) 
                 .take_while(|m| t[m.start].sentence + 3 >= sent)
                 .find(|m| m.end <= f.tok_start && m.entity.kind != "country"),
         };
+        // "658 Egyptians", "658 مصريا": a nationality counted by the claim is its subject
+        let national = nationals
+            .iter()
+            .find(|m| f.tok_start <= m.start && m.end <= f.tok_end);
+        let chosen = national.or(chosen);
         if let Some(m) = chosen {
             f.claim.subject = m.entity.label_for(&f.claim.sentence).to_string();
             f.claim.subject_id = m.entity.id.clone();

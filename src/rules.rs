@@ -707,6 +707,9 @@ pub struct RuleSet {
     /// What readers see for ids, by language.
     pub labels: Labels,
     pub places: PhraseSet<usize>,
+    /// Nationalities (`nationality` rows of the gazetteer: "Egyptians", "مصريين"), payload an
+    /// index into `entities`; read only after a number, never as places.
+    pub nationalities: PhraseSet<usize>,
     pub bodies: PhraseSet<usize>,
     pub entities: Vec<Entity>,
     /// Category id → the family it is compared in (`rules/families.toml`); a category in no
@@ -1156,7 +1159,9 @@ impl RuleSet {
                 label: names[0].to_string(),
                 label_en,
             });
-            let target = if is_place_kind(&row.kind) {
+            let target = if row.kind == "nationality" {
+                &mut self.nationalities
+            } else if is_place_kind(&row.kind) {
                 &mut self.places
             } else {
                 &mut self.bodies

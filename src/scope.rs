@@ -60,11 +60,62 @@ pub fn is_total(text: &str, t: &[Token], lo: usize, hi: usize, rules: &RuleSet) 
     before || after
 }
 
+/// The scope of figures about the rest of the story's land ("170 people elsewhere in the
+/// country"), apart from the place the article is about.
+pub const ELSEWHERE: &str = "elsewhere";
+
+/// Whether the figure over tokens `[lo, hi)` of `text` is about elsewhere: an
+/// `elsewhere_scope_after` marker within eight tokens after it, with no punctuation and no
+/// other number between.
+pub fn is_elsewhere(text: &str, t: &[Token], lo: usize, hi: usize, rules: &RuleSet) -> bool {
+    let Some(last) = hi
+        .checked_sub(1)
+        .filter(|&k| k >= lo)
+        .and_then(|k| t.get(k))
+    else {
+        return false;
+    };
+    // up to the next figure: "2,000 in Derna and 170 elsewhere" puts only the 170 elsewhere
+    let next_number = (hi..t.len())
+        .find(|&k| t[k].kind == crate::normalize::TokenKind::Number)
+        .unwrap_or(t.len());
+    (hi..(hi + 8).min(next_number)).any(|k| {
+        rules
+            .marker_at("elsewhere_scope_after", t, k, true)
+            .is_some()
+            && text
+                .get(last.end..t[k].start)
+                .is_some_and(|gap| !gap.contains([',', '،', ';', '؛', '.', ':', '\n']))
+    })
+}
+
+/// What a scope word beside a figure makes its scope: [`TOTAL`], [`ELSEWHERE`], or nothing.
+pub fn scope_word(
+    text: &str,
+    t: &[Token],
+    lo: usize,
+    hi: usize,
+    rules: &RuleSet,
+) -> Option<&'static str> {
+    if is_total(text, t, lo, hi, rules) {
+        Some(TOTAL)
+    } else if is_elsewhere(text, t, lo, hi, rules) {
+        Some(ELSEWHERE)
+    } else {
+        None
+    }
+}
+
 /// Sets the scope of every figure of one document: its subject, else the article's place
-/// ("the toll rose to 137" in an article about Beirut is Beirut's toll); [`TOTAL`] for the
-/// figures `totals` marks. Figures of a category that is about the story as a whole
+/// ("the toll rose to 137" in an article about Beirut is Beirut's toll); the scope word
+/// `words` gives a figure ([`scope_word`]), if any. Figures of a category that is about the story as a whole
 /// (`subject = "none"`) keep no scope.
-pub fn assign(claims: &mut [Claim], named: &[&str], totals: &[bool], rules: &RuleSet) {
+pub fn assign(
+    claims: &mut [Claim],
+    named: &[&str],
+    words: &[Option<&'static str>],
+    rules: &RuleSet,
+) {
     let main = main_place(claims, named);
     for (k, c) in claims
         .iter_mut()
@@ -74,8 +125,8 @@ pub fn assign(claims: &mut [Claim], named: &[&str], totals: &[bool], rules: &Rul
         let whole_story = rules
             .category(&c.category)
             .is_some_and(|x| x.subject() == SubjectMode::None);
-        c.scope = if totals.get(k).copied().unwrap_or(false) {
-            TOTAL.to_string()
+        c.scope = if let Some(word) = words.get(k).copied().flatten() {
+            word.to_string()
         } else if whole_story {
             String::new()
         } else if c.subject_id.is_empty() {
@@ -109,24 +160,26 @@ pub fn compared_at(
     let distinct: BTreeSet<&str> = scopes
         .iter()
         .map(|(s, _, _)| *s)
-        .filter(|s| !s.is_empty() && *s != TOTAL)
+        .filter(|s| !s.is_empty() && *s != TOTAL && *s != ELSEWHERE)
         .collect();
     // per (scope, document): the largest and smallest figure stated
-    let mut figures: HashMap<(&str, &str), (f64, f64)> = HashMap::new();
+    // per scope, per document: the largest figure stated
+    let mut largest: HashMap<&str, HashMap<&str, f64>> = HashMap::new();
     for (s, d, v) in scopes {
         if let Some(v) = v {
-            let e = figures.entry((s, d)).or_insert((*v, *v));
-            e.0 = e.0.max(*v);
-            e.1 = e.1.min(*v);
+            let e = largest.entry(s).or_default().entry(d).or_insert(*v);
+            *e = e.max(*v);
         }
     }
     let contrasted = |outer: &str, inner: &str| {
-        figures.iter().any(|(&(s, d), &(hi, _))| {
-            s == outer
-                && figures
-                    .get(&(inner, d))
-                    .is_some_and(|&(inner_hi, _)| hi > TOTAL_OVER_PART * inner_hi)
-        })
+        let (Some(o), Some(i)) = (largest.get(outer), largest.get(inner)) else {
+            return false;
+        };
+        let (small, big) = if o.len() <= i.len() { (o, i) } else { (i, o) };
+        small.keys().any(|d| match (o.get(d), i.get(d)) {
+            (Some(&hi), Some(&inner_hi)) => hi > TOTAL_OVER_PART * inner_hi,
+            _ => false,
+        }) && !big.is_empty()
     };
     let inside = |outer: &str| -> Vec<&str> {
         distinct
@@ -169,6 +222,7 @@ pub fn compared_at(
         .unwrap_or_default();
     out.insert(String::new(), dominant);
     out.insert(TOTAL.to_string(), TOTAL.to_string());
+    out.insert(ELSEWHERE.to_string(), ELSEWHERE.to_string());
     out
 }
 
@@ -218,6 +272,24 @@ mod tests {
         let t = crate::normalize::tokenize(text).tokens;
         let at = t.iter().position(|x| x.norm == "7,000").expect("number");
         assert!(is_total(text, &t, at, at + 1, &r), "{text}");
+    }
+
+    #[test]
+    fn a_figure_about_elsewhere_is_not_the_articles_place() {
+        let r = rules();
+        for text in [
+            "The storm killed 2,000 in Derna and about 170 people elsewhere in the country.",
+            "قتل ألفان في درنة ونحو 170 شخصا لقوا حتفهم في مناطق أخرى من البلاد.",
+        ] {
+            let t = crate::normalize::tokenize(text).tokens;
+            let at = t.iter().position(|x| x.norm == "170").expect("number");
+            assert_eq!(
+                scope_word(text, &t, at, at + 1, &r),
+                Some(ELSEWHERE),
+                "{text}"
+            );
+            assert_eq!(scope_word(text, &t, 3, 4, &r), None, "{text}");
+        }
     }
 
     #[test]

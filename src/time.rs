@@ -4,7 +4,7 @@
 //! named sources apart on one day — make a conflict window spanning the days they cover.
 //! A toll that rose from 30 to 154 over four days is one timeline, never a conflict.
 
-use crate::judge::{clash, interval};
+use crate::judge::{clash, interval, LARGEST_REVISION};
 use crate::model::{Claim, Document};
 use crate::rules::RuleSet;
 use std::collections::{BTreeMap, HashMap};
@@ -58,28 +58,7 @@ pub fn windows(
         })
         .collect();
     // the days each clash spans, as (first, last) day positions
-    let mut spans: Vec<(usize, usize)> = Vec::new();
-    for (x, rx) in reps.iter().enumerate() {
-        for (y, ry) in reps.iter().enumerate().skip(x) {
-            let clashes = rx.iter().any(|&i| {
-                ry.iter().any(|&j| {
-                    i != j
-                        && clash(
-                            &claims[i],
-                            &claims[j],
-                            Some(days[x]),
-                            Some(days[y]),
-                            true,
-                            rules,
-                        )
-                        .is_conflict()
-                })
-            });
-            if clashes {
-                spans.push((x, y));
-            }
-        }
-    }
+    let mut spans = clash_spans(claims, &reps, &days, rules);
     // each day's window: overlapping clash spans merge into one conflict window; the days
     // between conflict windows form update stretches
     spans.sort_unstable();
@@ -134,6 +113,72 @@ pub fn windows(
     }
     out.retain(|v| !v.is_empty());
     out
+}
+
+/// Every (first, last) pair of day positions between which reports clash: two named sources
+/// apart on one day, or a fall from an earlier day to a later one. Falls are found from each
+/// day's sorted lower bounds, so a pair of days costs O(n log n), not O(n²).
+fn clash_spans(
+    claims: &[Claim],
+    reps: &[Vec<usize>],
+    days: &[&String],
+    rules: &RuleSet,
+) -> Vec<(usize, usize)> {
+    let counted = |i: &usize| claims[*i].qualifier != crate::model::Qualifier::Vague;
+    // per day: the lower bounds of its counted figures, sorted, and their upper bounds
+    let bounds: Vec<(Vec<f64>, Vec<f64>)> = reps
+        .iter()
+        .map(|r| {
+            let ivs: Vec<_> = r
+                .iter()
+                .filter(|i| counted(i))
+                .filter_map(|&i| interval(&claims[i], rules))
+                .collect();
+            let mut lo: Vec<f64> = ivs.iter().map(|iv| iv.lo).collect();
+            lo.sort_by(f64::total_cmp);
+            (lo, ivs.iter().map(|iv| iv.hi).collect())
+        })
+        .collect();
+    let mut spans = Vec::new();
+    for (x, rx) in reps.iter().enumerate() {
+        // one day: two named sources apart
+        let sourced: Vec<usize> = rx
+            .iter()
+            .copied()
+            .filter(|&i| !claims[i].source_id.is_empty())
+            .collect();
+        let same_day = sourced.iter().enumerate().any(|(k, &i)| {
+            sourced[k + 1..].iter().any(|&j| {
+                clash(
+                    &claims[i],
+                    &claims[j],
+                    Some(days[x]),
+                    Some(days[x]),
+                    true,
+                    rules,
+                )
+                .is_conflict()
+            })
+        });
+        if same_day {
+            spans.push((x, x));
+        }
+        // a later day: some later figure wholly below an earlier one, by no more than a
+        // plausible revision (see `judge::clash`)
+        let early_lo = &bounds[x].0;
+        for (y, (_, late_hi)) in bounds.iter().enumerate().skip(x + 1) {
+            let fell = late_hi.iter().any(|&hi| {
+                let from = early_lo.partition_point(|&lo| lo < hi);
+                early_lo
+                    .get(from)
+                    .is_some_and(|&lo| lo <= hi * LARGEST_REVISION)
+            });
+            if fell {
+                spans.push((x, y));
+            }
+        }
+    }
+    spans
 }
 
 /// The window an undated claim belongs to: one with the same figure, else a compatible one,

@@ -328,7 +328,7 @@ fn user_rules_extend_the_builtin_ones_and_rules_test_runs_their_examples() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(
         dir.path().join("camels.toml"),
-        "[[unit]]\nid = \"camel\"\nforms = [\"جمل\", \"جمال\"]\n\n[[category]]\nid = \"camels\"\nunits = [\"camel\"]\n\n[[test]]\ninput = \"نفق 40 جملا و300 جمل\"\nexpect = [\"300 exact camel camels\"]\n",
+        "[[unit]]\nid = \"camel\"\nforms = [\"جمل\", \"جمال\"]\n\n[[category]]\nid = \"camels\"\nunits = [\"camel\"]\n\n[[test]]\ninput = \"نفق 40 جملا و300 جمل\"\nexpect = [\"40 exact camel camels\", \"300 exact camel camels\"]\n",
     )
     .unwrap();
     claimdiff()
@@ -420,4 +420,62 @@ fn a_jsonl_line_that_is_not_json_names_its_line() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("-:2: not an article"));
+}
+
+/// The claims of `text` (one article `a.txt`) read with a manifest date `date`, as JSON.
+fn claims_with_manifest_date(text: &str, date: &str) -> Vec<serde_json::Value> {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), text).unwrap();
+    let m = dir.path().join("m.csv");
+    fs::write(&m, format!("file,outlet,date\na.txt,X,{date}\n")).unwrap();
+    let out = stdout_of(&[
+        "extract",
+        "--format",
+        "json",
+        "--manifest",
+        m.to_str().unwrap(),
+        dir.path().join("a.txt").to_str().unwrap(),
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    v["claims"].as_array().cloned().unwrap_or_default()
+}
+
+#[test]
+fn a_partial_manifest_date_is_kept_with_its_precision() {
+    for (date, year) in [("2023-09", "2023"), ("2019", "2019")] {
+        let claims =
+            claims_with_manifest_date("The dam failed on Sept 10 and 40 homes fell.", date);
+        let day = claims
+            .iter()
+            .find(|c| c["unit"] == "date")
+            .expect("a date claim");
+        assert_eq!(
+            day["value"],
+            format!("{year}-09-10"),
+            "manifest date {date}"
+        );
+    }
+    // a date that is no date at any precision is still refused
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "x").unwrap();
+    let m = dir.path().join("m.csv");
+    fs::write(&m, "file,outlet,date\na.txt,X,2023-13\n").unwrap();
+    claimdiff()
+        .args([
+            "extract",
+            "--manifest",
+            m.to_str().unwrap(),
+            dir.path().to_str().unwrap(),
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("YYYY-MM"));
+}
+
+#[test]
+fn a_date_without_a_year_takes_the_publication_year() {
+    let claims = claims_with_manifest_date("The blast on Aug 4 shook the port.", "2020-08-06");
+    assert_eq!(claims[0]["value"], "2020-08-04");
+    let claims = claims_with_manifest_date("وقع الانفجار يوم 4 آب في المرفأ.", "2020-08-06");
+    assert_eq!(claims[0]["value"], "2020-08-04");
 }

@@ -406,8 +406,278 @@ pub fn extract_events(
         }
         i += len;
     }
+    let ctx = Context {
+        text,
+        toks,
+        doc_id,
+        doc_date,
+        excluded: &excluded,
+        bodies: &bodies,
+        places: &places,
+        cues: &cues,
+    };
+    out.extend(phrase_events(&ctx, rules));
     out.sort_by_key(|f| (f.claim.start, f.claim.end, f.claim.subject_id.clone()));
     out
+}
+
+/// What the phrase pass reads of a document beside its tokens.
+struct Context<'a> {
+    text: &'a str,
+    toks: &'a Tokens,
+    doc_id: &'a str,
+    doc_date: Option<&'a str>,
+    excluded: &'a [bool],
+    bodies: &'a [Mention],
+    places: &'a [Mention],
+    cues: &'a [(usize, usize)],
+}
+
+/// Whether the sentence of token `i` opens with a condition ("إذا", "if"): hypothetical.
+fn in_condition(t: &[crate::normalize::Token], i: usize, rules: &RuleSet) -> bool {
+    let sent = t[i].sentence;
+    let opening = t.partition_point(|x| x.sentence < sent);
+    rules.marker("condition").is_some_and(|cond| {
+        (opening..(opening + 3).min(t.len()))
+            .any(|k| t[k].sentence == sent && cond.match_at(t, k, true).is_some())
+    })
+}
+
+/// Whether a marker phrase of `kind` starts within `window` tokens before `i`, in its
+/// sentence and with no punctuation between.
+fn marker_before(
+    t: &[crate::normalize::Token],
+    i: usize,
+    window: usize,
+    kind: &str,
+    prefix: bool,
+    rules: &RuleSet,
+) -> bool {
+    let Some(set) = rules.marker(kind) else {
+        return false;
+    };
+    let sent = t[i].sentence;
+    let lo = (i.saturating_sub(window)..i)
+        .rev()
+        .take_while(|&k| t[k].sentence == sent && t[k].kind != TokenKind::Punct)
+        .last()
+        .unwrap_or(i);
+    (lo..i).any(|k| set.match_at(t, k, prefix).is_some())
+}
+
+/// The phrase actions whose trigger words are the `len` tokens at `i`, those with `needs`
+/// first (the most specific reading wins when its words are in the clause).
+fn phrase_candidates(t: &[crate::normalize::Token], i: usize, len: usize, rules: &RuleSet) -> Vec<usize> {
+    let words: Vec<&str> = t[i..i + len].iter().map(|x| x.norm.as_str()).collect();
+    let firsts: Vec<&str> = t[i].forms(true).collect();
+    let mut out: Vec<usize> = rules
+        .actions
+        .iter()
+        .enumerate()
+        .filter(|(_, (a, _))| a.object == "phrase")
+        .filter(|(_, (a, _))| {
+            a.triggers.iter().any(|tr| {
+                let pw = phrase_words(tr);
+                pw.len() == len
+                    && firsts.iter().any(|s| word_matches(&pw[0], s))
+                    && pw[1..]
+                        .iter()
+                        .zip(&words[1..])
+                        .all(|(p, w)| word_matches(p, w))
+            })
+        })
+        .map(|(idx, _)| idx)
+        .collect();
+    out.sort_by_key(|&idx| rules.actions[idx].1.is_empty());
+    out
+}
+
+/// The end (exclusive token) of the object phrase after a trigger: the next punctuation,
+/// clause stop, attribution or trigger, at most eight words on.
+fn phrase_end(ctx: &Context, i: usize, len: usize, rules: &RuleSet) -> usize {
+    let t = &ctx.toks.tokens;
+    let sent = t[i].sentence;
+    let limit = (i + len + 8).min(t.len());
+    let mut k = i + len;
+    while k < limit && t[k].sentence == sent && !ctx.excluded[k] {
+        let tok = &t[k];
+        if tok.kind == TokenKind::Punct && !matches!(tok.norm.as_str(), "%" | "-" | "’" | "'") {
+            break;
+        }
+        if rules.marker_at("action_stop", t, k, false).is_some()
+            || rules.marker_at("attribution", t, k, true).is_some()
+            || rules.phrase_triggers.match_at(t, k, true).is_some()
+        {
+            break;
+        }
+        k += 1;
+    }
+    k
+}
+
+/// The claims of the actions whose object is a phrase (damage, cause, search, detention,
+/// responsibility, figures, decisions): one claim a trigger, its span from the trigger to the
+/// end of its object.
+fn phrase_events(ctx: &Context, rules: &RuleSet) -> Vec<Found> {
+    let t = &ctx.toks.tokens;
+    let mut out = Vec::new();
+    if rules.phrase_triggers.is_empty() {
+        return out;
+    }
+    let mut i = 0;
+    while i < t.len() {
+        if ctx.excluded[i] {
+            i += 1;
+            continue;
+        }
+        let Some((len, _, stripped)) = rules.phrase_triggers.match_at(t, i, true) else {
+            i += 1;
+            continue;
+        };
+        if let Some(f) = phrase_claim(ctx, i, len, stripped, rules) {
+            out.push(f);
+        }
+        i += len;
+    }
+    out
+}
+
+/// The claim of the phrase trigger of `len` tokens at `i`, unless it is hypothetical, a
+/// purpose, inside a name, or lacks the words its action needs.
+fn phrase_claim(
+    ctx: &Context,
+    i: usize,
+    len: usize,
+    stripped: bool,
+    rules: &RuleSet,
+) -> Option<Found> {
+    let t = &ctx.toks.tokens;
+    let first = &t[i].norm;
+    // "للعثور على ناجين": a purpose, not an event
+    if stripped && (first.starts_with("ل") || first.starts_with("ول") || first.starts_with("فل"))
+        && !first.starts_with("لل")
+    {
+        return None;
+    }
+    // "Red Crescent", "هيئة تحرير الشام": a trigger word inside a name is no trigger
+    let inside = |ms: &[Mention]| {
+        ms[..ms.partition_point(|m| m.start <= i)]
+            .last()
+            .is_some_and(|m| i < m.end)
+    };
+    if inside(ctx.bodies) || inside(ctx.places) {
+        return None;
+    }
+    if in_condition(t, i, rules) || marker_before(t, i, 5, "action_blocker", true, rules) {
+        return None;
+    }
+    let end = phrase_end(ctx, i, len, rules);
+    let action = phrase_candidates(t, i, len, rules).into_iter().find(|&idx| {
+        let needs = &rules.actions[idx].1;
+        needs.is_empty() || needs_met(ctx.toks, i.saturating_sub(3), end + 3, needs)
+    })?;
+    let (rule, _) = &rules.actions[action];
+    let sent = t[i].sentence;
+    let denial_verb = marker_before(t, i, 6, "denial", true, rules);
+    let negated = rule.polarity == "denied"
+        || denial_verb
+        || marker_before(t, i, 2, "negation", false, rules)
+        || marker_before(t, i, 5, "action_negation", true, rules);
+    let actor = if rule.actor == "after" {
+        ctx.bodies
+            .iter()
+            .find(|m| m.start >= i + len && m.start <= end + 2 && t[m.start].sentence == sent)
+            .map(|m| m.entity.id.clone())
+            .unwrap_or_default()
+    } else {
+        nearest_actor(t, ctx.bodies, i, i + len)
+    };
+    let mut source = crate::resolve::cited_source_span(
+        ctx.text, t, sent, i, end, ctx.bodies, ctx.cues, rules,
+    );
+    // a denial is the denier's word: "the Red Crescent denied ..."
+    if source.is_none() && (denial_verb || rule.polarity == "denied") {
+        source = nearest_body(ctx.text, t, ctx.bodies, i.saturating_sub(6), i + len);
+    }
+    let place = ctx
+        .places
+        .iter()
+        .find(|m| m.start >= i + len && m.end <= end)
+        .or_else(|| {
+            ctx.places[..ctx.places.partition_point(|m| m.start < i)]
+                .iter()
+                .rev()
+                .find(|m| m.end <= i && m.end + 8 >= i && t[m.start].sentence == sent)
+        });
+    let (subject, subject_id) = if rule.subject == "actor" {
+        let label = ctx
+            .bodies
+            .iter()
+            .find(|m| m.entity.id == actor)
+            .map(|m| ctx.text[t[m.start].start..t[m.end - 1].end].to_string())
+            .unwrap_or_default();
+        (label, actor.clone())
+    } else if let Some(m) = place {
+        (
+            m.entity
+                .label_for(&ctx.text[t[i].start..t[i + len - 1].end])
+                .to_string(),
+            m.entity.id.clone(),
+        )
+    } else {
+        // the first word of the object ("the port", "الميناء"), without its article
+        let head = (i + len..end)
+            .find(|&k| t[k].kind == TokenKind::Word && rules.marker_at("action_filler", t, k, false).is_none())
+            .map(|k| t[k].forms(true).last().unwrap_or(&t[k].norm).to_string())
+            .unwrap_or_default();
+        (head.clone(), head)
+    };
+    let (start, stop) = (t[i].start, t[end.max(i + len) - 1].end);
+    let time = clause_year(ctx.toks, i, end, ctx.doc_date).or_else(|| ctx.doc_date.map(str::to_string));
+    let sentence = ctx
+        .toks
+        .sentences
+        .get(sent)
+        .map(|&s| crate::extract::sentence_text(ctx.text, s, t[i].start, t[i + len - 1].end))
+        .unwrap_or_default();
+    let claim = Claim {
+        id: String::new(),
+        kind: "event".into(),
+        doc: ctx.doc_id.to_string(),
+        start,
+        end: stop,
+        text: ctx.text[start..stop].to_string(),
+        sentence,
+        value: None,
+        low: None,
+        high: None,
+        qualifier: Qualifier::Event,
+        unit: "event".into(),
+        category: rule.id.clone(),
+        subject,
+        subject_id,
+        source: source.as_ref().map(|s| s.0.clone()).unwrap_or_default(),
+        source_id: source.map(|s| s.1).unwrap_or_default(),
+        actor,
+        polarity: if negated { "denied" } else { "affirmed" }.into(),
+        family: rule.family.clone(),
+        time,
+        time_span: None,
+        trigger_span: Some(crate::model::Span {
+            start: t[i].start,
+            end: t[i + len - 1].end,
+        }),
+        place_span: place.map(|m| crate::model::Span {
+            start: t[m.start].start,
+            end: t[m.end - 1].end,
+        }),
+        rounding_step: 0.0,
+    };
+    Some(Found {
+        tok_start: i,
+        tok_end: end.max(i + len),
+        claim,
+    })
 }
 
 /// The place that is the subject of a trigger: named right before it, with at most passive

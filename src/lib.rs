@@ -9,6 +9,7 @@
 
 pub mod check;
 pub mod error;
+pub mod event_judge;
 pub mod events;
 pub mod extract;
 pub mod fuzzing;

@@ -457,12 +457,36 @@ fn marker_before(
         return false;
     };
     let sent = t[i].sentence;
+    // a blocker governs across a comma ("يعتزم الصليب الأحمر، إرسال"); a negation does not
+    let across = kind == "action_blocker";
     let lo = (i.saturating_sub(window)..i)
         .rev()
-        .take_while(|&k| t[k].sentence == sent && t[k].kind != TokenKind::Punct)
+        .take_while(|&k| t[k].sentence == sent && (across || t[k].kind != TokenKind::Punct))
         .last()
         .unwrap_or(i);
-    (lo..i).any(|k| set.match_at(t, k, prefix).is_some())
+    let except = rules.marker("negation_exception");
+    (lo..i).any(|k| {
+        set.match_at(t, k, prefix).is_some()
+            && !except.is_some_and(|e| e.match_at(t, k, prefix).is_some())
+    })
+}
+
+/// Whether a marker phrase of `kind` starts within `window` tokens after `from`, in its
+/// sentence.
+fn marker_after(
+    t: &[crate::normalize::Token],
+    from: usize,
+    window: usize,
+    kind: &str,
+    rules: &RuleSet,
+) -> bool {
+    let Some(set) = rules.marker(kind) else {
+        return false;
+    };
+    let sent = t[from.saturating_sub(1)].sentence;
+    (from..(from + window).min(t.len()))
+        .take_while(|&k| t[k].sentence == sent)
+        .any(|k| set.match_at(t, k, true).is_some())
 }
 
 /// The phrase actions whose trigger words are the `len` tokens at `i`, those with `needs`
@@ -493,11 +517,11 @@ fn phrase_candidates(t: &[crate::normalize::Token], i: usize, len: usize, rules:
 }
 
 /// The end (exclusive token) of the object phrase after a trigger: the next punctuation,
-/// clause stop, attribution or trigger, at most eight words on.
+/// clause stop, attribution or trigger, at most six words on.
 fn phrase_end(ctx: &Context, i: usize, len: usize, rules: &RuleSet) -> usize {
     let t = &ctx.toks.tokens;
     let sent = t[i].sentence;
-    let limit = (i + len + 8).min(t.len());
+    let limit = (i + len + 6).min(t.len());
     let mut k = i + len;
     while k < limit && t[k].sentence == sent && !ctx.excluded[k] {
         let tok = &t[k];
@@ -571,10 +595,35 @@ fn phrase_claim(
     if in_condition(t, i, rules) || marker_before(t, i, 5, "action_blocker", true, rules) {
         return None;
     }
+    // "to find survivors": a purpose, unless the words before say it failed ("struggled to")
+    let failed = rules
+        .marker("action_negation")
+        .is_some_and(|m| m.match_ending_at(t, i, false).is_some());
+    if !failed
+        && rules
+            .marker("action_purpose")
+            .is_some_and(|m| m.match_ending_at(t, i, false).is_some())
+    {
+        return None;
+    }
+    // "أدى إلى مقتل", "leading to fears the toll could rise": a figure or a fear, not a fact
+    if marker_after(t, i + len, 2, "figure_context", rules) {
+        return None;
+    }
+    // an event noun states a fact only with a frame after it ("the blast at the port", "انفجار
+    // ضخم داخل الميناء", "الانفجار الذي وقع"); "killed in the blast" only refers to it
+    let is_noun = rules
+        .marker("event_noun")
+        .is_some_and(|m| m.match_at(t, i, true).is_some_and(|(l, _, _)| l == len));
+    if is_noun && !marker_after(t, i + len, 3, "event_noun_frame", rules) {
+        return None;
+    }
     let end = phrase_end(ctx, i, len, rules);
+    let first_of_sentence = t.partition_point(|x| x.sentence < t[i].sentence);
     let action = phrase_candidates(t, i, len, rules).into_iter().find(|&idx| {
         let needs = &rules.actions[idx].1;
-        needs.is_empty() || needs_met(ctx.toks, i.saturating_sub(3), end + 3, needs)
+        needs.is_empty()
+            || needs_met(ctx.toks, i.saturating_sub(12).max(first_of_sentence), end + 4, needs)
     })?;
     let (rule, _) = &rules.actions[action];
     let sent = t[i].sentence;

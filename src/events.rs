@@ -615,15 +615,25 @@ fn phrase_claim(
     let is_noun = rules
         .marker("event_noun")
         .is_some_and(|m| m.match_at(t, i, true).is_some_and(|(l, _, _)| l == len));
-    if is_noun && !marker_after(t, i + len, 3, "event_noun_frame", rules) {
+    let frame = (i + len..(i + len + 3).min(t.len()))
+        .take_while(|&k| t[k].sentence == t[i].sentence)
+        .find_map(|k| rules.marker_at("event_noun_frame", t, k, true).map(|l| (k, l)));
+    let cued = marker_before(t, i, 3, "event_noun_cue", true, rules);
+    if is_noun && frame.is_none() && !cued {
         return None;
     }
-    let end = phrase_end(ctx, i, len, rules);
+    // "الانفجار، الذي وقع يوم الثلاثاء في مستودعات": the noun's claim runs through its frame
+    let end = match frame.filter(|_| is_noun) {
+        Some((k, l)) => phrase_end(ctx, k, l, rules),
+        None => phrase_end(ctx, i, len, rules),
+    };
     let first_of_sentence = t.partition_point(|x| x.sentence < t[i].sentence);
+    // what a trigger needs may close its sentence ("أعلن المجلس ... درنة مناطق منكوبة")
+    let last_of_sentence = t.partition_point(|x| x.sentence <= t[i].sentence).min(end + 16);
     let action = phrase_candidates(t, i, len, rules).into_iter().find(|&idx| {
         let needs = &rules.actions[idx].1;
         needs.is_empty()
-            || needs_met(ctx.toks, i.saturating_sub(12).max(first_of_sentence), end + 4, needs)
+            || needs_met(ctx.toks, i.saturating_sub(12).max(first_of_sentence), last_of_sentence, needs)
     })?;
     let (rule, _) = &rules.actions[action];
     let sent = t[i].sentence;

@@ -81,7 +81,7 @@ fn refine_action(
         .collect();
     let stripped: Vec<&str> = toks.tokens[i].forms(true).collect();
     for (idx, (a, needs)) in rules.actions.iter().enumerate() {
-        if needs.is_empty() || idx == action && needs.is_empty() {
+        if needs.is_empty() || a.object == "phrase" {
             continue;
         }
         let has = a.triggers.iter().any(|tr| {
@@ -416,7 +416,13 @@ pub fn extract_events(
         places: &places,
         cues: &cues,
     };
-    out.extend(phrase_events(&ctx, rules));
+    // a word that already gave a place claim ("seized Aleppo") gives no phrase claim
+    let placed: std::collections::HashSet<usize> = out.iter().map(|f| f.tok_start).collect();
+    out.extend(
+        phrase_events(&ctx, rules)
+            .into_iter()
+            .filter(|f| !placed.contains(&f.tok_start)),
+    );
     out.sort_by_key(|f| (f.claim.start, f.claim.end, f.claim.subject_id.clone()));
     out
 }
@@ -491,7 +497,12 @@ fn marker_after(
 
 /// The phrase actions whose trigger words are the `len` tokens at `i`, those with `needs`
 /// first (the most specific reading wins when its words are in the clause).
-fn phrase_candidates(t: &[crate::normalize::Token], i: usize, len: usize, rules: &RuleSet) -> Vec<usize> {
+fn phrase_candidates(
+    t: &[crate::normalize::Token],
+    i: usize,
+    len: usize,
+    rules: &RuleSet,
+) -> Vec<usize> {
     let words: Vec<&str> = t[i..i + len].iter().map(|x| x.norm.as_str()).collect();
     let firsts: Vec<&str> = t[i].forms(true).collect();
     let mut out: Vec<usize> = rules
@@ -578,7 +589,8 @@ fn phrase_claim(
     let t = &ctx.toks.tokens;
     let first = &t[i].norm;
     // "للعثور على ناجين": a purpose, not an event
-    if stripped && (first.starts_with("ل") || first.starts_with("ول") || first.starts_with("فل"))
+    if stripped
+        && (first.starts_with("ل") || first.starts_with("ول") || first.starts_with("فل"))
         && !first.starts_with("لل")
     {
         return None;
@@ -617,7 +629,11 @@ fn phrase_claim(
         .is_some_and(|m| m.match_at(t, i, true).is_some_and(|(l, _, _)| l == len));
     let frame = (i + len..(i + len + 3).min(t.len()))
         .take_while(|&k| t[k].sentence == t[i].sentence)
-        .find_map(|k| rules.marker_at("event_noun_frame", t, k, true).map(|l| (k, l)));
+        .find_map(|k| {
+            rules
+                .marker_at("event_noun_frame", t, k, true)
+                .map(|l| (k, l))
+        });
     let cued = marker_before(t, i, 3, "event_noun_cue", true, rules);
     if is_noun && frame.is_none() && !cued {
         return None;
@@ -629,12 +645,21 @@ fn phrase_claim(
     };
     let first_of_sentence = t.partition_point(|x| x.sentence < t[i].sentence);
     // what a trigger needs may close its sentence ("أعلن المجلس ... درنة مناطق منكوبة")
-    let last_of_sentence = t.partition_point(|x| x.sentence <= t[i].sentence).min(end + 16);
-    let action = phrase_candidates(t, i, len, rules).into_iter().find(|&idx| {
-        let needs = &rules.actions[idx].1;
-        needs.is_empty()
-            || needs_met(ctx.toks, i.saturating_sub(12).max(first_of_sentence), last_of_sentence, needs)
-    })?;
+    let last_of_sentence = t
+        .partition_point(|x| x.sentence <= t[i].sentence)
+        .min(end + 16);
+    let action = phrase_candidates(t, i, len, rules)
+        .into_iter()
+        .find(|&idx| {
+            let needs = &rules.actions[idx].1;
+            needs.is_empty()
+                || needs_met(
+                    ctx.toks,
+                    i.saturating_sub(12).max(first_of_sentence),
+                    last_of_sentence,
+                    needs,
+                )
+        })?;
     let (rule, _) = &rules.actions[action];
     let sent = t[i].sentence;
     let denial_verb = marker_before(t, i, 6, "denial", true, rules);
@@ -651,9 +676,8 @@ fn phrase_claim(
     } else {
         nearest_actor(t, ctx.bodies, i, i + len)
     };
-    let mut source = crate::resolve::cited_source_span(
-        ctx.text, t, sent, i, end, ctx.bodies, ctx.cues, rules,
-    );
+    let mut source =
+        crate::resolve::cited_source_span(ctx.text, t, sent, i, end, ctx.bodies, ctx.cues, rules);
     // a denial is the denier's word: "the Red Crescent denied ..."
     if source.is_none() && (denial_verb || rule.polarity == "denied") {
         source = nearest_body(ctx.text, t, ctx.bodies, i.saturating_sub(6), i + len);
@@ -686,13 +710,24 @@ fn phrase_claim(
     } else {
         // the first word of the object ("the port", "الميناء"), without its article
         let head = (i + len..end)
-            .find(|&k| t[k].kind == TokenKind::Word && rules.marker_at("action_filler", t, k, false).is_none())
-            .map(|k| t[k].forms(true).last().unwrap_or(&t[k].norm).to_string())
+            .find(|&k| {
+                t[k].kind == TokenKind::Word
+                    && rules.marker_at("action_filler", t, k, false).is_none()
+            })
+            .map(|k| {
+                let w = t[k].norm.as_str();
+                // "الميناء" → "ميناء": the article only, never a letter of the stem
+                w.strip_prefix("ال")
+                    .filter(|r| r.chars().count() >= 3)
+                    .unwrap_or(w)
+                    .to_string()
+            })
             .unwrap_or_default();
         (head.clone(), head)
     };
     let (start, stop) = (t[i].start, t[end.max(i + len) - 1].end);
-    let time = clause_year(ctx.toks, i, end, ctx.doc_date).or_else(|| ctx.doc_date.map(str::to_string));
+    let time =
+        clause_year(ctx.toks, i, end, ctx.doc_date).or_else(|| ctx.doc_date.map(str::to_string));
     let sentence = ctx
         .toks
         .sentences

@@ -443,8 +443,14 @@ struct Context<'a> {
 fn in_condition(t: &[crate::normalize::Token], i: usize, rules: &RuleSet) -> bool {
     let sent = t[i].sentence;
     let opening = t.partition_point(|x| x.sentence < sent);
+    // the condition opens the sentence, after a quote mark or a conjunction at most ("Divers
+    // were combing" opens with no condition)
+    let lead = t.get(opening).is_some_and(|x| {
+        x.kind == TokenKind::Punct || matches!(x.norm.as_str(), "and" | "but" | "so" | "ثم")
+    });
+    let last = if lead { opening + 2 } else { opening + 1 };
     rules.marker("condition").is_some_and(|cond| {
-        (opening..(opening + 3).min(t.len()))
+        (opening..last.min(t.len()))
             .any(|k| t[k].sentence == sent && cond.match_at(t, k, true).is_some())
     })
 }
@@ -465,9 +471,17 @@ fn marker_before(
     let sent = t[i].sentence;
     // a blocker governs across a comma ("يعتزم الصليب الأحمر، إرسال"); a negation does not
     let across = kind == "action_blocker";
+    // a negation governs the first trigger after it only ("struggled to reach the flooded
+    // districts": the reaching failed, the flooding did not)
     let lo = (i.saturating_sub(window)..i)
         .rev()
-        .take_while(|&k| t[k].sentence == sent && (across || t[k].kind != TokenKind::Punct))
+        .take_while(|&k| {
+            t[k].sentence == sent
+                && (across || t[k].kind != TokenKind::Punct)
+                && (across
+                    || k + 1 == i
+                    || rules.phrase_triggers.match_at(t, k + 1, true).is_none())
+        })
         .last()
         .unwrap_or(i);
     let except = rules.marker("negation_exception");
@@ -708,11 +722,38 @@ fn phrase_claim(
             m.entity.id.clone(),
         )
     } else {
-        // the first word of the object ("the port", "الميناء"), without its article
-        let head = (i + len..end)
-            .find(|&k| {
-                t[k].kind == TokenKind::Word
-                    && rules.marker_at("action_filler", t, k, false).is_none()
+        // the first word of the object ("the port", "الميناء"), without its article; a body
+        // named there is the actor ("blamed HTS for the explosion"), not the object
+        let named = |k: usize| ctx.bodies.iter().any(|m| m.start <= k && k < m.end);
+        // the object may be the next trigger's word ("denied involvement in the explosion");
+        // for a blame it is what follows "for" / "عن" ("blamed HTS for the explosion")
+        let next_trigger = t.get(end).is_some_and(|x| {
+            x.sentence == sent && rules.phrase_triggers.match_at(t, end, true).is_some()
+        });
+        let reach = if next_trigger { end + 1 } else { end };
+        let from = if rule.one_actor {
+            (i + len..reach)
+                .find(|&k| {
+                    t[k].sentence == sent && rules.marker_at("object_cue", t, k, false).is_some()
+                })
+                .map_or(i + len, |k| k + 1)
+        } else {
+            i + len
+        };
+        let content = |k: &usize| {
+            t[*k].kind == TokenKind::Word
+                && !named(*k)
+                && rules.marker_at("action_filler", t, *k, false).is_none()
+        };
+        // no object after an intransitive ("the dams collapsed"): the word before names it
+        let head = (from..reach)
+            .take_while(|&k| t[k].sentence == sent)
+            .find(content)
+            .or_else(|| {
+                (i.saturating_sub(3)..i)
+                    .rev()
+                    .take_while(|&k| t[k].sentence == sent)
+                    .find(content)
             })
             .map(|k| {
                 let w = t[k].norm.as_str();

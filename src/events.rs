@@ -487,7 +487,7 @@ fn marker_before(
     let except = rules.marker("negation_exception");
     (lo..i).any(|k| {
         set.match_at(t, k, prefix).is_some()
-            && !except.is_some_and(|e| e.match_at(t, k, prefix).is_some())
+            && except.is_none_or(|e| e.match_at(t, k, prefix).is_none())
     })
 }
 

@@ -81,7 +81,7 @@ fn refine_action(
         .collect();
     let stripped: Vec<&str> = toks.tokens[i].forms(true).collect();
     for (idx, (a, needs)) in rules.actions.iter().enumerate() {
-        if needs.is_empty() || idx == action && needs.is_empty() {
+        if needs.is_empty() || a.object == "phrase" {
             continue;
         }
         let has = a.triggers.iter().any(|tr| {
@@ -407,8 +407,421 @@ pub fn extract_events(
         }
         i += len;
     }
+    let ctx = Context {
+        text,
+        toks,
+        doc_id,
+        doc_date,
+        excluded: &excluded,
+        bodies: &bodies,
+        places: &places,
+        cues: &cues,
+    };
+    // a word that already gave a place claim ("seized Aleppo") gives no phrase claim
+    let placed: std::collections::HashSet<usize> = out.iter().map(|f| f.tok_start).collect();
+    out.extend(
+        phrase_events(&ctx, rules)
+            .into_iter()
+            .filter(|f| !placed.contains(&f.tok_start)),
+    );
     out.sort_by_key(|f| (f.claim.start, f.claim.end, f.claim.subject_id.clone()));
     out
+}
+
+/// What the phrase pass reads of a document beside its tokens.
+struct Context<'a> {
+    text: &'a str,
+    toks: &'a Tokens,
+    doc_id: &'a str,
+    doc_date: Option<&'a str>,
+    excluded: &'a [bool],
+    bodies: &'a [Mention],
+    places: &'a [Mention],
+    cues: &'a [(usize, usize)],
+}
+
+/// Whether the sentence of token `i` opens with a condition ("إذا", "if"): hypothetical.
+fn in_condition(t: &[crate::normalize::Token], i: usize, rules: &RuleSet) -> bool {
+    let sent = t[i].sentence;
+    let opening = t.partition_point(|x| x.sentence < sent);
+    // the condition opens the sentence, after a quote mark or a conjunction at most ("Divers
+    // were combing" opens with no condition)
+    let lead = t.get(opening).is_some_and(|x| {
+        x.kind == TokenKind::Punct || matches!(x.norm.as_str(), "and" | "but" | "so" | "ثم")
+    });
+    let last = if lead { opening + 2 } else { opening + 1 };
+    rules.marker("condition").is_some_and(|cond| {
+        (opening..last.min(t.len()))
+            .any(|k| t[k].sentence == sent && cond.match_at(t, k, true).is_some())
+    })
+}
+
+/// Whether a marker phrase of `kind` starts within `window` tokens before `i`, in its
+/// sentence and with no punctuation between.
+fn marker_before(
+    t: &[crate::normalize::Token],
+    i: usize,
+    window: usize,
+    kind: &str,
+    prefix: bool,
+    rules: &RuleSet,
+) -> bool {
+    let Some(set) = rules.marker(kind) else {
+        return false;
+    };
+    let sent = t[i].sentence;
+    // a blocker governs across a comma ("يعتزم الصليب الأحمر، إرسال"); a negation does not
+    let across = kind == "action_blocker";
+    // a negation governs the first trigger after it only ("struggled to reach the flooded
+    // districts": the reaching failed, the flooding did not)
+    let lo = (i.saturating_sub(window)..i)
+        .rev()
+        .take_while(|&k| {
+            t[k].sentence == sent
+                && (across || t[k].kind != TokenKind::Punct)
+                && (across
+                    || k + 1 == i
+                    || rules.phrase_triggers.match_at(t, k + 1, true).is_none())
+        })
+        .last()
+        .unwrap_or(i);
+    let except = rules.marker("negation_exception");
+    (lo..i).any(|k| {
+        set.match_at(t, k, prefix).is_some()
+            && except.is_none_or(|e| e.match_at(t, k, prefix).is_none())
+    })
+}
+
+/// Whether a marker phrase of `kind` starts within `window` tokens after `from`, in its
+/// sentence.
+fn marker_after(
+    t: &[crate::normalize::Token],
+    from: usize,
+    window: usize,
+    kind: &str,
+    rules: &RuleSet,
+) -> bool {
+    let Some(set) = rules.marker(kind) else {
+        return false;
+    };
+    let sent = t[from.saturating_sub(1)].sentence;
+    (from..(from + window).min(t.len()))
+        .take_while(|&k| t[k].sentence == sent)
+        .any(|k| set.match_at(t, k, true).is_some())
+}
+
+/// The phrase actions whose trigger words are the `len` tokens at `i`, those with `needs`
+/// first (the most specific reading wins when its words are in the clause).
+fn phrase_candidates(
+    t: &[crate::normalize::Token],
+    i: usize,
+    len: usize,
+    rules: &RuleSet,
+) -> Vec<usize> {
+    let words: Vec<&str> = t[i..i + len].iter().map(|x| x.norm.as_str()).collect();
+    let firsts: Vec<&str> = t[i].forms(true).collect();
+    let mut out: Vec<usize> = rules
+        .actions
+        .iter()
+        .enumerate()
+        .filter(|(_, (a, _))| a.object == "phrase")
+        .filter(|(_, (a, _))| {
+            a.triggers.iter().any(|tr| {
+                let pw = phrase_words(tr);
+                pw.len() == len
+                    && firsts.iter().any(|s| word_matches(&pw[0], s))
+                    && pw[1..]
+                        .iter()
+                        .zip(&words[1..])
+                        .all(|(p, w)| word_matches(p, w))
+            })
+        })
+        .map(|(idx, _)| idx)
+        .collect();
+    out.sort_by_key(|&idx| rules.actions[idx].1.is_empty());
+    out
+}
+
+/// The end (exclusive token) of the object phrase after a trigger: the next punctuation,
+/// clause stop, attribution or trigger, at most six words on.
+fn phrase_end(ctx: &Context, i: usize, len: usize, rules: &RuleSet) -> usize {
+    let t = &ctx.toks.tokens;
+    let sent = t[i].sentence;
+    let limit = (i + len + 6).min(t.len());
+    let mut k = i + len;
+    while k < limit && t[k].sentence == sent && !ctx.excluded[k] {
+        let tok = &t[k];
+        if tok.kind == TokenKind::Punct && !matches!(tok.norm.as_str(), "%" | "-" | "’" | "'") {
+            break;
+        }
+        if rules.marker_at("action_stop", t, k, false).is_some()
+            || rules.marker_at("attribution", t, k, true).is_some()
+            || rules.phrase_triggers.match_at(t, k, true).is_some()
+        {
+            break;
+        }
+        k += 1;
+    }
+    k
+}
+
+/// The claims of the actions whose object is a phrase (damage, cause, search, detention,
+/// responsibility, figures, decisions): one claim a trigger, its span from the trigger to the
+/// end of its object.
+fn phrase_events(ctx: &Context, rules: &RuleSet) -> Vec<Found> {
+    let t = &ctx.toks.tokens;
+    let mut out = Vec::new();
+    if rules.phrase_triggers.is_empty() {
+        return out;
+    }
+    let mut i = 0;
+    while i < t.len() {
+        if ctx.excluded[i] {
+            i += 1;
+            continue;
+        }
+        let Some((len, _, stripped)) = rules.phrase_triggers.match_at(t, i, true) else {
+            i += 1;
+            continue;
+        };
+        if let Some(f) = phrase_claim(ctx, i, len, stripped, rules) {
+            out.push(f);
+        }
+        i += len;
+    }
+    out
+}
+
+/// The claim of the phrase trigger of `len` tokens at `i`, unless it is hypothetical, a
+/// purpose, inside a name, or lacks the words its action needs.
+fn phrase_claim(
+    ctx: &Context,
+    i: usize,
+    len: usize,
+    stripped: bool,
+    rules: &RuleSet,
+) -> Option<Found> {
+    let t = &ctx.toks.tokens;
+    let first = &t[i].norm;
+    // "للعثور على ناجين": a purpose, not an event
+    if stripped
+        && (first.starts_with("ل") || first.starts_with("ول") || first.starts_with("فل"))
+        && !first.starts_with("لل")
+    {
+        return None;
+    }
+    // "Red Crescent", "هيئة تحرير الشام": a trigger word inside a name is no trigger
+    let inside = |ms: &[Mention]| {
+        ms[..ms.partition_point(|m| m.start <= i)]
+            .last()
+            .is_some_and(|m| i < m.end)
+    };
+    if inside(ctx.bodies) || inside(ctx.places) {
+        return None;
+    }
+    if in_condition(t, i, rules) || marker_before(t, i, 5, "action_blocker", true, rules) {
+        return None;
+    }
+    // "to find survivors": a purpose, unless the words before say it failed ("struggled to")
+    let failed = rules
+        .marker("action_negation")
+        .is_some_and(|m| m.match_ending_at(t, i, false).is_some());
+    if !failed
+        && rules
+            .marker("action_purpose")
+            .is_some_and(|m| m.match_ending_at(t, i, false).is_some())
+    {
+        return None;
+    }
+    // "أدى إلى مقتل", "leading to fears the toll could rise": a figure or a fear, not a fact
+    if marker_after(t, i + len, 2, "figure_context", rules) {
+        return None;
+    }
+    // an event noun states a fact only with a frame after it ("the blast at the port", "انفجار
+    // ضخم داخل الميناء", "الانفجار الذي وقع"); "killed in the blast" only refers to it
+    let is_noun = rules
+        .marker("event_noun")
+        .is_some_and(|m| m.match_at(t, i, true).is_some_and(|(l, _, _)| l == len));
+    let frame = (i + len..(i + len + 3).min(t.len()))
+        .take_while(|&k| t[k].sentence == t[i].sentence)
+        .find_map(|k| {
+            rules
+                .marker_at("event_noun_frame", t, k, true)
+                .map(|l| (k, l))
+        });
+    let cued = marker_before(t, i, 3, "event_noun_cue", true, rules);
+    if is_noun && frame.is_none() && !cued {
+        return None;
+    }
+    // "الانفجار، الذي وقع يوم الثلاثاء في مستودعات": the noun's claim runs through its frame
+    let end = match frame.filter(|_| is_noun) {
+        Some((k, l)) => phrase_end(ctx, k, l, rules),
+        None => phrase_end(ctx, i, len, rules),
+    };
+    let first_of_sentence = t.partition_point(|x| x.sentence < t[i].sentence);
+    // what a trigger needs may close its sentence ("أعلن المجلس ... درنة مناطق منكوبة")
+    let last_of_sentence = t
+        .partition_point(|x| x.sentence <= t[i].sentence)
+        .min(end + 16);
+    let action = phrase_candidates(t, i, len, rules)
+        .into_iter()
+        .find(|&idx| {
+            let needs = &rules.actions[idx].1;
+            needs.is_empty()
+                || needs_met(
+                    ctx.toks,
+                    i.saturating_sub(12).max(first_of_sentence),
+                    last_of_sentence,
+                    needs,
+                )
+        })?;
+    let (rule, _) = &rules.actions[action];
+    let sent = t[i].sentence;
+    let denial_verb = marker_before(t, i, 6, "denial", true, rules);
+    let negated = rule.polarity == "denied"
+        || denial_verb
+        || marker_before(t, i, 2, "negation", false, rules)
+        || marker_before(t, i, 5, "action_negation", true, rules);
+    let actor = if rule.actor == "after" {
+        ctx.bodies
+            .iter()
+            .find(|m| m.start >= i + len && m.start <= end + 2 && t[m.start].sentence == sent)
+            .map(|m| m.entity.id.clone())
+            .unwrap_or_default()
+    } else {
+        nearest_actor(t, ctx.bodies, i, i + len)
+    };
+    let mut source =
+        crate::resolve::cited_source_span(ctx.text, t, sent, i, end, ctx.bodies, ctx.cues, rules);
+    // a denial is the denier's word: "the Red Crescent denied ..."
+    if source.is_none() && (denial_verb || rule.polarity == "denied") {
+        source = nearest_body(ctx.text, t, ctx.bodies, i.saturating_sub(6), i + len);
+    }
+    let place = ctx
+        .places
+        .iter()
+        .find(|m| m.start >= i + len && m.end <= end)
+        .or_else(|| {
+            ctx.places[..ctx.places.partition_point(|m| m.start < i)]
+                .iter()
+                .rev()
+                .find(|m| m.end <= i && m.end + 8 >= i && t[m.start].sentence == sent)
+        });
+    let (subject, subject_id) = if rule.subject == "actor" {
+        let label = ctx
+            .bodies
+            .iter()
+            .find(|m| m.entity.id == actor)
+            .map(|m| ctx.text[t[m.start].start..t[m.end - 1].end].to_string())
+            .unwrap_or_default();
+        (label, actor.clone())
+    } else if let Some(m) = place {
+        (
+            m.entity
+                .label_for(&ctx.text[t[i].start..t[i + len - 1].end])
+                .to_string(),
+            m.entity.id.clone(),
+        )
+    } else {
+        // the first word of the object ("the port", "الميناء"), without its article; a body
+        // named there is the actor ("blamed HTS for the explosion"), not the object
+        let named = |k: usize| ctx.bodies.iter().any(|m| m.start <= k && k < m.end);
+        // the object may be the next trigger's word ("denied involvement in the explosion");
+        // for a blame it is what follows "for" / "عن" ("blamed HTS for the explosion")
+        let next_trigger = t.get(end).is_some_and(|x| {
+            x.sentence == sent && rules.phrase_triggers.match_at(t, end, true).is_some()
+        });
+        let reach = if next_trigger { end + 1 } else { end };
+        let from = if rule.one_actor {
+            (i + len..reach)
+                .find(|&k| {
+                    t[k].sentence == sent && rules.marker_at("object_cue", t, k, false).is_some()
+                })
+                .map_or(i + len, |k| k + 1)
+        } else {
+            i + len
+        };
+        // the object is a thing: not a number word ("four hospitals" → hospitals), a month
+        // ("في 4 آب"), a letter ("48C"), a qualifier or a part of a date ("late 2013")
+        let content = |k: &usize| {
+            t[*k].kind == TokenKind::Word
+                && t[*k].norm.chars().count() > 1
+                && !named(*k)
+                && rules.marker_at("action_filler", t, *k, false).is_none()
+                && !rules.numbers.contains_key(&t[*k].norm)
+                && rules.months.match_at(t, *k, true).is_none()
+                && rules.qualifiers_before.match_at(t, *k, true).is_none()
+                && rules.marker_at("month_part", t, *k, true).is_none()
+        };
+        // no object after an intransitive ("the dams collapsed"): the word before names it
+        let head = (from..reach)
+            .take_while(|&k| t[k].sentence == sent)
+            .find(content)
+            .or_else(|| {
+                (i.saturating_sub(3)..i)
+                    .rev()
+                    .take_while(|&k| t[k].sentence == sent)
+                    .find(content)
+            })
+            .map(|k| {
+                let w = t[k].norm.as_str();
+                // "الميناء" → "ميناء": the article only, never a letter of the stem
+                w.strip_prefix("ال")
+                    .filter(|r| r.chars().count() >= 3)
+                    .unwrap_or(w)
+                    .to_string()
+            })
+            .unwrap_or_default();
+        (head.clone(), head)
+    };
+    let (start, stop) = (t[i].start, t[end.max(i + len) - 1].end);
+    let time =
+        clause_year(ctx.toks, i, end, ctx.doc_date).or_else(|| ctx.doc_date.map(str::to_string));
+    let sentence = ctx
+        .toks
+        .sentences
+        .get(sent)
+        .map(|&s| crate::extract::sentence_text(ctx.text, s, t[i].start, t[i + len - 1].end))
+        .unwrap_or_default();
+    let claim = Claim {
+        id: String::new(),
+        kind: "event".into(),
+        doc: ctx.doc_id.to_string(),
+        start,
+        end: stop,
+        text: ctx.text[start..stop].to_string(),
+        sentence,
+        value: None,
+        low: None,
+        high: None,
+        qualifier: Qualifier::Event,
+        unit: "event".into(),
+        category: rule.id.clone(),
+        subject,
+        subject_id,
+        source: source.as_ref().map(|s| s.0.clone()).unwrap_or_default(),
+        source_id: source.map(|s| s.1).unwrap_or_default(),
+        actor,
+        polarity: if negated { "denied" } else { "affirmed" }.into(),
+        family: rule.family.clone(),
+        time,
+        time_span: None,
+        trigger_span: Some(crate::model::Span {
+            start: t[i].start,
+            end: t[i + len - 1].end,
+        }),
+        place_span: place.map(|m| crate::model::Span {
+            start: t[m.start].start,
+            end: t[m.end - 1].end,
+        }),
+        rounding_step: 0.0,
+        ..Claim::default()
+    };
+    Some(Found {
+        tok_start: i,
+        tok_end: end.max(i + len),
+        claim,
+    })
 }
 
 /// The place that is the subject of a trigger: named right before it, with at most passive

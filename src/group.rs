@@ -125,7 +125,7 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
                 )
             });
             if key.starts_with("event|") {
-                for cl in event_clusters(claims, &members, &doc_map) {
+                for cl in crate::event_judge::event_clusters(claims, &members, &doc_map, rules) {
                     groups.push((cl, place.clone(), key.clone()));
                 }
                 continue;
@@ -362,36 +362,4 @@ pub fn event_time(c: &Claim, docs: &HashMap<&str, &Document>) -> Option<String> 
     c.time
         .clone()
         .or_else(|| docs.get(c.doc.as_str()).and_then(|d| d.date.clone()))
-}
-
-/// Splits one (family, place) block of events: the claims of a day on which one source
-/// affirms what another denies form their own group (a conflict, even inside one article);
-/// the rest stay together (agreement, or an update over days).
-fn event_clusters(
-    claims: &[Claim],
-    members: &[usize],
-    docs: &HashMap<&str, &Document>,
-) -> Vec<Vec<usize>> {
-    let mut by_time: BTreeMap<Option<String>, Vec<usize>> = BTreeMap::new();
-    for &i in members {
-        by_time
-            .entry(event_time(&claims[i], docs))
-            .or_default()
-            .push(i);
-    }
-    let mut rest = Vec::new();
-    let mut out = Vec::new();
-    for (_, idx) in by_time {
-        if crate::judge::event_clash(&idx.iter().map(|&i| &claims[i]).collect::<Vec<_>>()).is_some()
-        {
-            out.push(idx);
-        } else {
-            rest.extend(idx);
-        }
-    }
-    if !rest.is_empty() {
-        rest.sort_by_key(|&i| members.iter().position(|&m| m == i));
-        out.push(rest);
-    }
-    out
 }

@@ -375,7 +375,7 @@ pub fn judge(
     rules: &RuleSet,
 ) -> (Verdict, String, Vec<TimelineStep>) {
     if claims.first().is_some_and(|c| c.kind == "event") {
-        return judge_events(claims, docs);
+        return judge_events(claims, docs, rules);
     }
     let doc_set: BTreeSet<&str> = claims.iter().map(|c| c.doc.as_str()).collect();
     let sources = independent_sources(claims, docs);
@@ -529,13 +529,18 @@ fn cite_event(c: &Claim, docs: &HashMap<&str, &Document>) -> String {
 fn judge_events(
     claims: &[&Claim],
     docs: &HashMap<&str, &Document>,
+    rules: &RuleSet,
 ) -> (Verdict, String, Vec<TimelineStep>) {
     let what = figure(claims[0]).replace(" (denied)", "");
     let _ = &what;
-    if let Some((a, d)) = event_clash(claims) {
+    if let Some((a, d, why)) = crate::event_judge::event_clash(claims, rules) {
         return (
             Verdict::Conflict,
-            format!("{what}: {} vs {}", cite_event(a, docs), cite_event(d, docs)),
+            format!(
+                "{what}: {why}: {} vs {}",
+                cite_event(a, docs),
+                cite_event(d, docs)
+            ),
             Vec::new(),
         );
     }

@@ -10,6 +10,7 @@
 pub mod check;
 pub mod error;
 pub mod eval;
+pub mod event_judge;
 pub mod events;
 pub mod explain;
 pub mod extract;

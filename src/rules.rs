@@ -213,6 +213,29 @@ pub struct ActionRule {
     /// When set, one of these words must be in the clause (prisons for releases).
     #[serde(default)]
     pub needs: Vec<String>,
+    /// What the trigger is about: `place` (the default: a gazetteer place in its clause, no
+    /// place no claim) or `phrase` (the words after the trigger up to the clause's end: "the
+    /// dams collapsed", "destroyed the port", "تعذر الوصول إلى أحياء كثيرة").
+    #[serde(default)]
+    pub object: String,
+    /// `denied` when the trigger itself denies or disowns ("rejected the figures", "تعذر").
+    #[serde(default)]
+    pub polarity: String,
+    /// `actor`: claims are compared per body named (who issued a figure), not per place.
+    #[serde(default)]
+    pub subject: String,
+    /// `after`: the actor is the body named after the trigger ("blamed Hezbollah for"); else
+    /// the body nearest the trigger.
+    #[serde(default)]
+    pub actor: String,
+    /// The fact does not change with the day it is reported on (who issued a figure, who is
+    /// to blame): a later denial contradicts an earlier report.
+    #[serde(default)]
+    pub timeless: bool,
+    /// Only one actor can have done it (caused, is responsible): two sources naming different
+    /// actors conflict.
+    #[serde(default)]
+    pub one_actor: bool,
 }
 
 /// `[judge]`: how intervals are built and compared.
@@ -703,6 +726,8 @@ pub struct RuleSet {
     /// Action classes of factual claims, and their triggers (payload: index into `actions`).
     pub actions: Vec<(ActionRule, PhraseSet<()>)>,
     pub triggers: PhraseSet<usize>,
+    /// Triggers of the actions whose object is a phrase (payload: index into `actions`).
+    pub phrase_triggers: PhraseSet<usize>,
     pub judge: JudgeRule,
     /// What readers see for ids, by language.
     pub labels: Labels,
@@ -975,8 +1000,27 @@ impl RuleSet {
         }
         // an action defined in several files (one a language) gathers their triggers and needs
         for a in file.action {
+            if !matches!(a.object.as_str(), "" | "place" | "phrase") {
+                return Err(err(format!(
+                    "action {:?}: object {:?} is not place or phrase",
+                    a.id, a.object
+                )));
+            }
+            if !matches!(a.polarity.as_str(), "" | "affirmed" | "denied") {
+                return Err(err(format!(
+                    "action {:?}: polarity {:?} is not affirmed or denied",
+                    a.id, a.polarity
+                )));
+            }
+            let phrase = a.object == "phrase";
             let idx = match self.actions.iter().position(|(x, _)| x.id == a.id) {
                 Some(i) => {
+                    if (self.actions[i].0.object == "phrase") != phrase {
+                        return Err(err(format!(
+                            "action {:?}: object {:?} differs from the one given before",
+                            a.id, a.object
+                        )));
+                    }
                     if self.actions[i].0.family != a.family {
                         return Err(err(format!(
                             "action {:?}: family {:?} differs from {:?} given before",
@@ -1001,7 +1045,11 @@ impl RuleSet {
                 self.actions[idx].1.add(f, ());
             }
             for f in &a.triggers {
-                self.triggers.add(f, idx);
+                if phrase {
+                    self.phrase_triggers.add(f, idx);
+                } else {
+                    self.triggers.add(f, idx);
+                }
             }
             let rule = &mut self.actions[idx].0;
             rule.triggers.extend(a.triggers);
@@ -1187,6 +1235,7 @@ impl RuleSet {
             + self.places.len()
             + self.bodies.len()
             + self.triggers.len()
+            + self.phrase_triggers.len()
             + self.markers.values().map(PhraseSet::len).sum::<usize>()
             + self
                 .categories

@@ -1,0 +1,53 @@
+//! Factual claims of the action families (rules/*/actions/) through the real binary: a
+//! responsibility dispute between two outlets is one conflict group whose reason names it.
+
+use assert_cmd::Command;
+
+/// The event groups of `compare` on two short articles: (verdict, reason).
+fn event_groups(a: &str, b: &str) -> Vec<(String, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), a).unwrap();
+    std::fs::write(dir.path().join("b.txt"), b).unwrap();
+    let out = Command::cargo_bin("claimdiff")
+        .unwrap()
+        .args(["compare", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["kind"] == "event")
+        .map(|g| {
+            (
+                g["verdict"].as_str().unwrap_or_default().to_string(),
+                g["reason"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn two_sources_blaming_different_actors_conflict() {
+    let groups = event_groups(
+        "Officials said on Monday.\nThe ministry blamed HTS for the explosion.\n",
+        "Officials said on Monday.\nThe governor blamed the SDF for the explosion.\n",
+    );
+    assert!(
+        groups
+            .iter()
+            .any(|(v, r)| v == "conflict" && r.contains("different actors")),
+        "{groups:?}"
+    );
+}
+
+#[test]
+fn an_affirmed_and_a_denied_responsibility_conflict() {
+    let groups = event_groups(
+        "Officials said on Monday.\nHTS claimed responsibility for the explosion.\n",
+        "Officials said on Monday.\nHTS denied involvement in the explosion.\n",
+    );
+    assert!(groups.iter().any(|(v, _)| v == "conflict"), "{groups:?}");
+}

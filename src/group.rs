@@ -109,7 +109,7 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
                 .collect();
             let at = crate::scope::compared_at(&scopes, rules);
             for (&i, (s, _, _)) in members.iter().zip(&scopes) {
-                let place = at.get(*s).cloned().unwrap_or_default();
+                let place = at.place(s, &claims[i].doc);
                 blocks.entry(place).or_default().push(i);
             }
         }
@@ -138,7 +138,16 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
             let clusters = [counted, vague]
                 .into_iter()
                 .filter(|m| !m.is_empty())
-                .flat_map(|m| figure_clusters(claims, &m, &ivs, running));
+                .flat_map(|m| {
+                    // a running toll's reports are one timeline, a document's several figures
+                    // among them ("rose from 2,000 to 5,000"): time windows split it, where
+                    // any other quantity gets one figure a document a group
+                    if running {
+                        vec![m]
+                    } else {
+                        figure_clusters(claims, &m, &ivs)
+                    }
+                });
             for cl in clusters {
                 for w in crate::time::windows(claims, &cl, running, &doc_map, rules) {
                     groups.push((w, place.clone(), key.clone()));
@@ -174,7 +183,6 @@ fn figure_clusters(
     claims: &[Claim],
     members: &[usize],
     ivs: &[Option<Interval>],
-    running: bool,
 ) -> Vec<Vec<usize>> {
     // a cluster keeps one claim per distinct figure and the figure each document gave, so
     // placing a claim costs the number of distinct figures, not the cluster's size
@@ -201,17 +209,8 @@ fn figure_clusters(
                 let mut best: Option<(f64, usize)> = None;
                 for (gi, cl) in clusters.iter().enumerate() {
                     let same_doc = cl.by_doc.get(c.doc.as_str()).copied();
-                    if let Some(j) = same_doc.filter(|&j| !same_figure(&claims[j], c)) {
-                        // a document's different figures are different quantities, but for
-                        // a running toll ("rose from 2,000 to 5,000") the steps of one
-                        // timeline, unless they are far apart ("280,000 displaced; up to 1.5
-                        // million may be")
-                        let near = running
-                            && ratio_ln(ivs[i], ivs[j])
-                                .is_some_and(|d| d <= FARTHEST_SAME_MEASURE.ln());
-                        if !near {
-                            continue;
-                        }
+                    if same_doc.is_some_and(|j| !same_figure(&claims[j], c)) {
+                        continue; // a document's different figures are different quantities
                     }
                     let dist = if same_doc.is_some_and(|j| same_figure(&claims[j], c)) {
                         -1.0
@@ -233,7 +232,13 @@ fn figure_clusters(
                     // figures four times apart are seldom two reports of one measure: more
                     // likely two measures the rules could not tell apart ("9 km from the
                     // airport", "damage 20 km away"), so they do not share a group
-                    if dist > FARTHEST_SAME_MEASURE.ln() {
+                    // projections meet only where they can both hold
+                    let farthest = if crate::judge::is_projection(&c.category) {
+                        0.0
+                    } else {
+                        FARTHEST_SAME_MEASURE.ln()
+                    };
+                    if dist > farthest {
                         continue;
                     }
                     if best.is_none_or(|(d, _)| dist < d) {

@@ -12,8 +12,13 @@ use crate::rules::RuleSet;
 /// The unit a claim is compared in: a bare number counts what its category counts ("the toll
 /// passes 5,300" is 5,300 people), and miles compare as kilometres.
 pub fn compared_unit<'a>(c: &'a Claim, rules: &'a RuleSet) -> &'a str {
+    // a projection ("could reach 10,000") counts what its base category counts
+    let base = c
+        .category
+        .strip_suffix("_projection")
+        .unwrap_or(&c.category);
     let implied = rules
-        .category(&c.category)
+        .category(base)
         .and_then(|x| x.rule.units.iter().find(|u| *u != "none"))
         .filter(|_| c.unit == "none");
     rules.canonical_unit(implied.map_or(&c.unit, |u| u)).0
@@ -66,6 +71,15 @@ mod tests {
         let counted = partition_key(&claim("killed", "person"), &r);
         assert_eq!(bare, counted);
         assert_eq!(quantity_of(bare.as_deref().unwrap_or("")), "dead");
+    }
+
+    #[test]
+    fn a_bare_projection_counts_what_its_base_category_counts() {
+        let r = RuleSet::builtin().expect("rules");
+        assert_eq!(
+            partition_key(&claim("killed_projection", "none"), &r),
+            partition_key(&claim("killed_projection", "person"), &r)
+        );
     }
 
     #[test]

@@ -327,6 +327,24 @@ pub fn two_sources(a: &Claim, b: &Claim) -> bool {
 /// injured) than a revision; such a fall is not called a conflict.
 pub const LARGEST_REVISION: f64 = 5.0;
 
+/// Whether two figures are more than [`LARGEST_REVISION`] times apart.
+fn far_apart(a: &Claim, b: &Claim, rules: &RuleSet) -> bool {
+    match (interval(a, rules), interval(b, rules)) {
+        (Some(x), Some(y)) => {
+            let (lo, hi) = if x.hi <= y.lo { (x, y) } else { (y, x) };
+            lo.hi * LARGEST_REVISION < hi.lo
+        }
+        _ => false,
+    }
+}
+
+/// Whether a category counts what may be, not what is ("could reach 20,000"): a projection is
+/// compared with projections, and two outlets' different projections are two estimates, not a
+/// conflict.
+pub fn is_projection(category: &str) -> bool {
+    category == "projection" || category.ends_with("_projection")
+}
+
 /// How two claims of one quantity and scope stand, given their reference days (ISO dates,
 /// `None` when unknown). A conflict needs two documents, or two cited sources in one.
 pub fn clash(
@@ -338,8 +356,12 @@ pub fn clash(
     rules: &RuleSet,
 ) -> Clash {
     let sourced = two_sources(a, b);
-    // a vague word ("dozens", "thousands") is an impression, not a count to dispute
-    let vague = a.qualifier == Qualifier::Vague || b.qualifier == Qualifier::Vague;
+    // a vague word ("dozens", "thousands") is an impression, and a projection an estimate,
+    // not a count to dispute
+    let vague = a.qualifier == Qualifier::Vague
+        || b.qualifier == Qualifier::Vague
+        || is_projection(&a.category)
+        || is_projection(&b.category);
     if (a.doc == b.doc && !sourced) || vague || compatible(a, b, rules) {
         return Clash::None;
     }
@@ -360,8 +382,9 @@ pub fn clash(
             }
         }
         // one day: hours apart, a higher figure is the next report unless two named sources
-        // stand behind the two figures
-        (Some(_), Some(_)) if sourced => Clash::Sources,
+        // stand behind the two figures (and the two are not so far apart that they must be two
+        // counts: "5,000 injured" and "120 in critical condition")
+        (Some(_), Some(_)) if sourced && !far_apart(a, b, rules) => Clash::Sources,
         // a day unknown: the two cannot be put in order, so neither can be said to contradict
         // the other
         _ => Clash::Changed,

@@ -151,18 +151,15 @@ pub const TOTAL_OVER_PART: f64 = 1.05;
 ///
 /// `scopes` are (scope, document, figure) triples. A document whose largest figure for a place
 /// exceeds its largest for a place within it ("2,122 killed in Morocco, 1,351 of them in Al
-/// Haouz") contrasts the two: the wider one is then a total, not read as the narrower. A
-/// document that gives the same toll for the city and the country does not.
-pub fn compared_at(
-    scopes: &[(&str, &str, Option<f64>)],
-    rules: &RuleSet,
-) -> HashMap<String, String> {
+/// Haouz") contrasts the two: its figure for the wider place is then a total and stays apart.
+/// When as many documents contrast the two as give them one figure, every document's figure
+/// for the wider place stays apart; otherwise the others' are still read as the narrower one.
+pub fn compared_at(scopes: &[(&str, &str, Option<f64>)], rules: &RuleSet) -> ComparedAt {
     let distinct: BTreeSet<&str> = scopes
         .iter()
         .map(|(s, _, _)| *s)
         .filter(|s| !s.is_empty() && *s != TOTAL && *s != ELSEWHERE)
         .collect();
-    // per (scope, document): the largest and smallest figure stated
     // per scope, per document: the largest figure stated
     let mut largest: HashMap<&str, HashMap<&str, f64>> = HashMap::new();
     for (s, d, v) in scopes {
@@ -171,16 +168,6 @@ pub fn compared_at(
             *e = e.max(*v);
         }
     }
-    let contrasted = |outer: &str, inner: &str| {
-        let (Some(o), Some(i)) = (largest.get(outer), largest.get(inner)) else {
-            return false;
-        };
-        let (small, big) = if o.len() <= i.len() { (o, i) } else { (i, o) };
-        small.keys().any(|d| match (o.get(d), i.get(d)) {
-            (Some(&hi), Some(&inner_hi)) => hi > TOTAL_OVER_PART * inner_hi,
-            _ => false,
-        }) && !big.is_empty()
-    };
     let inside = |outer: &str| -> Vec<&str> {
         distinct
             .iter()
@@ -194,22 +181,45 @@ pub fn compared_at(
         .copied()
         .filter(|s| inside(s).is_empty())
         .collect();
-    let mut out = HashMap::new();
+    let mut out = ComparedAt::default();
     for &s in &distinct {
         let within: Vec<&str> = leaves
             .iter()
             .copied()
             .filter(|&l| rules.lies_within(l, s))
             .collect();
-        let at = match within[..] {
-            [leaf] if !contrasted(s, leaf) => leaf,
+        let mut at = match within[..] {
+            [leaf] => leaf,
             _ => s,
         };
-        out.insert(s.to_string(), at.to_string());
+        if at != s {
+            // the documents that state both places: those that set the wider one's figure
+            // above the narrower one's keep theirs apart; when they are as many as those that
+            // give the two places one figure, the wider place stays apart for everyone
+            let (mut apart, mut same) = (0, 0);
+            if let (Some(o), Some(i)) = (largest.get(s), largest.get(at)) {
+                for (d, &hi) in o {
+                    let Some(&inner_hi) = i.get(d) else { continue };
+                    if hi > TOTAL_OVER_PART * inner_hi {
+                        apart += 1;
+                        out.kept
+                            .entry(s.to_string())
+                            .or_default()
+                            .insert(d.to_string());
+                    } else {
+                        same += 1;
+                    }
+                }
+            }
+            if apart > 0 && apart >= same {
+                at = s;
+            }
+        }
+        out.at.insert(s.to_string(), at.to_string());
     }
     let mut at_count: HashMap<&str, usize> = HashMap::new();
     for (s, _, _) in scopes.iter().filter(|(s, _, _)| !s.is_empty()) {
-        if let Some(at) = out.get(*s) {
+        if let Some(at) = out.at.get(*s) {
             *at_count.entry(at.as_str()).or_default() += 1;
         }
     }
@@ -220,10 +230,32 @@ pub fn compared_at(
         .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
         .map(|(p, _)| p.to_string())
         .unwrap_or_default();
-    out.insert(String::new(), dominant);
-    out.insert(TOTAL.to_string(), TOTAL.to_string());
-    out.insert(ELSEWHERE.to_string(), ELSEWHERE.to_string());
+    out.at.insert(String::new(), dominant);
+    out.at.insert(TOTAL.to_string(), TOTAL.to_string());
+    out.at.insert(ELSEWHERE.to_string(), ELSEWHERE.to_string());
     out
+}
+
+/// Where each scope of one quantity is compared ([`compared_at`]).
+#[derive(Debug, Clone, Default)]
+pub struct ComparedAt {
+    /// Scope → the place it is compared at.
+    at: HashMap<String, String>,
+    /// Scope → the documents that state it as a total over the place within it.
+    kept: HashMap<String, BTreeSet<String>>,
+}
+
+impl ComparedAt {
+    /// The place a figure of `doc` stated for `scope` is compared at.
+    pub fn place(&self, scope: &str, doc: &str) -> String {
+        if self.kept.get(scope).is_some_and(|d| d.contains(doc)) {
+            return scope.to_string();
+        }
+        self.at
+            .get(scope)
+            .cloned()
+            .unwrap_or_else(|| scope.to_string())
+    }
 }
 
 #[cfg(test)]
@@ -304,8 +336,24 @@ mod tests {
             ],
             &r,
         );
-        assert_eq!(m["syria"], "syria");
-        assert_eq!(m["talbiseh"], "talbiseh");
+        assert_eq!(m.place("syria", "a"), "syria");
+        assert_eq!(m.place("talbiseh", "a"), "talbiseh");
+        assert_eq!(m.place("syria", "b"), "syria");
+        // when most articles that name both give them one toll, one article's contrast keeps
+        // only its own figure apart
+        let m = compared_at(
+            &[
+                ("libya", "a", Some(5000.0)),
+                ("derna", "a", Some(2000.0)),
+                ("libya", "b", Some(5300.0)),
+                ("derna", "b", Some(5300.0)),
+                ("libya", "c", Some(11300.0)),
+                ("derna", "c", Some(11300.0)),
+            ],
+            &r,
+        );
+        assert_eq!(m.place("libya", "a"), "libya");
+        assert_eq!(m.place("libya", "b"), "derna");
         // the same figure for the city and for the port within it: one scope
         let m = compared_at(
             &[
@@ -314,7 +362,7 @@ mod tests {
             ],
             &r,
         );
-        assert_eq!(m["beirut"], "beirut_port");
+        assert_eq!(m.place("beirut", "a"), "beirut_port");
     }
 
     fn figure(subject: &str) -> Claim {
@@ -360,23 +408,23 @@ mod tests {
     fn a_site_and_its_city_are_one_scope() {
         let r = rules();
         let m = compared_at(&pairs(&["beirut", "beirut_port", "lebanon", ""]), &r);
-        assert_eq!(m["beirut"], "beirut_port");
-        assert_eq!(m["lebanon"], "beirut_port");
-        assert_eq!(m[""], "beirut_port");
+        assert_eq!(m.place("beirut", "d1"), "beirut_port");
+        assert_eq!(m.place("lebanon", "d3"), "beirut_port");
+        assert_eq!(m.place("", "d4"), "beirut_port");
     }
 
     #[test]
     fn two_parts_of_an_event_stay_apart_and_their_total_is_its_own_scope() {
         let r = rules();
         let m = compared_at(&pairs(&["derna", "benghazi", "libya", "eastern_libya"]), &r);
-        assert_eq!(m["derna"], "derna");
-        assert_eq!(m["benghazi"], "benghazi");
-        assert_eq!(m["libya"], "libya");
-        assert_eq!(m["eastern_libya"], "eastern_libya");
+        assert_eq!(m.place("derna", "d1"), "derna");
+        assert_eq!(m.place("benghazi", "d2"), "benghazi");
+        assert_eq!(m.place("libya", "d3"), "libya");
+        assert_eq!(m.place("eastern_libya", "d4"), "eastern_libya");
         let m = compared_at(&pairs(&["turkey", "syria", "syria", ""]), &r);
-        assert_eq!(m["turkey"], "turkey");
-        assert_eq!(m["syria"], "syria");
+        assert_eq!(m.place("turkey", "d1"), "turkey");
+        assert_eq!(m.place("syria", "d2"), "syria");
         // a figure of an article that names no place is about where most of the others are
-        assert_eq!(m[""], "syria");
+        assert_eq!(m.place("", "d4"), "syria");
     }
 }

@@ -89,8 +89,8 @@ mod tests {
         let rules = RuleSet::builtin().expect("rules");
         let docs = vec![doc("a", "Outlet A"), doc("b", "Outlet B")];
         let claims = vec![claim("c7", "a", 10, 120.0), claim("c9", "b", 4, 300.0)];
-        let partial = partial_groups(docs.clone(), claims.clone(), &rules, Path::new("-"))
-            .expect("partial");
+        let partial =
+            partial_groups(docs.clone(), claims.clone(), &rules, Path::new("-")).expect("partial");
         let whole = crate::compare_claims(docs, claims, &rules);
         assert_eq!(partial.len(), whole.groups.len());
         // the same groups, the members named by the ids given instead of c1, c2

@@ -25,6 +25,7 @@ The claimdiff binary and the --rules folder are shipped to the executors with ad
 """
 
 import argparse
+import itertools
 import json
 import os
 import stat
@@ -120,12 +121,13 @@ def run_piped(cmd, lines):
     peak[0] = max(peak[0], kb or 0)
     done.set()
     readers[2].join()
-    _, status, usage = os.wait4(proc.pid, 0)
+    _, status, _ = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise RuntimeError("%s exited with %d: %s" % (
             " ".join(cmd), proc.returncode, b"".join(err).decode("utf-8", "replace").strip()))
-    return b"".join(out), peak[0] or usage.ru_maxrss, time.monotonic() - started
+    # a run too short to be sampled reports no peak (ru_maxrss would count the worker's)
+    return b"".join(out), peak[0] or None, time.monotonic() - started
 
 
 def shipped_binary(name):
@@ -143,28 +145,62 @@ def rules_args(rules_name):
     return ["--rules", SparkFiles.get(rules_name)] if rules_name else []
 
 
+def pretty_blocks(text):
+    """Splits claimdiff's pretty report into its sections' elements, each the exact text
+    claimdiff wrote (a string cannot hold a raw newline, so an element of a top-level list
+    starts at a line `    {` and ends at a line `    }`)."""
+    sections, section, lines = {}, None, None
+    for line in text.split("\n"):
+        if line.startswith('  "') and line.endswith("["):
+            section = line.split('"')[1]
+            sections[section] = []
+        elif section is None:
+            continue
+        elif line == "    {":
+            lines = [line]
+        elif line in ("    }", "    },"):
+            lines.append("    }")
+            sections[section].append("\n".join(lines))
+            lines = None
+        elif lines is not None:
+            lines.append(line)
+    return sections
+
+
 def extract_partition(binary, rules_name):
-    """Map: articles (JSON lines) → ("d", sort key, document) and ("c", sort key, claim, key,
-    outlet, date) records; the sort key orders documents by (path, id) and a document's claims
-    in the order extract gave them."""
+    """Map: articles (JSON lines) → ("d", sort key, document text) and ("c", sort key, claim
+    text, partition key, claim line tail) records. The sort key orders documents by (path, id)
+    and a document's claims in the order extract gave them; texts are claimdiff's own pretty
+    JSON, the tail a compact JSON of the claim without its id, with its document's outlet and
+    date (as `extract --format jsonl` writes it) for `compare --claims`."""
     def run(index, articles):
         lines = [a.encode("utf-8") + b"\n" for a in articles if a.strip()]
         if not lines:
             return
         cmd = [shipped_binary(binary), "extract", "--jsonl", "-", "--format", "json"]
         out, rss, secs = run_piped(cmd + rules_args(rules_name), lines)
-        report = loads(out)
+        text = out.decode("utf-8")
+        report = json.loads(text)
+        blocks = pretty_blocks(text)
+        if [len(blocks.get(k, [])) for k in ("documents", "claims")] != [
+                len(report["documents"]), len(report["claims"])]:
+            raise RuntimeError("claimdiff extract: unexpected JSON layout")
         docs = {}
-        for d in report["documents"]:
+        for d, block in zip(report["documents"], blocks.get("documents", [])):
             docs[d["id"]] = d
-            yield ("d", (d["path"], d["id"]), dumps(d))
+            yield ("d", (d["path"], d["id"]), block)
         seen = {}
-        for c in report["claims"]:
+        for c, block in zip(report["claims"], blocks.get("claims", [])):
             d = docs[c["doc"]]
             n = seen.get(c["doc"], 0)
             seen[c["doc"]] = n + 1
-            yield ("c", (d["path"], d["id"], n), dumps(c), c.get("partition", ""),
-                   d["outlet"], d.get("date"))
+            if not block.startswith('    {\n      "id": '):
+                raise RuntimeError("claimdiff extract: a claim does not start with its id")
+            del c["id"]
+            c["outlet"] = d["outlet"]
+            c["date"] = d.get("date")
+            tail = json.dumps(c, ensure_ascii=False, separators=(",", ":"))[1:]
+            yield ("c", (d["path"], d["id"], n), block, c.get("partition", ""), tail)
         yield ("s", {"stage": "extract", "partition": index, "articles": len(lines),
                      "claims": len(report["claims"]), "seconds": round(secs, 2),
                      "max_rss_kb": rss})
@@ -173,52 +209,51 @@ def extract_partition(binary, rules_name):
 
 def reduce_partition(binary, rules_name):
     """Reduce: ((key, number), claim line) records sorted by key and number → one `compare
-    --claims - --partial` run a key; yields ("g", sort key, group) and ("s", stats)."""
+    --claims - --partial` run a key, its claims streamed to claimdiff's stdin; yields ("g",
+    sort key, group) and ("s", stats)."""
     def run(records):
         cmd = [shipped_binary(binary), "compare", "--claims", "-", "--partial"]
         cmd += rules_args(rules_name)
-        current, batch = None, []
+        for key, items in itertools.groupby(records, key=lambda r: r[0][0]):
+            count = [0]
 
-        def flush():
-            out, rss, secs = run_piped(cmd, batch)
+            def lines(items=items, count=count):
+                for _, line in items:
+                    count[0] += 1
+                    yield line.encode("utf-8") + b"\n"
+
+            out, rss, secs = run_piped(cmd, lines())
             groups = out.splitlines()
             for k, line in enumerate(groups):
-                g = loads(line)
+                g = json.loads(line)
                 first = int(g["claims"][0][1:]) if g["claims"] else 0
-                yield ("g", (VERDICT_RANK[g["verdict"]], first, current, k), dumps(g))
-            yield ("s", {"stage": "compare", "key": current, "claims": len(batch),
-                         "groups": len(groups), "seconds": round(secs, 2),
-                         "max_rss_kb": rss})
-
-        for (key, _), line in records:
-            if key != current and batch:
-                yield from flush()
-                batch = []
-            current = key
-            batch.append(line.encode("utf-8") + b"\n")
-        if batch:
-            yield from flush()
+                yield ("g", (VERDICT_RANK[g["verdict"]], first, key, k), line.decode("utf-8"))
+            yield ("s", {"stage": "compare", "key": key, "claims": count[0],
+                         "groups": len(groups), "seconds": round(secs, 2), "max_rss_kb": rss})
     return run
 
 
 def claim_line(record, number):
-    """A claim numbered for the report, with its document's outlet and date (as `extract
-    --format jsonl` writes it) for `compare --claims`."""
-    c = loads(record[2])
-    c["id"] = "c%d" % (number + 1)
-    c["outlet"] = record[4]
-    c["date"] = record[5]
-    return dumps(c)
+    """A claim numbered for the report, as a line for `compare --claims`."""
+    return '{"id":"c%d",%s' % (number + 1, record[4])
 
 
-def with_id(text, prefix, number):
-    obj = loads(text)
-    obj["id"] = "%s%d" % (prefix, number + 1)
-    return obj
+def numbered_block(record, number):
+    """A claim's pretty text with its report-wide id."""
+    block = record[2]
+    rest = block[block.index("\n", 6):]  # after the id line
+    return '    {\n      "id": "c%d",%s' % (number + 1, rest)
+
+
+def group_block(text, number):
+    g = loads(text)
+    g["id"] = "g%d" % (number + 1)
+    return "    " + dumps(g, indent=2, level=2)
 
 
 def write_report(path, documents, claims, groups):
-    """Streams the three lists into claimdiff's pretty JSON layout (atomically)."""
+    """Streams the three lists of element texts into claimdiff's pretty JSON layout, to a
+    temporary file renamed when complete."""
     tmp = "%s.tmp-%d" % (path, os.getpid())
     with open(tmp, "w", encoding="utf-8") as out:
         out.write("{")
@@ -226,9 +261,9 @@ def write_report(path, documents, claims, groups):
                                            ("groups", groups))):
             out.write(',\n  "%s": ' % name if i else '\n  "%s": ' % name)
             first = True
-            for obj in items:
-                out.write("[\n    " if first else ",\n    ")
-                out.write(dumps(obj, indent=2, level=2))
+            for block in items:
+                out.write("[\n" if first else ",\n")
+                out.write(block)
                 first = False
             out.write("[]" if first else "\n  ]")
         out.write("\n}\n")
@@ -298,14 +333,15 @@ def main(argv=None):
                        partitionFunc=lambda k: zlib.crc32(k[0].encode("utf-8")))
                    .mapPartitions(reduce_partition(bin_name, rules_name))
                    .persist(StorageLevel.MEMORY_AND_DISK))
-        groups = (reduced.filter(lambda r: r[0] == "g").map(lambda r: (r[1], r[2]))
-                  .sortByKey(numPartitions=P).values().zipWithIndex())
+        # groups are few beside claims (a member list each): sorted on the driver
+        groups = sorted(reduced.filter(lambda r: r[0] == "g").map(lambda r: (r[1], r[2]))
+                        .collect())
 
         write_report(
             args.output,
-            (loads(d) for d in docs.sortByKey(numPartitions=P).values().toLocalIterator()),
-            (with_id(r[2], "c", n) for r, n in numbered.toLocalIterator()),
-            (with_id(g, "g", n) for g, n in groups.toLocalIterator()),
+            docs.sortByKey(numPartitions=P).values().toLocalIterator(prefetchPartitions=True),
+            (numbered_block(r, n) for r, n in numbered.toLocalIterator(prefetchPartitions=True)),
+            (group_block(g, n) for n, (_, g) in enumerate(groups)),
         )
         stats = [r[1] for r in mapped.filter(lambda r: r[0] == "s").collect()]
         stats += [r[1] for r in reduced.filter(lambda r: r[0] == "s").collect()]
@@ -324,8 +360,8 @@ def summarize(stats, seconds, partitions, path):
         "claims": sum(s["claims"] for s in ext),
         "keys": len(red),
         "largest_key": red[0] if red else None,
-        "max_reducer_rss_kb": max((s["max_rss_kb"] for s in red), default=0),
-        "max_mapper_rss_kb": max((s["max_rss_kb"] for s in ext), default=0),
+        "max_reducer_rss_kb": max((s["max_rss_kb"] or 0 for s in red), default=0),
+        "max_mapper_rss_kb": max((s["max_rss_kb"] or 0 for s in ext), default=0),
     }
     print("claimdiff_spark: %s" % json.dumps(summary, ensure_ascii=False), file=sys.stderr)
     if path:

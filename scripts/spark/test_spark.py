@@ -103,7 +103,7 @@ def main():
     ref = os.path.join(args.work, "one-process.json")
     cmd = [args.claimdiff, "compare", "--jsonl", articles, "--format", "json", "-o", ref]
     _, rss, secs = claimdiff_spark.run_piped(cmd, [])
-    print("one process: claimdiff compare --jsonl: %.1f s, peak %d MB" % (secs, rss // 1024))
+    print("one process: claimdiff compare --jsonl: %.1f s, peak %d MB" % (secs, (rss or 0) // 1024))
     with open(ref, "rb") as f:
         expected = f.read()
 
@@ -124,7 +124,7 @@ def main():
               "peak memory of a reducer %d MB, of a mapper %d MB" % (
                   p, secs, s["summary"]["claims"], s["summary"]["keys"],
                   ", ".join("%s %d claims %d MB" % (t["key"], t["claims"],
-                                                     t["max_rss_kb"] // 1024) for t in top),
+                                                     (t["max_rss_kb"] or 0) // 1024) for t in top),
                   s["summary"]["max_reducer_rss_kb"] // 1024,
                   s["summary"]["max_mapper_rss_kb"] // 1024))
         with open(out, "rb") as f:

@@ -104,7 +104,7 @@ enum Command {
         explain: Vec<String>,
         /// With --claims: keep the claims' ids and write only their groups, one JSON a line —
         /// a reducer's share of a scaled-out run (see docs/scale.md).
-        #[arg(long, requires = "claims", conflicts_with = "explain")]
+        #[arg(long, conflicts_with = "explain")]
         partial: bool,
     },
     /// Check drafts against their sources and published pieces against each other, for CI.
@@ -514,7 +514,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             let rules = load_rules(input.rules.as_deref())?;
             check_lang(&input, &rules)?;
-            if let (true, Some(path)) = (partial, &input.claims) {
+            if partial {
+                let Some(path) = &input.claims else {
+                    anyhow::bail!("--partial groups claims read with --claims FILE|-");
+                };
                 let (docs, claims) = claimdiff::load::read_claims(open_reader(path)?, path)?;
                 let groups = claimdiff::merge::partial_groups(docs, claims, &rules, path)?;
                 write_output(&input, |w| claimdiff::merge::write_groups(&groups, w))?;

@@ -6,7 +6,9 @@
 
 Input: JSON Lines, one article a line ({"id","outlet","date","url","language","text"}), from
 any path Spark reads (local, HDFS, S3). Output: the JSON report of `claimdiff compare
---format json` on the same articles, written by the driver to a local file.
+--format json` on the same articles, written by the driver to a local file. When claimdiff
+fails on a partition (a line that is not an article), the job stops with its message (the
+line number counts from the start of that partition) and writes no report.
 
 The stages (docs/scale.md):
 
@@ -255,6 +257,16 @@ def write_report(path, documents, claims, groups):
     """Streams the three lists of element texts into claimdiff's pretty JSON layout, to a
     temporary file renamed when complete."""
     tmp = "%s.tmp-%d" % (path, os.getpid())
+    try:
+        _write_report(tmp, documents, claims, groups)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+    os.replace(tmp, path)
+
+
+def _write_report(tmp, documents, claims, groups):
     with open(tmp, "w", encoding="utf-8") as out:
         out.write("{")
         for i, (name, items) in enumerate((("documents", documents), ("claims", claims),
@@ -267,7 +279,6 @@ def write_report(path, documents, claims, groups):
                 first = False
             out.write("[]" if first else "\n  ]")
         out.write("\n}\n")
-    os.replace(tmp, path)
 
 
 def main(argv=None):

@@ -19,6 +19,7 @@ pub mod group;
 pub mod identity;
 pub mod judge;
 pub mod load;
+pub mod merge;
 pub mod model;
 pub mod normalize;
 pub mod render;

@@ -102,6 +102,10 @@ enum Command {
         /// Each is a claim id (`c12`) or DOC:OFFSET (file name and a byte offset in the claim).
         #[arg(long, num_args = 2, value_names = ["A", "B"])]
         explain: Vec<String>,
+        /// With --claims: keep the claims' ids and write only their groups, one JSON a line —
+        /// a reducer's share of a scaled-out run (see docs/scale.md).
+        #[arg(long, conflicts_with = "explain")]
+        partial: bool,
     },
     /// Check drafts against their sources and published pieces against each other, for CI.
     /// Settings come from claimdiff.toml (see docs/ci.md).
@@ -503,12 +507,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
             category,
             fail_on_conflict,
             explain,
+            partial,
         } => {
             if format == Format::Gold {
                 anyhow::bail!("--format gold is written by `extract --format gold`");
             }
             let rules = load_rules(input.rules.as_deref())?;
             check_lang(&input, &rules)?;
+            if partial {
+                let Some(path) = &input.claims else {
+                    anyhow::bail!("--partial groups claims read with --claims FILE|-");
+                };
+                let (docs, claims) = claimdiff::load::read_claims(open_reader(path)?, path)?;
+                let groups = claimdiff::merge::partial_groups(docs, claims, &rules, path)?;
+                write_output(&input, |w| claimdiff::merge::write_groups(&groups, w))?;
+                return Ok(ExitCode::SUCCESS);
+            }
             let mut report = compare_input(&input, &rules)?;
             if let [a, b] = &explain[..] {
                 let e = claimdiff::explain::explain(&report, a, b, &rules)?;

@@ -327,12 +327,22 @@ pub fn two_sources(a: &Claim, b: &Claim) -> bool {
 /// injured) than a revision; such a fall is not called a conflict.
 pub const LARGEST_REVISION: f64 = 5.0;
 
+/// The figure a claim states, for "how far apart" questions: its value, else the middle of its
+/// bounds, else its lower bound ("more than 2,000" → 2,000). Rounding does not move it.
+pub fn nominal(c: &Claim, iv: Interval) -> f64 {
+    match c.value.as_ref().and_then(Value::number) {
+        Some(v) => v,
+        None if iv.hi.is_finite() => (iv.lo + iv.hi) / 2.0,
+        None => iv.lo,
+    }
+}
+
 /// Whether two figures are more than [`LARGEST_REVISION`] times apart.
 fn far_apart(a: &Claim, b: &Claim, rules: &RuleSet) -> bool {
     match (interval(a, rules), interval(b, rules)) {
         (Some(x), Some(y)) => {
-            let (lo, hi) = if x.hi <= y.lo { (x, y) } else { (y, x) };
-            lo.hi * LARGEST_REVISION < hi.lo
+            let (p, q) = (nominal(a, x), nominal(b, y));
+            p.min(q) * LARGEST_REVISION < p.max(q)
         }
         _ => false,
     }
@@ -372,7 +382,10 @@ pub fn clash(
         (Some(x), Some(y)) if x != y => {
             let (early, late) = if x < y { (a, b) } else { (b, a) };
             let (rose, implausible) = match (interval(early, rules), interval(late, rules)) {
-                (Some(e), Some(l)) => (l.hi > e.lo && l.lo >= e.lo, l.hi * LARGEST_REVISION < e.lo),
+                (Some(e), Some(l)) => (
+                    l.hi > e.lo && l.lo >= e.lo,
+                    nominal(late, l) * LARGEST_REVISION < nominal(early, e),
+                ),
                 _ => (true, false),
             };
             if rose || implausible {

@@ -4,7 +4,7 @@
 //! named sources apart on one day — make a conflict window spanning the days they cover.
 //! A toll that rose from 30 to 154 over four days is one timeline, never a conflict.
 
-use crate::judge::{clash, interval, LARGEST_REVISION};
+use crate::judge::{clash, interval, nominal, LARGEST_REVISION};
 use crate::model::{Claim, Document};
 use crate::rules::RuleSet;
 use std::collections::{BTreeMap, HashMap};
@@ -126,17 +126,22 @@ fn clash_spans(
 ) -> Vec<(usize, usize)> {
     let counted = |i: &usize| claims[*i].qualifier != crate::model::Qualifier::Vague;
     // per day: the lower bounds of its counted figures, sorted, and their upper bounds
-    let bounds: Vec<(Vec<f64>, Vec<f64>)> = reps
+    // per day: (lower bound, stated figure) of its counted figures sorted by lower bound, and
+    // (upper bound, stated figure) of each
+    type Bounds = (Vec<(f64, f64)>, Vec<(f64, f64)>);
+    let bounds: Vec<Bounds> = reps
         .iter()
         .map(|r| {
             let ivs: Vec<_> = r
                 .iter()
                 .filter(|i| counted(i))
-                .filter_map(|&i| interval(&claims[i], rules))
+                .filter_map(|&i| {
+                    interval(&claims[i], rules).map(|iv| (iv, nominal(&claims[i], iv)))
+                })
                 .collect();
-            let mut lo: Vec<f64> = ivs.iter().map(|iv| iv.lo).collect();
-            lo.sort_by(f64::total_cmp);
-            (lo, ivs.iter().map(|iv| iv.hi).collect())
+            let mut lo: Vec<(f64, f64)> = ivs.iter().map(|(iv, n)| (iv.lo, *n)).collect();
+            lo.sort_by(|a, b| a.0.total_cmp(&b.0));
+            (lo, ivs.iter().map(|(iv, n)| (iv.hi, *n)).collect())
         })
         .collect();
     let mut spans = Vec::new();
@@ -167,11 +172,15 @@ fn clash_spans(
         // plausible revision (see `judge::clash`)
         let early_lo = &bounds[x].0;
         for (y, (_, late_hi)) in bounds.iter().enumerate().skip(x + 1) {
-            let fell = late_hi.iter().any(|&hi| {
-                let from = early_lo.partition_point(|&lo| lo < hi);
-                early_lo
-                    .get(from)
-                    .is_some_and(|&lo| lo <= hi * LARGEST_REVISION)
+            // an earlier figure at or above a later one's upper bound, and at most a plausible
+            // revision above it; lower bounds never exceed stated figures, so the scan stops
+            // where they pass that revision
+            let fell = late_hi.iter().any(|&(hi, late)| {
+                let from = early_lo.partition_point(|&(lo, _)| lo < hi);
+                early_lo[from..]
+                    .iter()
+                    .take_while(|&&(lo, _)| lo <= late * LARGEST_REVISION)
+                    .any(|&(_, early)| early <= late * LARGEST_REVISION)
             });
             if fell {
                 spans.push((x, y));

@@ -9,7 +9,7 @@ use crate::extract::Found;
 use crate::model::{Claim, Qualifier};
 use crate::normalize::{TokenKind, Tokens};
 use crate::resolve::{mentions, place_mentions, Mention};
-use crate::rules::{phrase_words, word_matches, RuleSet};
+use crate::rules::{word_matches, RuleSet};
 
 /// The action class a trigger at `i` stands for, with the trigger's length; `None` when the
 /// trigger is a purpose ("للانسحاب") or sits in a wish or condition.
@@ -84,8 +84,7 @@ fn refine_action(
         if needs.is_empty() || a.object == "phrase" {
             continue;
         }
-        let has = a.triggers.iter().any(|tr| {
-            let pw = phrase_words(tr);
+        let has = a.trigger_words.iter().any(|pw| {
             pw.len() == len
                 && stripped.iter().any(|s| word_matches(&pw[0], s))
                 && pw[1..]
@@ -526,8 +525,7 @@ fn phrase_candidates(
         .enumerate()
         .filter(|(_, (a, _))| a.object == "phrase")
         .filter(|(_, (a, _))| {
-            a.triggers.iter().any(|tr| {
-                let pw = phrase_words(tr);
+            a.trigger_words.iter().any(|pw| {
                 pw.len() == len
                     && firsts.iter().any(|s| word_matches(&pw[0], s))
                     && pw[1..]

@@ -236,6 +236,10 @@ pub struct ActionRule {
     /// actors conflict.
     #[serde(default)]
     pub one_actor: bool,
+    /// Each trigger split into normalised words ([`phrase_words`]), computed once when the
+    /// rules are compiled, in the order of `triggers`.
+    #[serde(skip)]
+    pub trigger_words: Vec<Vec<String>>,
 }
 
 /// `[judge]`: how intervals are built and compared.
@@ -1052,6 +1056,7 @@ impl RuleSet {
                 }
             }
             let rule = &mut self.actions[idx].0;
+            rule.trigger_words.extend(a.triggers.iter().map(|f| phrase_words(f)));
             rule.triggers.extend(a.triggers);
             rule.needs.extend(a.needs);
         }

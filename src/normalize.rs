@@ -92,6 +92,9 @@ pub struct Token {
     pub n_strips: u8,
     /// Bit k set when strip k removes the article (`ال`, `لل`): not allowed for names.
     pub article_strips: u8,
+    /// [`word_hash`] of `norm` (index 0) and of each stripped form (index k + 1), computed
+    /// once so that each phrase set's lookup is one probe with no hashing of the word.
+    pub form_hashes: [u64; 7],
 }
 
 impl Token {
@@ -102,6 +105,23 @@ impl Token {
             self.strips[..n]
                 .iter()
                 .map(move |&k| &self.norm[k as usize..]),
+        )
+    }
+
+    /// [`Token::forms`] with each form's [`word_hash`].
+    pub fn hashed_forms(&self, prefix: bool) -> impl Iterator<Item = (&str, u64)> {
+        self.forms(prefix).zip(self.form_hashes)
+    }
+
+    /// [`Token::name_forms`] with each form's [`word_hash`].
+    pub fn hashed_name_forms(&self) -> impl Iterator<Item = (&str, u64)> {
+        let n = self.n_strips as usize;
+        std::iter::once((self.norm.as_str(), self.form_hashes[0])).chain(
+            self.strips[..n]
+                .iter()
+                .enumerate()
+                .filter(move |(k, _)| self.article_strips & (1 << k) == 0)
+                .map(move |(k, &s)| (&self.norm[s as usize..], self.form_hashes[k + 1])),
         )
     }
 
@@ -116,6 +136,26 @@ impl Token {
                 .map(move |(_, &k)| &self.norm[k as usize..]),
         )
     }
+}
+
+/// The hash phrase sets key their first words by (FxHash of the normalised bytes). Equal
+/// words have equal hashes; a collision only adds a candidate, which is then compared word
+/// for word.
+pub fn word_hash(word: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(word.as_bytes());
+    h.finish()
+}
+
+/// The [`word_hash`] of a word and of its stripped forms, in the order of [`Token::forms`].
+fn form_hashes(norm: &str, strips: &[u8]) -> [u64; 7] {
+    let mut hashes = [0u64; 7];
+    hashes[0] = word_hash(norm);
+    for (k, &s) in strips.iter().enumerate() {
+        hashes[k + 1] = word_hash(&norm[s as usize..]);
+    }
+    hashes
 }
 
 /// The proclitic strips of a word: byte lengths, count, and which remove an article.
@@ -241,6 +281,7 @@ pub fn tokenize(text: &str) -> Tokens {
                 start: pos,
                 end,
                 kind: TokenKind::Number,
+                form_hashes: form_hashes(&norm, &[]),
                 norm,
                 sentence,
                 line,
@@ -270,6 +311,7 @@ pub fn tokenize(text: &str) -> Tokens {
                     start: pos,
                     end,
                     kind: TokenKind::Word,
+                    form_hashes: form_hashes(&norm, &strips[..n_strips as usize]),
                     norm,
                     sentence,
                     line,
@@ -301,6 +343,7 @@ pub fn tokenize(text: &str) -> Tokens {
             start: pos,
             end,
             kind: TokenKind::Punct,
+            form_hashes: form_hashes(&norm, &[]),
             norm,
             sentence,
             line,

@@ -492,37 +492,17 @@ pub struct Phrase<T> {
 /// A set of phrases matched against tokens, the first word allowed to carry a proclitic.
 #[derive(Debug, Clone)]
 pub struct PhraseSet<T> {
-    exact_first: FastMap<String, Vec<usize>>,
+    /// Phrases by the [`word_hash`](crate::normalize::word_hash) of their first word.
+    exact_first: FastMap<u64, Vec<usize>>,
     /// Phrases whose first word is a prefix pattern, by the pattern's first character.
     wildcard_first: FastMap<char, Vec<usize>>,
     phrases: Vec<Phrase<T>>,
 }
 
-/// FNV-1a: the maps here are keyed by short words and looked up once per token and pattern;
-/// SipHash's flood resistance buys nothing for keys that come from our own rule files.
-#[derive(Default, Clone, Copy)]
-pub struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf29ce484222325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h ^= b as u64;
-            h = h.wrapping_mul(0x100000001b3);
-        }
-        self.0 = h;
-    }
-}
-
-/// A hash map with [`Fnv`] hashing.
-pub type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+/// A hash map with FxHash (rustc-hash): the maps here are keyed by short words or word hashes
+/// from our own rule files and looked up once per token and pattern; SipHash's flood
+/// resistance buys nothing there.
+pub type FastMap<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
 
 impl<T> Default for PhraseSet<T> {
     fn default() -> Self {
@@ -570,7 +550,7 @@ impl<T> PhraseSet<T> {
             self.wildcard_first.entry(c).or_default().push(idx);
         } else {
             self.exact_first
-                .entry(words[0].clone())
+                .entry(crate::normalize::word_hash(&words[0]))
                 .or_default()
                 .push(idx);
         }
@@ -596,31 +576,31 @@ impl<T> PhraseSet<T> {
     /// proclitic). `prefix` allows a proclitic on the first word (`لأكثر من`).
     pub fn match_at(&self, tokens: &[Token], i: usize, prefix: bool) -> Option<(usize, &T, bool)> {
         let first = tokens.get(i)?;
-        self.match_forms(tokens, i, first.forms(prefix))
+        self.match_forms(tokens, i, first.hashed_forms(prefix))
     }
 
     /// Like [`PhraseSet::match_at`] for proper names: a conjunction or preposition may be
     /// attached (`والقنيطرة`, `لدمشق`), the article may not (`السورية` is not `سورية`).
     pub fn match_name_at(&self, tokens: &[Token], i: usize) -> Option<(usize, &T, bool)> {
         let first = tokens.get(i)?;
-        self.match_forms(tokens, i, first.name_forms())
+        self.match_forms(tokens, i, first.hashed_name_forms())
     }
 
     fn match_forms<'f>(
         &self,
         tokens: &[Token],
         i: usize,
-        forms: impl Iterator<Item = &'f str>,
+        forms: impl Iterator<Item = (&'f str, u64)>,
     ) -> Option<(usize, &T, bool)> {
         let mut best: Option<(usize, usize, bool)> = None;
-        for (fi, form) in forms.enumerate() {
+        for (fi, (form, hash)) in forms.enumerate() {
             let wild = form
                 .chars()
                 .next()
                 .and_then(|c| self.wildcard_first.get(&c));
             let candidates = self
                 .exact_first
-                .get(form)
+                .get(&hash)
                 .into_iter()
                 .flatten()
                 .chain(wild.into_iter().flatten());
@@ -1056,7 +1036,8 @@ impl RuleSet {
                 }
             }
             let rule = &mut self.actions[idx].0;
-            rule.trigger_words.extend(a.triggers.iter().map(|f| phrase_words(f)));
+            rule.trigger_words
+                .extend(a.triggers.iter().map(|f| phrase_words(f)));
             rule.triggers.extend(a.triggers);
             rule.needs.extend(a.needs);
         }

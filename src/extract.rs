@@ -154,7 +154,8 @@ pub fn extract(
     doc_date: Option<&str>,
     rules: &RuleSet,
 ) -> (Tokens, Vec<Found>) {
-    let toks = tokenize(text);
+    let mut toks = tokenize(text);
+    rules.mark_phrase_starts(&mut toks.tokens);
     let found = extract_tokens(text, &toks, doc_id, doc_date, rules);
     (toks, found)
 }

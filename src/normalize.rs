@@ -95,7 +95,18 @@ pub struct Token {
     /// [`word_hash`] of `norm` (index 0) and of each stripped form (index k + 1), computed
     /// once so that each phrase set's lookup is one probe with no hashing of the word.
     pub form_hashes: [u64; 7],
+    /// Which indexed phrase sets of the rules may start at this token, one bit a set (see
+    /// `RuleSet::index_phrase_starts`): a set whose bit is clear is not looked up at all. All
+    /// bits are set until the rules mark the tokens, so every set is looked up.
+    pub phrase_starts: PhraseStarts,
 }
+
+/// One bit per indexed phrase set (at most [`PHRASE_START_BITS`]).
+pub type PhraseStarts = [u64; PHRASE_START_WORDS];
+/// Words of a [`PhraseStarts`].
+pub const PHRASE_START_WORDS: usize = 8;
+/// Phrase sets that can be indexed; any beyond are always looked up.
+pub const PHRASE_START_BITS: usize = PHRASE_START_WORDS * 64;
 
 impl Token {
     /// The word and the forms it stands for without a proclitic: `وبالمئة`, `بالمئة`, `المئة`, ...
@@ -289,6 +300,7 @@ pub fn tokenize(text: &str) -> Tokens {
                 strips: [0; 6],
                 n_strips: 0,
                 article_strips: 0,
+                phrase_starts: [u64::MAX; PHRASE_START_WORDS],
             });
             space_before = false;
             i = j;
@@ -319,6 +331,7 @@ pub fn tokenize(text: &str) -> Tokens {
                     strips,
                     n_strips,
                     article_strips,
+                    phrase_starts: [u64::MAX; PHRASE_START_WORDS],
                 });
             }
             space_before = false;
@@ -351,6 +364,7 @@ pub fn tokenize(text: &str) -> Tokens {
             strips: [0; 6],
             n_strips: 0,
             article_strips: 0,
+            phrase_starts: [u64::MAX; PHRASE_START_WORDS],
         });
         sentence_has_tokens = true;
         space_before = false;

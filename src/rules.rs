@@ -3,7 +3,9 @@
 //! months, markers and the gazetteer. Code holds mechanisms; this data holds the language.
 
 use crate::error::{Error, Result};
-use crate::normalize::{normalize, tokenize, Token, TokenKind};
+use crate::normalize::{
+    normalize, tokenize, PhraseStarts, Token, TokenKind, PHRASE_START_BITS, PHRASE_START_WORDS,
+};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -497,6 +499,9 @@ pub struct PhraseSet<T> {
     /// Phrases whose first word is a prefix pattern, by the pattern's first character.
     wildcard_first: FastMap<char, Vec<usize>>,
     phrases: Vec<Phrase<T>>,
+    /// This set's bit in [`Token::phrase_starts`] once the rule set is indexed; `None` (a set
+    /// made or changed afterwards, or past the last bit) is always looked up.
+    start_bit: Option<u16>,
 }
 
 /// A hash map with FxHash (rustc-hash): the maps here are keyed by short words or word hashes
@@ -510,6 +515,7 @@ impl<T> Default for PhraseSet<T> {
             exact_first: FastMap::default(),
             wildcard_first: FastMap::default(),
             phrases: Vec::new(),
+            start_bit: None,
         }
     }
 }
@@ -544,6 +550,8 @@ impl<T> PhraseSet<T> {
             return;
         }
         words.truncate(MAX_PHRASE_WORDS);
+        // a changed set is no longer what the rule set's index says
+        self.start_bit = None;
         let idx = self.phrases.len();
         if words[0].ends_with('*') {
             let c = words[0].chars().next().unwrap_or('*');
@@ -576,6 +584,9 @@ impl<T> PhraseSet<T> {
     /// proclitic). `prefix` allows a proclitic on the first word (`لأكثر من`).
     pub fn match_at(&self, tokens: &[Token], i: usize, prefix: bool) -> Option<(usize, &T, bool)> {
         let first = tokens.get(i)?;
+        if !self.may_start(first) {
+            return None;
+        }
         self.match_forms(tokens, i, first.hashed_forms(prefix))
     }
 
@@ -583,7 +594,35 @@ impl<T> PhraseSet<T> {
     /// attached (`والقنيطرة`, `لدمشق`), the article may not (`السورية` is not `سورية`).
     pub fn match_name_at(&self, tokens: &[Token], i: usize) -> Option<(usize, &T, bool)> {
         let first = tokens.get(i)?;
+        if !self.may_start(first) {
+            return None;
+        }
         self.match_forms(tokens, i, first.hashed_name_forms())
+    }
+
+    /// False only when the token's index says no phrase of this set can start there.
+    fn may_start(&self, token: &Token) -> bool {
+        self.start_bit.is_none_or(|bit| {
+            let bit = bit as usize;
+            token.phrase_starts[bit / 64] & (1 << (bit % 64)) != 0
+        })
+    }
+
+    /// Gives this set `bit` and records, for each first word and wildcard first letter it
+    /// looks up, that the set may start there.
+    fn index_starts(&mut self, bit: usize, index: &mut PhraseStartIndex) {
+        if bit >= PHRASE_START_BITS {
+            self.start_bit = None;
+            return;
+        }
+        self.start_bit = Some(bit as u16);
+        let (word, mask) = (bit / 64, 1u64 << (bit % 64));
+        for &hash in self.exact_first.keys() {
+            index.exact.entry(hash).or_insert([0; PHRASE_START_WORDS])[word] |= mask;
+        }
+        for &c in self.wildcard_first.keys() {
+            index.wildcard.entry(c).or_insert([0; PHRASE_START_WORDS])[word] |= mask;
+        }
     }
 
     fn match_forms<'f>(
@@ -686,6 +725,15 @@ pub struct UnitInfo {
     pub dual: bool,
 }
 
+/// Which phrase sets may start at a word: the union, over the sets of a [`RuleSet`], of the
+/// keys each looks up (first-word hashes, wildcard first letters), so one pass over a
+/// document's tokens tells each set where not to look.
+#[derive(Debug, Clone, Default)]
+pub struct PhraseStartIndex {
+    exact: FastMap<u64, PhraseStarts>,
+    wildcard: FastMap<char, PhraseStarts>,
+}
+
 /// All rules, compiled once at start-up.
 #[derive(Debug, Clone, Default)]
 pub struct RuleSet {
@@ -728,6 +776,8 @@ pub struct RuleSet {
     pub within: HashMap<String, String>,
     /// Every rule file's examples: (file, test).
     pub tests: Vec<(String, RuleTest)>,
+    /// Built by [`RuleSet::index_phrase_starts`]; read by [`RuleSet::mark_phrase_starts`].
+    pub phrase_start_index: PhraseStartIndex,
 }
 
 impl RuleSet {
@@ -805,7 +855,72 @@ impl RuleSet {
                 message: format!("{phrases} phrases; at most {MAX_PHRASES} are allowed"),
             });
         }
+        set.index_phrase_starts();
         Ok(set)
+    }
+
+    /// Gives every phrase set a bit and builds the index [`RuleSet::mark_phrase_starts`]
+    /// reads. Done by [`RuleSet::load`]; a set changed afterwards loses its bit and is always
+    /// looked up.
+    pub fn index_phrase_starts(&mut self) {
+        let mut index = PhraseStartIndex::default();
+        let mut bit = 0;
+        macro_rules! index {
+            ($set:expr) => {{
+                $set.index_starts(bit, &mut index);
+                bit += 1;
+            }};
+        }
+        index!(self.vague);
+        index!(self.qualifiers_before);
+        index!(self.qualifiers_after);
+        index!(self.units);
+        index!(self.duals);
+        index!(self.unit_prefixes);
+        index!(self.ordinals);
+        index!(self.months);
+        index!(self.weekdays);
+        index!(self.fractions);
+        index!(self.triggers);
+        index!(self.phrase_triggers);
+        index!(self.places);
+        index!(self.nationalities);
+        index!(self.bodies);
+        let mut kinds: Vec<&String> = self.markers.keys().collect();
+        kinds.sort();
+        let kinds: Vec<String> = kinds.into_iter().cloned().collect();
+        for kind in kinds {
+            if let Some(set) = self.markers.get_mut(&kind) {
+                index!(set);
+            }
+        }
+        for c in &mut self.categories {
+            index!(c.nouns);
+            index!(c.cues);
+            index!(c.with);
+        }
+        for (_, needs) in &mut self.actions {
+            index!(needs);
+        }
+        self.phrase_start_index = index;
+    }
+
+    /// Sets each token's [`Token::phrase_starts`] to the phrase sets that may start there
+    /// (over all its forms, with and without proclitics).
+    pub fn mark_phrase_starts(&self, tokens: &mut [Token]) {
+        let index = &self.phrase_start_index;
+        for token in tokens {
+            let mut starts = [0u64; PHRASE_START_WORDS];
+            for (form, hash) in token.hashed_forms(true) {
+                if let Some(bits) = index.exact.get(&hash) {
+                    starts.iter_mut().zip(bits).for_each(|(s, b)| *s |= b);
+                }
+                if let Some(bits) = form.chars().next().and_then(|c| index.wildcard.get(&c)) {
+                    starts.iter_mut().zip(bits).for_each(|(s, b)| *s |= b);
+                }
+            }
+            token.phrase_starts = starts;
+        }
     }
 
     fn add_file(

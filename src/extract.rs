@@ -631,14 +631,13 @@ fn glued_qualifier<'r>(
     if tok.kind != TokenKind::Word || tok.norm.is_ascii() || tok.norm.len() < 8 {
         return None;
     }
-    rules.qualifiers_before.phrases().find_map(|p| {
-        let [word] = p.words.as_slice() else {
-            return None;
-        };
-        let rest = tok.norm.strip_prefix(word.as_str())?;
-        let w = rules.numbers.get(rest)?;
-        Some((w, Some(p.payload.as_str())))
-    })
+    // "لأكثر" glued to "عشرين": the first one-word qualifier (in rule order) the word starts
+    // with, followed by a number word
+    let (p, rest) = rules
+        .qualifiers_before
+        .first_one_word_prefix(&tok.norm, |rest| rules.numbers.contains_key(rest))?;
+    let w = rules.numbers.get(rest)?;
+    Some((w, Some(p.payload.as_str())))
 }
 
 /// The largest power of ten dividing a round number (3000 → 1000).

@@ -174,13 +174,20 @@ fn proclitic_strips(word: &str) -> ([u8; 6], u8, u8) {
     let mut strips = [0u8; 6];
     let mut n = 0usize;
     let mut article = 0u8;
+    // most words start with no proclitic letter: skip the list
+    if !word.starts_with(PROCLITIC_LETTERS) {
+        return (strips, 0, 0);
+    }
     for p in PREFIXES {
         if n == strips.len() {
             break;
         }
-        if let Some(rest) = word.strip_prefix(p) {
+        // byte by byte: the prefixes are a few bytes, a call to memcmp costs more
+        let glued = p.len() <= word.len() && p.bytes().zip(word.bytes()).all(|(a, b)| a == b);
+        if let Some(rest) = glued.then(|| &word[p.len()..]) {
             let k = p.len() as u8;
-            if rest.chars().count() >= 2 && !strips[..n].contains(&k) {
+            // at least two letters left (without counting them all)
+            if rest.chars().nth(1).is_some() && !strips[..n].contains(&k) {
                 if p.contains("ال") || *p == "لل" {
                     article |= 1 << n;
                 }
@@ -403,6 +410,9 @@ pub fn tokenize(text: &str) -> Tokens {
 }
 
 /// Arabic proclitics a word may carry, longest first: `وبال`, `بال`, `لل`, `وال`, `و`, `ب`, ...
+/// The first letters of [`PREFIXES`] (a test keeps them in step).
+const PROCLITIC_LETTERS: [char; 6] = ['و', 'ف', 'ب', 'ل', 'ك', 'ا'];
+
 const PREFIXES: &[&str] = &[
     "وبال", "وكال", "وفال", "فبال", "وللت", "وال", "بال", "كال", "فال", "لل", "ال", "وب", "ول",
     "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك",
@@ -428,6 +438,16 @@ pub fn strip_waw(word: &str) -> Option<&str> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn every_proclitic_starts_with_a_proclitic_letter() {
+        for p in PREFIXES {
+            assert!(p.starts_with(PROCLITIC_LETTERS), "{p}");
+        }
+        for c in PROCLITIC_LETTERS {
+            assert!(PREFIXES.iter().any(|p| p.starts_with(c)), "{c}");
+        }
+    }
 
     #[test]
     fn folds_hamza_taa_marbuta_and_diacritics() {

@@ -565,6 +565,35 @@ impl<T> PhraseSet<T> {
         self.phrases.push(Phrase { words, payload });
     }
 
+    /// The first phrase (in the order added) of one exact word that `word` starts with, such
+    /// that `rest_ok` accepts the rest of `word`; with that rest. One lookup per letter of
+    /// `word`, not one comparison per phrase.
+    pub fn first_one_word_prefix<'w>(
+        &self,
+        word: &'w str,
+        mut rest_ok: impl FnMut(&str) -> bool,
+    ) -> Option<(&Phrase<T>, &'w str)> {
+        let mut best: Option<(usize, usize)> = None;
+        for (k, _) in word.char_indices().skip(1).chain([(word.len(), ' ')]) {
+            let (prefix, rest) = word.split_at(k);
+            let Some(candidates) = self.exact_first.get(&crate::normalize::word_hash(prefix))
+            else {
+                continue;
+            };
+            for &idx in candidates {
+                if best.is_some_and(|(b, _)| b <= idx) {
+                    break;
+                }
+                let p = &self.phrases[idx];
+                if p.words.len() == 1 && p.words[0] == prefix && rest_ok(rest) {
+                    best = Some((idx, k));
+                    break;
+                }
+            }
+        }
+        best.map(|(idx, k)| (&self.phrases[idx], &word[k..]))
+    }
+
     /// All phrases, in the order they were added.
     pub fn phrases(&self) -> impl Iterator<Item = &Phrase<T>> {
         self.phrases.iter()

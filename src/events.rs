@@ -8,7 +8,7 @@
 use crate::extract::Found;
 use crate::model::{Claim, Qualifier};
 use crate::normalize::{TokenKind, Tokens};
-use crate::resolve::{mentions, place_mentions, Mention};
+use crate::resolve::{DocumentMentions, Mention};
 use crate::rules::{word_matches, RuleSet};
 
 /// The action class a trigger at `i` stands for, with the trigger's length; `None` when the
@@ -112,13 +112,28 @@ pub fn extract_events(
     doc_date: Option<&str>,
     rules: &RuleSet,
 ) -> Vec<Found> {
+    if rules.actions.is_empty() {
+        return Vec::new();
+    }
+    let named = DocumentMentions::of(text, &toks.tokens, rules);
+    extract_events_with(text, toks, doc_id, doc_date, &named, rules)
+}
+
+/// [`extract_events`] with the document's mentions already found.
+pub fn extract_events_with(
+    text: &str,
+    toks: &Tokens,
+    doc_id: &str,
+    doc_date: Option<&str>,
+    named: &DocumentMentions,
+    rules: &RuleSet,
+) -> Vec<Found> {
     let t = &toks.tokens;
     if rules.actions.is_empty() {
         return Vec::new();
     }
     let excluded = crate::extract::excluded_tokens(t, rules);
-    let bodies = mentions(t, &rules.bodies, rules);
-    let places = place_mentions(t, text, &bodies, rules);
+    let (bodies, places) = (&named.bodies, &named.places);
     let cues = crate::resolve::marker_positions(t, "attribution", rules);
     let anaphors: Vec<usize> = crate::resolve::marker_positions(t, "place_anaphor", rules)
         .into_iter()

@@ -54,7 +54,25 @@ pub fn place_mentions(
     bodies: &[Mention],
     rules: &RuleSet,
 ) -> Vec<Mention> {
-    let mut out = mentions(t, &rules.places, rules);
+    place_mentions_from(
+        mentions(t, &rules.places, rules),
+        t,
+        source_text,
+        bodies,
+        rules,
+    )
+}
+
+/// [`place_mentions`] from the gazetteer's mentions (`mentions(t, &rules.places, rules)`),
+/// already found.
+fn place_mentions_from(
+    named: Vec<Mention>,
+    t: &[Token],
+    source_text: &str,
+    bodies: &[Mention],
+    rules: &RuleSet,
+) -> Vec<Mention> {
+    let mut out = named;
     // a place inside a body's name is part of that name: "U.S. Geological Survey", "هيئة المسح الجيولوجي الأمريكية"
     out.retain(|p| {
         !bodies
@@ -373,9 +391,46 @@ fn distance(m: &Mention, start: usize, end: usize) -> usize {
 
 /// Fills `subject`, `subject_id`, `source` and `source_id` of every claim.
 pub fn resolve(text: &str, toks: &Tokens, found: &mut [Found], rules: &RuleSet) {
+    let named = DocumentMentions::of(text, &toks.tokens, rules);
+    resolve_with(text, toks, found, &named, rules);
+}
+
+/// The bodies and places a document names, found once and read by the events, the subjects
+/// and sources, and the scope.
+#[derive(Debug, Clone)]
+pub struct DocumentMentions {
+    /// Gazetteer bodies (`mentions` of `rules.bodies`).
+    pub bodies: Vec<Mention>,
+    /// Places as [`place_mentions`] gives them.
+    pub places: Vec<Mention>,
+    /// Gazetteer places only (`mentions` of `rules.places`).
+    pub listed_places: Vec<Mention>,
+}
+
+impl DocumentMentions {
+    /// The mentions of a document's tokens.
+    pub fn of(text: &str, t: &[Token], rules: &RuleSet) -> DocumentMentions {
+        let bodies = mentions(t, &rules.bodies, rules);
+        let listed_places = mentions(t, &rules.places, rules);
+        let places = place_mentions_from(listed_places.clone(), t, text, &bodies, rules);
+        DocumentMentions {
+            bodies,
+            places,
+            listed_places,
+        }
+    }
+}
+
+/// [`resolve`] with the document's mentions already found.
+pub fn resolve_with(
+    text: &str,
+    toks: &Tokens,
+    found: &mut [Found],
+    named: &DocumentMentions,
+    rules: &RuleSet,
+) {
     let t = &toks.tokens;
-    let bodies = mentions(t, &rules.bodies, rules);
-    let places = place_mentions(t, text, &bodies, rules);
+    let (bodies, places) = (&named.bodies, &named.places);
     let dateline = dateline_end(text, t, &places, &bodies, rules).unwrap_or(0);
     let wire = wire_source(text, t, &bodies, dateline);
     let cues = marker_positions(t, "attribution", rules);

@@ -160,7 +160,7 @@ pub fn extract_events_with(
                     && t[out[last_event[0]].tok_start].sentence + 4 >= t[i].sentence
                 {
                     let (source, source_id) =
-                        nearest_body(text, t, &bodies, i, i + dlen).unwrap_or_default();
+                        nearest_body(text, t, bodies, i, i + dlen).unwrap_or_default();
                     let s = toks.sentences.get(t[i].sentence).copied();
                     let mut end_tok = i + dlen;
                     if t.get(end_tok)
@@ -204,7 +204,7 @@ pub fn extract_events_with(
                 .filter(|m| i < m.end)
                 .cloned()
         };
-        if let Some(m) = covering(&bodies).or_else(|| covering(&places)) {
+        if let Some(m) = covering(bodies).or_else(|| covering(places)) {
             i = m.end;
             continue;
         }
@@ -322,11 +322,11 @@ pub fn extract_events_with(
             specific
         } else if !found_places.is_empty() {
             found_places.clone()
-        } else if let Some(m) = subject_place(t, i, &places, rules) {
+        } else if let Some(m) = subject_place(t, i, places, rules) {
             // "Homs fell to the rebels", "Hama was captured by opposition fighters"
             vec![m]
         } else {
-            let (m, end) = earlier_place(toks, i, len, &places, &anaphors, rules).unzip();
+            let (m, end) = earlier_place(toks, i, len, places, &anaphors, rules).unzip();
             object_end = end.unwrap_or(object_end);
             m.into_iter().collect()
         };
@@ -340,7 +340,7 @@ pub fn extract_events_with(
             || (i.saturating_sub(5)..i)
                 .any(|k| t[k].sentence == sent && rules.marker_at("denial", t, k, true).is_some());
         let (rule, _) = &rules.actions[action];
-        let actor = nearest_actor(t, &bodies, i, i + len);
+        let actor = nearest_actor(t, bodies, i, i + len);
         // the claim's words end with its place; a source named after them in the clause is outside
         let words_end = chosen
             .iter()
@@ -349,7 +349,7 @@ pub fn extract_events_with(
             .max()
             .unwrap_or(i + len);
         let source =
-            crate::resolve::cited_source_span(text, t, sent, i, words_end, &bodies, &cues, rules);
+            crate::resolve::cited_source_span(text, t, sent, i, words_end, bodies, &cues, rules);
         let time = clause_year(
             toks,
             i,
@@ -427,8 +427,8 @@ pub fn extract_events_with(
         doc_id,
         doc_date,
         excluded: &excluded,
-        bodies: &bodies,
-        places: &places,
+        bodies,
+        places,
         cues: &cues,
     };
     // a word that already gave a place claim ("seized Aleppo") gives no phrase claim

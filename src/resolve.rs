@@ -431,10 +431,10 @@ pub fn resolve_with(
 ) {
     let t = &toks.tokens;
     let (bodies, places) = (&named.bodies, &named.places);
-    let dateline = dateline_end(text, t, &places, &bodies, rules).unwrap_or(0);
-    let wire = wire_source(text, t, &bodies, dateline);
+    let dateline = dateline_end(text, t, places, bodies, rules).unwrap_or(0);
+    let wire = wire_source(text, t, bodies, dateline);
     let cues = marker_positions(t, "attribution", rules);
-    let locators = locators(t, &places, rules);
+    let locators = locators(t, places, rules);
     let nationals = mentions(t, &rules.nationalities, rules);
     for f in found.iter_mut() {
         let sent = t[f.tok_start].sentence;
@@ -445,7 +445,7 @@ pub fn resolve_with(
         let chosen = match mode {
             SubjectMode::None => None,
             // the nearest place of the sentence, looked for within 60 tokens either side
-            SubjectMode::Place => near_mentions(&places, f.tok_start, f.tok_end, 60)
+            SubjectMode::Place => near_mentions(places, f.tok_start, f.tok_end, 60)
                 .iter()
                 .filter(|m| t[m.start].sentence == sent)
                 .min_by_key(|m| {
@@ -492,7 +492,7 @@ pub fn resolve_with(
             f.claim.subject_id = m.entity.id.clone();
         }
         if let Some((raw, id)) =
-            cited_source(text, t, sent, f, &bodies, &cues, rules).or_else(|| wire.clone())
+            cited_source(text, t, sent, f, bodies, &cues, rules).or_else(|| wire.clone())
         {
             f.claim.source = raw;
             f.claim.source_id = id;

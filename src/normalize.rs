@@ -13,12 +13,30 @@
 /// ```
 pub fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    // runs of characters that fold to themselves are copied whole
+    let mut run_start = 0;
+    for (i, c) in s.char_indices() {
+        if folds_to_itself(c) {
+            continue;
+        }
+        out.push_str(&s[run_start..i]);
         if let Some(m) = fold_char(c) {
             out.push(m);
         }
+        run_start = i + c.len_utf8();
     }
+    out.push_str(&s[run_start..]);
     out
+}
+
+/// Characters [`fold_char`] returns unchanged that make up most text: ASCII but capitals, and
+/// the Arabic letters that have no other form (a test checks it against `fold_char`).
+fn folds_to_itself(c: char) -> bool {
+    match c {
+        '\0'..='\x7f' => !c.is_ascii_uppercase(),
+        'ء' | 'ا' | 'ب' | 'ت'..='غ' | 'ف'..='و' | 'ي' => true,
+        _ => false,
+    }
 }
 
 /// Folds one character; `None` means the character is dropped.
@@ -438,6 +456,15 @@ pub fn strip_waw(word: &str) -> Option<&str> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn characters_that_fold_to_themselves_do() {
+        for c in (0..0x1_0000).filter_map(char::from_u32) {
+            if folds_to_itself(c) {
+                assert_eq!(fold_char(c), Some(c), "{c:?}");
+            }
+        }
+    }
 
     #[test]
     fn every_proclitic_starts_with_a_proclitic_letter() {

@@ -629,8 +629,9 @@ impl<T> PhraseSet<T> {
         self.match_forms(tokens, i, first.hashed_name_forms())
     }
 
-    /// False only when the token's index says no phrase of this set can start there.
-    fn may_start(&self, token: &Token) -> bool {
+    /// False only when the token's marks ([`RuleSet::mark_phrase_starts`]) say no phrase of
+    /// this set can start there.
+    pub fn may_start(&self, token: &Token) -> bool {
         self.start_bit.is_none_or(|bit| {
             let bit = bit as usize;
             token.phrase_starts[bit / 64] & (1 << (bit % 64)) != 0

@@ -1,7 +1,8 @@
 //! The identical-output guard: the real binary's `extract --format jsonl` and
 //! `compare --format json` on the seeds, on each development cluster in
-//! `../shared/eval/clusters/` and on a generated corpus (`examples/make-corpus.rs`, 1 MB) must
-//! give byte for byte the output recorded in `tests/identical/sha256sums` (SHA-256 of stdout,
+//! `../shared/eval/clusters/` and on a generated corpus (`examples/make-corpus.rs`, 1 MB), and
+//! `extract` on the files of the seeds and of each cluster without their manifest (dates read
+//! from datelines), must give byte for byte the output recorded in `tests/identical/sha256sums` (SHA-256 of stdout,
 //! one case a line). It lets the extractor's hot path be rewritten for speed (issue 15) with
 //! proof that nothing a user sees changed.
 //!
@@ -161,13 +162,28 @@ fn folder_cases(prefix: &str, base: &Path, folder: &str) -> Vec<Case> {
     ]
 }
 
+/// extract on the `.txt` files of a folder named one by one: no manifest is read, so each
+/// document's date comes from its dateline (the first or last lines of its text).
+fn no_manifest_case(prefix: &str, base: &Path, folder: &str) -> Case {
+    let mut files: Vec<String> = std::fs::read_dir(base.join(folder))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".txt"))
+        .map(|name| format!("{folder}{name}"))
+        .collect();
+    files.sort();
+    let mut args = vec!["extract", "--format", "jsonl"];
+    args.extend(files.iter().map(String::as_str));
+    Case::new(&format!("{prefix}.no-manifest.extract.jsonl"), base, &args)
+}
+
 #[test]
 fn seeds_give_the_recorded_output() {
-    check(&folder_cases(
-        "seeds",
-        Path::new(env!("CARGO_MANIFEST_DIR")),
-        "seeds/",
-    ));
+    let base = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut cases = folder_cases("seeds", base, "seeds/");
+    cases.push(no_manifest_case("seeds", base, "seeds/"));
+    check(&cases);
 }
 
 #[test]
@@ -193,7 +209,12 @@ fn development_clusters_give_the_recorded_output() {
     );
     let cases: Vec<Case> = names
         .iter()
-        .flat_map(|name| folder_cases(&format!("cluster.{name}"), &clusters, &format!("{name}/")))
+        .flat_map(|name| {
+            let (prefix, folder) = (format!("cluster.{name}"), format!("{name}/"));
+            let mut cases = folder_cases(&prefix, &clusters, &folder);
+            cases.push(no_manifest_case(&prefix, &clusters, &folder));
+            cases
+        })
         .collect();
     check(&cases);
 }

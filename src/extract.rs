@@ -1849,6 +1849,28 @@ fn categorize(
     rules: &RuleSet,
 ) -> Option<String> {
     let mut best: Option<(i64, usize, String)> = None; // (score*1000 - distance, order, id)
+                                                       // the phrase sets that may start within the widest window of any category: a set that
+                                                       // cannot is not searched for (`nearest` would find nothing)
+    let widest = rules
+        .categories
+        .iter()
+        .map(|c| c.rule.window.unwrap_or(16))
+        .max()
+        .unwrap_or(16);
+    let mut near = [0u64; crate::normalize::PHRASE_START_WORDS];
+    let around = span.0.saturating_sub(widest)..(span.1 + widest).min(t.len());
+    for x in t.get(around).unwrap_or_default() {
+        near.iter_mut()
+            .zip(&x.phrase_starts)
+            .for_each(|(n, s)| *n |= s);
+    }
+    let nearest = |set: &crate::rules::PhraseSet<()>, window: usize| {
+        if set.may_start_in(&near) {
+            nearest(t, span, core.start, set, window, rules)
+        } else {
+            None
+        }
+    };
     for (order, cat) in rules.categories.iter().enumerate() {
         let r = &cat.rule;
         if !r.units.is_empty() && !r.units.iter().any(|u| u == unit) {
@@ -1865,9 +1887,8 @@ fn categorize(
         }
         let window = r.window.unwrap_or(16);
         let noun_hit = noun_at.is_some_and(|k| cat.nouns.match_at(t, k, true).is_some());
-        let cue_dist = nearest(t, span, core.start, &cat.cues, window, rules);
-        let with_hit =
-            cat.with.is_empty() || nearest(t, span, core.start, &cat.with, window, rules).is_some();
+        let cue_dist = nearest(&cat.cues, window);
+        let with_hit = cat.with.is_empty() || nearest(&cat.with, window).is_some();
         if !with_hit {
             continue;
         }

@@ -638,6 +638,15 @@ impl<T> PhraseSet<T> {
         })
     }
 
+    /// Like [`PhraseSet::may_start`] for the union of the marks of several tokens: false only
+    /// when no phrase of this set can start at any of them.
+    pub fn may_start_in(&self, starts: &PhraseStarts) -> bool {
+        self.start_bit.is_none_or(|bit| {
+            let bit = bit as usize;
+            starts[bit / 64] & (1 << (bit % 64)) != 0
+        })
+    }
+
     /// Gives this set `bit` and records, for each first word and wildcard first letter it
     /// looks up, that the set may start there.
     fn index_starts(&mut self, bit: usize, index: &mut PhraseStartIndex) {

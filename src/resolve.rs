@@ -4,13 +4,14 @@
 use crate::extract::Found;
 use crate::normalize::{normalize, Token, TokenKind, Tokens};
 use crate::rules::{Entity, RuleSet, SubjectMode};
+use std::sync::Arc;
 
 /// A gazetteer name found in the text.
 #[derive(Debug, Clone)]
 pub struct Mention {
     pub start: usize,
     pub end: usize,
-    pub entity: Entity,
+    pub entity: Arc<Entity>,
 }
 
 /// Every gazetteer mention of `set` in the tokens, longest match first, left to right.
@@ -80,7 +81,7 @@ fn place_mentions_from(
             .any(|b| b.start <= p.start && p.end <= b.end && b.end - b.start > p.end - p.start)
     });
     let listed_count = out.len(); // out[..listed_count] is sorted by start
-    let mut listed: Option<Vec<(&str, &Entity)>> = None; // built on the first place noun
+    let mut listed: Option<Vec<(&str, &Arc<Entity>)>> = None; // built on the first place noun
     let Some(place_noun) = rules.marker("place_noun") else {
         return out;
     };
@@ -143,12 +144,12 @@ fn place_mentions_from(
             } else {
                 format!("~{}", name_key(text))
             };
-            Entity {
+            Arc::new(Entity {
                 id,
                 kind: "town".into(),
                 label: text.to_string(),
                 label_en: text.to_string(),
-            }
+            })
         });
         out.push(Mention {
             start: k,

@@ -807,7 +807,8 @@ pub struct RuleSet {
     /// index into `entities`; read only after a number, never as places.
     pub nationalities: PhraseSet<usize>,
     pub bodies: PhraseSet<usize>,
-    pub entities: Vec<Entity>,
+    /// Shared with the mentions that name them (a mention clones the `Arc`, not the names).
+    pub entities: Vec<std::sync::Arc<Entity>>,
     /// Category id → the family it is compared in (`rules/families.toml`); a category in no
     /// family is its own.
     pub families: HashMap<String, String>,
@@ -1341,12 +1342,12 @@ impl RuleSet {
                 .find(|n| n.is_ascii())
                 .map(|n| n.to_string())
                 .unwrap_or_default();
-            self.entities.push(Entity {
+            self.entities.push(std::sync::Arc::new(Entity {
                 id: row.id.clone(),
                 kind: row.kind.clone(),
                 label: names[0].to_string(),
                 label_en,
-            });
+            }));
             let target = if row.kind == "nationality" {
                 &mut self.nationalities
             } else if is_place_kind(&row.kind) {

@@ -308,6 +308,11 @@ def main(argv=None):
     conf = SparkConf().setAppName("claimdiff").set("spark.ui.showConsoleProgress", "false")
     if args.master:
         conf.setMaster(args.master)
+    if conf.get("spark.master", "").startswith("local") and not conf.contains("spark.driver.host"):
+        # local mode talks to itself (task results over 1 MB come back through the block
+        # manager): on loopback, not on whatever address the host name resolves to, which a
+        # sandboxed or containerised machine may not reach
+        conf.set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
     sc = SparkContext.getOrCreate(conf)
     sc.setLogLevel("WARN")
     started = time.monotonic()

@@ -55,6 +55,9 @@ pub fn claims_of(doc: &Document, rules: &RuleSet) -> Vec<Claim> {
     let (toks, mut found, events) =
         figures_and_events(&doc.text, &doc.id, doc.date.as_deref(), rules);
     resolve::resolve(&doc.text, &toks, &mut found, rules);
+    for f in &mut found {
+        f.claim.earlier = when::earlier_report(&toks.tokens, f.tok_start, f.tok_end, rules);
+    }
     let words: Vec<Option<&str>> = found
         .iter()
         .map(|f| scope::scope_word(&doc.text, &toks.tokens, f.tok_start, f.tok_end, rules))

@@ -9,6 +9,9 @@ use crate::model::{Claim, Document};
 use crate::rules::RuleSet;
 use std::collections::{BTreeMap, HashMap};
 
+/// A later figure this much above an earlier one has risen past it (not a rounding of it).
+const SAME_FIGURE: f64 = 1.05;
+
 /// The reference day of a claim (see [`Claim::reference_day`]), owned.
 pub fn day_of(c: &Claim, docs: &HashMap<&str, &Document>) -> Option<String> {
     let doc_date = docs.get(c.doc.as_str()).and_then(|d| d.date.as_deref());
@@ -69,6 +72,22 @@ pub fn windows(
             _ => merged.push((a, b)),
         }
     }
+    // a conflict window goes on over the days after it that hold a figure below its highest:
+    // a report under the disputed top still takes part in the dispute ("2,300" the day after
+    // "3,000" and "5,200"); the first day whose figures all reach it (the toll rose, or holds)
+    // starts a new stretch
+    let range = day_range(claims, &reps, rules);
+    for k in 0..merged.len() {
+        let limit = merged.get(k + 1).map_or(days.len(), |next| next.0);
+        let (a, mut b) = merged[k];
+        let top = (a..=b)
+            .map(|d| range[d].1)
+            .fold(f64::NEG_INFINITY, f64::max);
+        while b + 1 < limit && range[b + 1].0 * SAME_FIGURE < top {
+            b += 1;
+        }
+        merged[k].1 = b;
+    }
     let mut window_of_day = vec![0usize; days.len()];
     let mut w = 0;
     let mut d = 0;
@@ -116,8 +135,11 @@ pub fn windows(
 }
 
 /// Every (first, last) pair of day positions between which reports clash: two named sources
-/// apart on one day, or a fall from an earlier day to a later one. Falls are found from each
-/// day's sorted lower bounds, so a pair of days costs O(n log n), not O(n²).
+/// apart on one day, or a fall from an earlier day to a later one. A fall is measured from
+/// the latest rise: an earlier figure that a day in between went past is superseded ("5,300"
+/// on the 13th, "11,300" on the 14th, "3,958" on the 17th: the 17th revises the 14th, not the
+/// 13th). Falls are found from each day's sorted lower bounds, so a pair of days costs
+/// O(n log n), not O(n²).
 fn clash_spans(
     claims: &[Claim],
     reps: &[Vec<usize>],
@@ -142,6 +164,15 @@ fn clash_spans(
             let mut lo: Vec<(f64, f64)> = ivs.iter().map(|(iv, n)| (iv.lo, *n)).collect();
             lo.sort_by(|a, b| a.0.total_cmp(&b.0));
             (lo, ivs.iter().map(|(iv, n)| (iv.hi, *n)).collect())
+        })
+        .collect();
+    // per day: its highest stated figure, beyond rounding (see `judge::nominal`)
+    let peak: Vec<f64> = bounds
+        .iter()
+        .map(|(lo, _)| {
+            lo.iter()
+                .map(|&(_, n)| n / SAME_FIGURE)
+                .fold(f64::NEG_INFINITY, f64::max)
         })
         .collect();
     let mut spans = Vec::new();
@@ -171,6 +202,9 @@ fn clash_spans(
         // a later day: some later figure wholly below an earlier one, by no more than a
         // plausible revision (see `judge::clash`)
         let early_lo = &bounds[x].0;
+        // the highest figure stated on the days between x and y: an earlier figure the toll
+        // has since risen past is superseded, and a later fall is measured from the rise
+        let mut risen_to = f64::NEG_INFINITY;
         for (y, (_, late_hi)) in bounds.iter().enumerate().skip(x + 1) {
             // an earlier figure at or above a later one's upper bound, and at most a plausible
             // revision above it; lower bounds never exceed stated figures, so the scan stops
@@ -180,14 +214,30 @@ fn clash_spans(
                 early_lo[from..]
                     .iter()
                     .take_while(|&&(lo, _)| lo <= late * LARGEST_REVISION)
-                    .any(|&(_, early)| early <= late * LARGEST_REVISION)
+                    .any(|&(_, early)| early <= late * LARGEST_REVISION && risen_to <= early)
             });
             if fell {
                 spans.push((x, y));
             }
+            risen_to = risen_to.max(peak[y]);
         }
     }
     spans
+}
+
+/// Per day: the lowest and highest stated figure of its counted reports (see
+/// `judge::nominal`); (+inf, -inf) for a day with none.
+fn day_range(claims: &[Claim], reps: &[Vec<usize>], rules: &RuleSet) -> Vec<(f64, f64)> {
+    reps.iter()
+        .map(|r| {
+            r.iter()
+                .filter(|&&i| claims[i].qualifier != crate::model::Qualifier::Vague)
+                .filter_map(|&i| interval(&claims[i], rules).map(|iv| nominal(&claims[i], iv)))
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), n| {
+                    (lo.min(n), hi.max(n))
+                })
+        })
+        .collect()
 }
 
 /// The window an undated claim belongs to: one with the same figure, else a compatible one,

@@ -247,3 +247,89 @@ fn explain_says_stage_by_stage_why_two_claims_are_or_are_not_grouped() {
             "a.txt:9999: no claim covers this offset",
         ));
 }
+
+#[test]
+fn a_fall_is_measured_from_the_latest_rise_not_from_an_older_report() {
+    // day 1: 5,300; day 2: 11,300; day 4: another body says 3,958. The 3,958 disputes the
+    // 11,300 it revises, not the 5,300 the toll had long risen past.
+    let r = compare(&[
+        (
+            "a.txt",
+            "2023-09-13",
+            "The flood in Derna killed more than 5,300 people, the Red Crescent said.\n",
+        ),
+        (
+            "b.txt",
+            "2023-09-14",
+            "The flood in Derna killed 11,300 people, the Red Crescent said.\n",
+        ),
+        (
+            "c.txt",
+            "2023-09-17",
+            "The flood in Derna killed 3,958 people, the World Health Organization said.\n",
+        ),
+    ]);
+    let g = groups_of(&r, "dead");
+    let (verdict, texts) = group_holding(&g, "3,958");
+    assert_eq!(verdict, "conflict", "{g:?}");
+    assert!(texts.iter().any(|t| t == "11,300"), "{g:?}");
+    assert!(!texts.iter().any(|t| t == "5,300"), "{g:?}");
+}
+
+#[test]
+fn a_lower_report_the_day_after_a_dispute_joins_it_and_a_rise_starts_anew() {
+    let r = compare(&[
+        (
+            "a.txt",
+            "2023-09-12",
+            "The flood in Derna killed 3,000 people, the Red Crescent said.\n",
+        ),
+        (
+            "b.txt",
+            "2023-09-12",
+            "The flood in Derna killed more than 5,200 people, the World Health Organization \
+             said.\n",
+        ),
+        (
+            "c.txt",
+            "2023-09-13",
+            "The flood in Derna killed at least 2,300 people.\n",
+        ),
+        (
+            "d.txt",
+            "2023-09-14",
+            "The flood in Derna killed 11,300 people, the Red Crescent said.\n",
+        ),
+    ]);
+    let g = groups_of(&r, "dead");
+    let (verdict, texts) = group_holding(&g, "2,300");
+    assert_eq!(verdict, "conflict", "{g:?}");
+    assert!(texts.iter().any(|t| t == "3,000") && texts.iter().any(|t| t == "5,200"));
+    assert!(!texts.iter().any(|t| t == "11,300"), "{g:?}");
+}
+
+#[test]
+fn a_figure_recalled_from_an_earlier_report_makes_no_fall() {
+    // the day-2 article recalls the earlier 5,500; without that word it would read as a fall
+    // from day 1's 6,800
+    let r = compare(&[
+        (
+            "a.txt",
+            "2023-09-13",
+            "The flood in Derna killed more than 6,800 people, officials said.\n",
+        ),
+        (
+            "b.txt",
+            "2023-09-14",
+            "The flood in Derna killed 11,300 people. Health authorities previously put the \
+             death toll in Derna at 5,500.\n",
+        ),
+    ]);
+    let claims = r["claims"].as_array().unwrap();
+    let recalled = claims.iter().find(|c| c["text"] == "5,500").unwrap();
+    assert_eq!(recalled["earlier"], true);
+    let now = claims.iter().find(|c| c["text"] == "11,300").unwrap();
+    assert!(now.get("earlier").is_none(), "{now}");
+    let g = groups_of(&r, "dead");
+    assert!(g.iter().all(|(v, _)| v != "conflict"), "{g:?}");
+}

@@ -153,6 +153,10 @@ pub enum SubjectMode {
     Preceding,
     /// The story as a whole (the start date of the offensive): no place.
     None,
+    /// The nearest place in the sentence, and nothing else: a figure whose sentence names no
+    /// place is not compared with any other (a distance "the airport 9 km away" says neither
+    /// from where nor to where in words another outlet would share).
+    Own,
 }
 
 /// `[[category]]`: what a figure counts, recognised by its counted noun and cue words.

@@ -122,12 +122,12 @@ pub fn assign(
         .enumerate()
         .filter(|(_, c)| c.kind == "figure")
     {
-        let whole_story = rules
-            .category(&c.category)
-            .is_some_and(|x| x.subject() == SubjectMode::None);
+        let mode = rules.category(&c.category).map(|x| x.subject());
+        let whole_story = mode == Some(SubjectMode::None);
+        let own_only = mode == Some(SubjectMode::Own);
         c.scope = if let Some(word) = words.get(k).copied().flatten() {
             word.to_string()
-        } else if whole_story {
+        } else if whole_story || (own_only && c.subject_id.is_empty()) {
             String::new()
         } else if c.subject_id.is_empty() {
             main.clone()

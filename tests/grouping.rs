@@ -333,3 +333,27 @@ fn a_figure_recalled_from_an_earlier_report_makes_no_fall() {
     let g = groups_of(&r, "dead");
     assert!(g.iter().all(|(v, _)| v != "conflict"), "{g:?}");
 }
+
+#[test]
+fn a_distance_whose_sentence_names_no_place_is_compared_with_nothing() {
+    let r = compare(&[
+        (
+            "a.txt",
+            "2020-08-05",
+            "The explosion in Beirut blew out windows.\nThe airport is 9 km away.\n\
+             Tremors were felt in Cyprus, 240 km away.\n",
+        ),
+        (
+            "b.txt",
+            "2020-08-05",
+            "The explosion in Beirut was heard far away.\nWindows shattered more than 20 km \
+             away.\nTremors were felt in Cyprus, about 250 km away.\n",
+        ),
+    ]);
+    let g = groups_of(&r, "distance");
+    assert_eq!(group_holding(&g, "9 km").1, ["9 km"], "{g:?}");
+    assert_eq!(group_holding(&g, "20 km").1, ["20 km"], "{g:?}");
+    let (_, cyprus) = group_holding(&g, "240 km");
+    assert!(cyprus.iter().any(|t| t == "250 km"), "{g:?}");
+    assert!(g.iter().all(|(v, _)| v != "conflict"), "{g:?}");
+}

@@ -377,10 +377,3 @@ fn judge_groups(
     }
     out
 }
-
-/// When an event happened: the date in its sentence, else its document's date.
-pub fn event_time(c: &Claim, docs: &HashMap<&str, &Document>) -> Option<String> {
-    c.time
-        .clone()
-        .or_else(|| docs.get(c.doc.as_str()).and_then(|d| d.date.clone()))
-}

@@ -1,9 +1,9 @@
 //! Takes a group of claims about one quantity and the documents; returns its verdict
 //! (conflict, update, agree, single), a one-line reason and, for running tolls, a timeline.
 
+use crate::model::fmt_number;
 use crate::model::{Claim, Document, Qualifier, TimelineStep, Value, Verdict};
 use crate::rules::RuleSet;
-use crate::ruletest::fmt_number;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A half-open interval `[lo, hi)` in the claim's canonical unit.
@@ -232,7 +232,7 @@ pub fn independent_sources(claims: &[&Claim], docs: &HashMap<&str, &Document>) -
     // unlisted sources spelled two ways ("عبدالغني" / "عبد الغني") are one: same key, kept once
     let mut keys = BTreeSet::new();
     set.into_iter()
-        .filter(|s| keys.insert(crate::resolve::name_key(s)))
+        .filter(|s| keys.insert(crate::normalize::name_key(s)))
         .collect()
 }
 
@@ -314,8 +314,8 @@ pub fn two_sources(a: &Claim, b: &Claim) -> bool {
         return false;
     }
     let (x, y) = (
-        crate::resolve::name_key(&a.source_id),
-        crate::resolve::name_key(&b.source_id),
+        crate::normalize::name_key(&a.source_id),
+        crate::normalize::name_key(&b.source_id),
     );
     let common = x.chars().zip(y.chars()).take_while(|(p, q)| p == q).count();
     let shorter = x.chars().count().min(y.chars().count());

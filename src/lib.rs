@@ -3,8 +3,13 @@
 //!
 //! The pipeline, one module a stage:
 //! `load` (documents) → `normalize` (tokens) → `extract` (figures) and `events` (factual
-//! claims) → `when` (weekdays date claims) → `resolve` (subjects, sources) → `group` (same
-//! quantity) → `judge` (verdicts) → `render` (outputs).
+//! claims) → `when` (weekdays date claims, earlier reports) → `resolve` (subjects, sources) →
+//! `scope` (the place a figure is compared at) → `identity` (the partition key) → `group`
+//! (same quantity: scope blocks, one figure a document, `time` windows) → `judge` and
+//! `event_judge` (verdicts) → `render` (outputs); `merge` joins partial reports of one key
+//! each. Imports go one way along it: a stage uses `model`, `rules`, `normalize` and the
+//! stages before it, never one after it (shared notions such as `fmt_number` live in `model`,
+//! `name_key` in `normalize`).
 #![forbid(unsafe_code)]
 
 pub mod check;

@@ -180,6 +180,27 @@ pub struct Claim {
 }
 
 impl Claim {
+    /// A claim as a rule test writes it: `"<value> <qualifier> <unit> <category>"`, `~` for
+    /// none; an event as `"event <action> <place id> <polarity>"`.
+    pub fn describe(&self) -> String {
+        if self.kind == "event" {
+            return format!(
+                "event {} {} {}",
+                self.category, self.subject_id, self.polarity
+            );
+        }
+        let v = match &self.value {
+            None => "~".to_string(),
+            Some(Value::Date(d)) => d.clone(),
+            Some(Value::Number(n)) => fmt_number(*n),
+        };
+        format!(
+            "{v} {} {} {}",
+            self.qualifier.as_str(),
+            self.unit,
+            self.category
+        )
+    }
     /// The day a report speaks as of: its document's publication day. A weekday in the
     /// sentence dates the event ("the blast on Tuesday killed 135"), not the count, which is
     /// the count known when the article was written. Only full ISO dates order reports; a
@@ -264,4 +285,13 @@ pub struct Report {
     pub documents: Vec<Document>,
     pub claims: Vec<Claim>,
     pub groups: Vec<Group>,
+}
+
+/// Formats a number without a trailing `.0`: 2424 → "2424", 1.5 → "1.5".
+pub fn fmt_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
 }

@@ -2,7 +2,7 @@
 //! about, through the gazetteer) and its cited source (attribution cue + named body).
 
 use crate::extract::Found;
-use crate::normalize::{normalize, Token, TokenKind, Tokens};
+use crate::normalize::{name_key, normalize, Token, TokenKind, Tokens};
 use crate::rules::{Entity, RuleSet, SubjectMode};
 
 /// A gazetteer name found in the text.
@@ -739,15 +739,6 @@ pub fn cited_source_span(
     let raw = text[t[c + len].start..t[end - 1].end].to_string();
     let id = name_key(&raw);
     Some((raw, id))
-}
-
-/// A language-independent key for a name the gazetteer does not know: normalised, without
-/// spaces, so `عبدالغني` and `عبد الغني` meet.
-pub fn name_key(name: &str) -> String {
-    normalize(name)
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .collect()
 }
 
 /// Whether two unlisted names are spelling variants of one another (Jaro-Winkler ≥ 0.92 on

@@ -158,6 +158,46 @@ pub fn compatible_values(a: &Claim, b: &Claim) -> bool {
     }
 }
 
+/// What makes two figures the same figure as [`figure`] writes them, without writing them:
+/// (number bits, date or words of a figure with no value, lower and upper bound bits,
+/// qualifier, unit).
+pub type FigureKey<'a> = (
+    Option<u64>,
+    &'a str,
+    Option<u64>,
+    Option<u64>,
+    Qualifier,
+    &'a str,
+);
+
+/// The [`FigureKey`] of a figure claim.
+pub fn figure_key(c: &Claim) -> FigureKey<'_> {
+    let (bits, words) = match &c.value {
+        Some(Value::Number(n)) => (Some(n.to_bits()), ""),
+        Some(Value::Date(d)) => (None, d.as_str()),
+        None => (None, c.text.as_str()),
+    };
+    let range = c.qualifier == Qualifier::Range;
+    // as `figure` writes it: counts of people carry no unit, measures do
+    let unit = if matches!(
+        c.unit.as_str(),
+        "person" | "none" | "date" | "rank" | "day_index"
+    ) || c.value.is_none()
+    {
+        ""
+    } else {
+        c.unit.as_str()
+    };
+    (
+        bits,
+        words,
+        c.low.filter(|_| range).map(f64::to_bits),
+        c.high.filter(|_| range).map(f64::to_bits),
+        c.qualifier,
+        unit,
+    )
+}
+
 /// The figure as an editor reads it: `أكثر من 3500` → "more than 3500".
 pub fn figure(c: &Claim) -> String {
     if c.kind == "event" {
@@ -405,9 +445,9 @@ pub fn clash(
 }
 
 /// The verdict of one group.
-pub fn judge(
-    claims: &[&Claim],
-    docs: &HashMap<&str, &Document>,
+pub fn judge<'a>(
+    claims: &[&'a Claim],
+    docs: &HashMap<&str, &'a Document>,
     rules: &RuleSet,
 ) -> (Verdict, String, Vec<TimelineStep>) {
     if claims.first().is_some_and(|c| c.kind == "event") {
@@ -436,6 +476,10 @@ pub fn judge(
         let doc_date = docs.get(c.doc.as_str()).and_then(|d| d.date.as_deref());
         c.reference_day(doc_date).map(str::to_string)
     };
+    let day_ref = |c: &'a Claim| {
+        let doc_date = docs.get(c.doc.as_str()).and_then(|d| d.date.as_deref());
+        c.reference_day(doc_date)
+    };
     // one claim per (figure, date) stands for all that repeat it: a thousand outlets repeating
     // one figure cost one comparison, not a million (a document's different figures never share
     // a group, so distinct figures come from distinct documents)
@@ -443,7 +487,7 @@ pub fn judge(
     let mut reps: Vec<&Claim> = claims
         .iter()
         .copied()
-        .filter(|c| seen.insert((figure(c), date_of(c), c.source_id.clone())))
+        .filter(|c| seen.insert((figure_key(c), day_ref(c), c.source_id.as_str())))
         .collect();
     if reps.len() > 32 {
         reps = extremes(&reps, &date_of, rules);

@@ -4,7 +4,7 @@
 //! named sources apart on one day — make a conflict window spanning the days they cover.
 //! A toll that rose from 30 to 154 over four days is one timeline, never a conflict.
 
-use crate::judge::{clash, interval, nominal, LARGEST_REVISION};
+use crate::judge::{clash, figure_key, interval, nominal, LARGEST_REVISION};
 use crate::model::{Claim, Document};
 use crate::rules::RuleSet;
 use std::collections::{BTreeMap, HashMap};
@@ -14,8 +14,13 @@ const SAME_FIGURE: f64 = 1.05;
 
 /// The reference day of a claim (see [`Claim::reference_day`]), owned.
 pub fn day_of(c: &Claim, docs: &HashMap<&str, &Document>) -> Option<String> {
+    day_ref(c, docs).map(str::to_string)
+}
+
+/// The reference day of a claim (see [`Claim::reference_day`]), borrowed.
+pub fn day_ref<'a>(c: &'a Claim, docs: &HashMap<&str, &'a Document>) -> Option<&'a str> {
     let doc_date = docs.get(c.doc.as_str()).and_then(|d| d.date.as_deref());
-    c.reference_day(doc_date).map(str::to_string)
+    c.reference_day(doc_date)
 }
 
 /// Splits `members` (indices into `claims`) into time windows, each in the input order.
@@ -31,15 +36,15 @@ pub fn windows(
         return vec![members.to_vec()];
     }
     // one claim a (day, figure, source) stands for all that repeat it
-    let mut by_day: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut by_day: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     let mut undated = Vec::new();
     for &i in members {
-        match day_of(&claims[i], docs) {
+        match day_ref(&claims[i], docs) {
             Some(d) => by_day.entry(d).or_default().push(i),
             None => undated.push(i),
         }
     }
-    let days: Vec<&String> = by_day.keys().collect();
+    let days: Vec<&str> = by_day.keys().copied().collect();
     if days.len() < 2 && !by_day.values().any(|v| v.len() > 1) {
         return vec![members.to_vec()];
     }
@@ -51,11 +56,7 @@ pub fn windows(
                 .copied()
                 .filter(|&i| {
                     let c = &claims[i];
-                    seen.insert((
-                        format!("{:?}{:?}{:?}", c.value, c.low, c.high),
-                        c.qualifier,
-                        c.source_id.clone(),
-                    ))
+                    seen.insert((figure_key(c), c.source_id.as_str()))
                 })
                 .collect()
         })
@@ -143,7 +144,7 @@ pub fn windows(
 fn clash_spans(
     claims: &[Claim],
     reps: &[Vec<usize>],
-    days: &[&String],
+    days: &[&str],
     rules: &RuleSet,
 ) -> Vec<(usize, usize)> {
     let counted = |i: &usize| claims[*i].qualifier != crate::model::Qualifier::Vague;

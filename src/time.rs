@@ -125,9 +125,11 @@ pub fn windows(
             out[k].push(i);
         }
     }
-    // an undated report joins the window that holds its figure, else the nearest figure
+    // an undated report joins the window that holds its figure, else the nearest figure,
+    // among the dated reports (another undated one says nothing of when)
+    let dated = out.clone();
     for i in undated {
-        let k = home_window(claims, &out, i, rules);
+        let k = home_window(claims, &dated, i, rules);
         out[k].push(i);
         out[k].sort_by_key(|&j| members.iter().position(|&m| m == j));
     }
@@ -241,27 +243,32 @@ fn day_range(claims: &[Claim], reps: &[Vec<usize>], rules: &RuleSet) -> Vec<(f64
         .collect()
 }
 
-/// The window an undated claim belongs to: one with the same figure, else a compatible one,
-/// else the one whose figures are nearest in magnitude.
+/// The window an undated claim belongs to: one with the same figure, else the same number,
+/// else the nearest compatible one, else the one whose figures are nearest in magnitude.
 fn home_window(claims: &[Claim], windows: &[Vec<usize>], i: usize, rules: &RuleSet) -> usize {
     let c = &claims[i];
+    // lower is nearer: the same figure, then the same number however qualified ("at least
+    // 11,300" beside "11,300"), then a compatible figure by closeness, then any by closeness
     let score = |j: usize| -> f64 {
         let o = &claims[j];
-        if o.value == c.value && o.qualifier == c.qualifier {
-            return -1.0;
+        if o.value.is_some() && o.value == c.value {
+            return if o.qualifier == c.qualifier {
+                -3.0
+            } else {
+                -2.0
+            };
         }
         match (interval(c, rules), interval(o, rules)) {
-            (Some(x), Some(y)) if x.intersects(&y) => 0.0,
             (Some(x), Some(y)) => {
-                let m = |iv: crate::judge::Interval| {
-                    let hi = if iv.hi.is_finite() {
-                        iv.hi
-                    } else {
-                        iv.lo * 1.5
-                    };
-                    (iv.lo.max(1e-9) * hi.max(1e-9)).sqrt()
-                };
-                (m(x) / m(y)).ln().abs()
+                // the stated figures, not their open bounds ("at least 3,958" is near 3,958)
+                let apart = (nominal(c, x).max(1e-9) / nominal(o, y).max(1e-9))
+                    .ln()
+                    .abs();
+                if x.intersects(&y) {
+                    -1.0 + apart.min(0.99)
+                } else {
+                    apart
+                }
             }
             _ => f64::INFINITY,
         }

@@ -357,3 +357,37 @@ fn a_distance_whose_sentence_names_no_place_is_compared_with_nothing() {
     assert!(cyprus.iter().any(|t| t == "250 km"), "{g:?}");
     assert!(g.iter().all(|(v, _)| v != "conflict"), "{g:?}");
 }
+
+#[test]
+fn an_undated_report_joins_the_window_that_holds_its_number() {
+    // "at least 11,300" with no date is compatible with the 12th's "more than 5,200" too, but
+    // it repeats the 14th's number
+    let r = compare(&[
+        (
+            "a.txt",
+            "2023-09-12",
+            "The flood in Derna killed 3,000 people, the Red Crescent said.\n",
+        ),
+        (
+            "b.txt",
+            "2023-09-12",
+            "The flood in Derna killed more than 5,200 people, the World Health Organization \
+             said.\n",
+        ),
+        (
+            "c.txt",
+            "2023-09-14",
+            "The flood in Derna killed 11,300 people.\n",
+        ),
+        (
+            "d.txt",
+            "",
+            "The flood in Derna killed at least 11,300 people.\n",
+        ),
+    ]);
+    let g = groups_of(&r, "dead");
+    let (_, disputed) = group_holding(&g, "5,200");
+    assert!(!disputed.iter().any(|t| t == "11,300"), "{g:?}");
+    let (_, texts) = group_holding(&g, "11,300");
+    assert_eq!(texts.iter().filter(|t| *t == "11,300").count(), 2, "{g:?}");
+}

@@ -20,14 +20,6 @@ impl Interval {
     }
 }
 
-/// The unit claims are compared in, and the factor to get there (`mile` → `km`, 1.609).
-pub fn canonical_unit<'a>(unit: &'a str, rules: &'a RuleSet) -> (&'a str, f64) {
-    match rules.conversions.get(unit) {
-        Some((to, f)) => (to.as_str(), *f),
-        None => (unit, 1.0),
-    }
-}
-
 fn tiny(v: f64) -> f64 {
     1e-9 * v.abs().max(1.0)
 }
@@ -60,7 +52,7 @@ pub fn effective_step(c: &Claim, v: f64) -> f64 {
 /// `أكثر من 3500` → (3500, ∞); `نحو 4000` → [3600, 4400] at t = 0.1; `عشرات` → [20, 99];
 /// `3 آلاف` → [2500, 3500). Dates have no interval (compared as strings).
 pub fn interval(c: &Claim, rules: &RuleSet) -> Option<Interval> {
-    let (_, factor) = canonical_unit(&c.unit, rules);
+    let (_, factor, offset) = rules.conversion(&c.unit);
     let j = &rules.judge;
     let iv = match (c.qualifier, c.value.as_ref().and_then(Value::number)) {
         (Qualifier::Vague, _) | (Qualifier::Range, _) => {
@@ -118,8 +110,8 @@ pub fn interval(c: &Claim, rules: &RuleSet) -> Option<Interval> {
         _ => return None,
     };
     Some(Interval {
-        lo: iv.lo * factor,
-        hi: iv.hi * factor,
+        lo: iv.lo * factor + offset,
+        hi: iv.hi * factor + offset,
     })
 }
 
@@ -889,7 +881,7 @@ mod tests {
         assert!(compatible(&miles, &km, &r));
         km.value = Some(Value::Number(300.0));
         assert!(!compatible(&miles, &km, &r));
-        assert_eq!(canonical_unit("mile", &r).0, "km");
+        assert_eq!(r.canonical_unit("mile").0, "km");
     }
 
     #[test]

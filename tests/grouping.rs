@@ -391,3 +391,28 @@ fn an_undated_report_joins_the_window_that_holds_its_number() {
     let (_, texts) = group_holding(&g, "11,300");
     assert_eq!(texts.iter().filter(|t| *t == "11,300").count(), 2, "{g:?}");
 }
+
+#[test]
+fn fahrenheit_and_celsius_meet_as_one_temperature() {
+    let r = compare(&[
+        (
+            "a.txt",
+            "2024-06-18",
+            "Temperatures in Mecca reached 125F on Monday.\n",
+        ),
+        (
+            "b.txt",
+            "2024-06-18",
+            "Temperatures in Mecca reached 51.7C on Monday.\n",
+        ),
+        (
+            "c.txt",
+            "2024-06-18",
+            "وبلغت درجة الحرارة في مكة 51.7 درجة مئوية يوم الاثنين.\n",
+        ),
+    ]);
+    let g = groups_of(&r, "temperature");
+    let (verdict, texts) = group_holding(&g, "125F");
+    assert_eq!(verdict, "agree", "{g:?}");
+    assert_eq!(texts.len(), 3, "{g:?}");
+}

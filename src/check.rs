@@ -310,7 +310,7 @@ fn claim_block(c: &Claim, rules: &RuleSet) -> Option<(String, String, String)> {
     let unit = if c.kind == "event" {
         c.family.clone()
     } else {
-        crate::judge::canonical_unit(&c.unit, rules).0.to_string()
+        rules.canonical_unit(&c.unit).0.to_string()
     };
     let category = if c.kind == "event" {
         "event".to_string()

@@ -52,7 +52,7 @@ impl Figure {
     pub fn show(v: &Option<Figure>) -> String {
         match v {
             None => "null".into(),
-            Some(Figure::Number(n)) => crate::ruletest::fmt_number(*n),
+            Some(Figure::Number(n)) => crate::model::fmt_number(*n),
             Some(Figure::Text(t)) => t.clone(),
         }
     }

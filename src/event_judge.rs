@@ -67,7 +67,7 @@ pub fn event_clusters(
         let time = if timeless(&claims[i].family, rules) {
             None
         } else {
-            crate::group::event_time(&claims[i], docs)
+            event_time(&claims[i], docs)
         };
         by_time.entry(time).or_default().push(i);
     }
@@ -86,4 +86,11 @@ pub fn event_clusters(
         out.push(rest);
     }
     out
+}
+
+/// When an event happened: the date in its sentence, else its document's date.
+fn event_time(c: &Claim, docs: &HashMap<&str, &Document>) -> Option<String> {
+    c.time
+        .clone()
+        .or_else(|| docs.get(c.doc.as_str()).and_then(|d| d.date.clone()))
 }

@@ -1009,7 +1009,7 @@ mod tests {
     fn events(text: &str) -> Vec<String> {
         found(text, "2024-12-06")
             .into_iter()
-            .map(|f| crate::ruletest::describe(&f.claim))
+            .map(|f| f.claim.describe())
             .collect()
     }
 

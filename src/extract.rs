@@ -2003,7 +2003,7 @@ mod tests {
         extract(text, "t", Some("2024-12-06"), r)
             .1
             .iter()
-            .map(|f| crate::ruletest::describe(&f.claim))
+            .map(|f| f.claim.describe())
             .collect()
     }
 

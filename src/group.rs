@@ -17,16 +17,21 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// The place a claim is compared at before the hierarchy is applied: its scope (its subject,
 /// else its article's place), or for claims read from an older JSONL without one, its subject.
 fn scope_of<'a>(c: &'a Claim, rules: &RuleSet) -> &'a str {
-    if rules
-        .category(&c.category)
-        .is_some_and(|x| x.subject() == SubjectMode::None)
-    {
+    if subject_mode(c, rules) == SubjectMode::None {
         ""
     } else if c.scope.is_empty() {
         &c.subject_id
     } else {
         &c.scope
     }
+}
+
+/// How a claim's category finds its subject.
+fn subject_mode(c: &Claim, rules: &RuleSet) -> SubjectMode {
+    rules
+        .category(&c.category)
+        .map(|x| x.subject())
+        .unwrap_or_default()
 }
 
 /// How far apart (as a ratio) two incompatible figures of a quantity that does not change over
@@ -87,6 +92,7 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
     for (key, members) in partitions {
         // scope: events compare per place as named; figures per place they are compared at
         let mut blocks: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut own_alone: Vec<usize> = Vec::new();
         if key.starts_with("event|") {
             for i in members {
                 blocks
@@ -109,11 +115,21 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
                 .collect();
             let at = crate::scope::compared_at(&scopes, rules);
             for (&i, (s, _, _)) in members.iter().zip(&scopes) {
-                let place = at.place(s, &claims[i].doc);
+                let c = &claims[i];
+                if s.is_empty() && subject_mode(c, rules) == SubjectMode::Own {
+                    // no place of its own: compared with nothing (a block of its own, which
+                    // sorts after every place and is written with an empty scope)
+                    own_alone.push(i);
+                    continue;
+                }
+                let place = at.place(s, &c.doc);
                 blocks.entry(place).or_default().push(i);
             }
         }
         let running = members_running(&key, claims, &blocks, rules);
+        for i in own_alone.drain(..) {
+            groups.push((vec![i], String::new(), key.clone()));
+        }
         for (place, mut members) in blocks {
             members.sort_by_cached_key(|&i| {
                 (
@@ -360,11 +376,4 @@ fn judge_groups(
         g.id = format!("g{}", i + 1);
     }
     out
-}
-
-/// When an event happened: the date in its sentence, else its document's date.
-pub fn event_time(c: &Claim, docs: &HashMap<&str, &Document>) -> Option<String> {
-    c.time
-        .clone()
-        .or_else(|| docs.get(c.doc.as_str()).and_then(|d| d.date.clone()))
 }

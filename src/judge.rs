@@ -1,9 +1,9 @@
 //! Takes a group of claims about one quantity and the documents; returns its verdict
 //! (conflict, update, agree, single), a one-line reason and, for running tolls, a timeline.
 
+use crate::model::fmt_number;
 use crate::model::{Claim, Document, Qualifier, TimelineStep, Value, Verdict};
 use crate::rules::RuleSet;
-use crate::ruletest::fmt_number;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A half-open interval `[lo, hi)` in the claim's canonical unit.
@@ -17,14 +17,6 @@ impl Interval {
     /// Whether two intervals share a point.
     pub fn intersects(&self, other: &Interval) -> bool {
         self.lo.max(other.lo) < self.hi.min(other.hi)
-    }
-}
-
-/// The unit claims are compared in, and the factor to get there (`mile` → `km`, 1.609).
-pub fn canonical_unit<'a>(unit: &'a str, rules: &'a RuleSet) -> (&'a str, f64) {
-    match rules.conversions.get(unit) {
-        Some((to, f)) => (to.as_str(), *f),
-        None => (unit, 1.0),
     }
 }
 
@@ -60,7 +52,7 @@ pub fn effective_step(c: &Claim, v: f64) -> f64 {
 /// `أكثر من 3500` → (3500, ∞); `نحو 4000` → [3600, 4400] at t = 0.1; `عشرات` → [20, 99];
 /// `3 آلاف` → [2500, 3500). Dates have no interval (compared as strings).
 pub fn interval(c: &Claim, rules: &RuleSet) -> Option<Interval> {
-    let (_, factor) = canonical_unit(&c.unit, rules);
+    let (_, factor, offset) = rules.conversion(&c.unit);
     let j = &rules.judge;
     let iv = match (c.qualifier, c.value.as_ref().and_then(Value::number)) {
         (Qualifier::Vague, _) | (Qualifier::Range, _) => {
@@ -118,8 +110,8 @@ pub fn interval(c: &Claim, rules: &RuleSet) -> Option<Interval> {
         _ => return None,
     };
     Some(Interval {
-        lo: iv.lo * factor,
-        hi: iv.hi * factor,
+        lo: iv.lo * factor + offset,
+        hi: iv.hi * factor + offset,
     })
 }
 
@@ -156,6 +148,46 @@ pub fn compatible_values(a: &Claim, b: &Claim) -> bool {
         (Some(Value::Date(x)), Some(Value::Date(y))) => dates_compatible(x, y),
         _ => true,
     }
+}
+
+/// What makes two figures the same figure as [`figure`] writes them, without writing them:
+/// (number bits, date or words of a figure with no value, lower and upper bound bits,
+/// qualifier, unit).
+pub type FigureKey<'a> = (
+    Option<u64>,
+    &'a str,
+    Option<u64>,
+    Option<u64>,
+    Qualifier,
+    &'a str,
+);
+
+/// The [`FigureKey`] of a figure claim.
+pub fn figure_key(c: &Claim) -> FigureKey<'_> {
+    let (bits, words) = match &c.value {
+        Some(Value::Number(n)) => (Some(n.to_bits()), ""),
+        Some(Value::Date(d)) => (None, d.as_str()),
+        None => (None, c.text.as_str()),
+    };
+    let range = c.qualifier == Qualifier::Range;
+    // as `figure` writes it: counts of people carry no unit, measures do
+    let unit = if matches!(
+        c.unit.as_str(),
+        "person" | "none" | "date" | "rank" | "day_index"
+    ) || c.value.is_none()
+    {
+        ""
+    } else {
+        c.unit.as_str()
+    };
+    (
+        bits,
+        words,
+        c.low.filter(|_| range).map(f64::to_bits),
+        c.high.filter(|_| range).map(f64::to_bits),
+        c.qualifier,
+        unit,
+    )
 }
 
 /// The figure as an editor reads it: `أكثر من 3500` → "more than 3500".
@@ -232,7 +264,7 @@ pub fn independent_sources(claims: &[&Claim], docs: &HashMap<&str, &Document>) -
     // unlisted sources spelled two ways ("عبدالغني" / "عبد الغني") are one: same key, kept once
     let mut keys = BTreeSet::new();
     set.into_iter()
-        .filter(|s| keys.insert(crate::resolve::name_key(s)))
+        .filter(|s| keys.insert(crate::normalize::name_key(s)))
         .collect()
 }
 
@@ -314,8 +346,8 @@ pub fn two_sources(a: &Claim, b: &Claim) -> bool {
         return false;
     }
     let (x, y) = (
-        crate::resolve::name_key(&a.source_id),
-        crate::resolve::name_key(&b.source_id),
+        crate::normalize::name_key(&a.source_id),
+        crate::normalize::name_key(&b.source_id),
     );
     let common = x.chars().zip(y.chars()).take_while(|(p, q)| p == q).count();
     let shorter = x.chars().count().min(y.chars().count());
@@ -405,9 +437,9 @@ pub fn clash(
 }
 
 /// The verdict of one group.
-pub fn judge(
-    claims: &[&Claim],
-    docs: &HashMap<&str, &Document>,
+pub fn judge<'a>(
+    claims: &[&'a Claim],
+    docs: &HashMap<&str, &'a Document>,
     rules: &RuleSet,
 ) -> (Verdict, String, Vec<TimelineStep>) {
     if claims.first().is_some_and(|c| c.kind == "event") {
@@ -436,6 +468,10 @@ pub fn judge(
         let doc_date = docs.get(c.doc.as_str()).and_then(|d| d.date.as_deref());
         c.reference_day(doc_date).map(str::to_string)
     };
+    let day_ref = |c: &'a Claim| {
+        let doc_date = docs.get(c.doc.as_str()).and_then(|d| d.date.as_deref());
+        c.reference_day(doc_date)
+    };
     // one claim per (figure, date) stands for all that repeat it: a thousand outlets repeating
     // one figure cost one comparison, not a million (a document's different figures never share
     // a group, so distinct figures come from distinct documents)
@@ -443,7 +479,7 @@ pub fn judge(
     let mut reps: Vec<&Claim> = claims
         .iter()
         .copied()
-        .filter(|c| seen.insert((figure(c), date_of(c), c.source_id.clone())))
+        .filter(|c| seen.insert((figure_key(c), day_ref(c), c.source_id.as_str())))
         .collect();
     if reps.len() > 32 {
         reps = extremes(&reps, &date_of, rules);
@@ -845,7 +881,7 @@ mod tests {
         assert!(compatible(&miles, &km, &r));
         km.value = Some(Value::Number(300.0));
         assert!(!compatible(&miles, &km, &r));
-        assert_eq!(canonical_unit("mile", &r).0, "km");
+        assert_eq!(r.canonical_unit("mile").0, "km");
     }
 
     #[test]

@@ -3,8 +3,13 @@
 //!
 //! The pipeline, one module a stage:
 //! `load` (documents) → `normalize` (tokens) → `extract` (figures) and `events` (factual
-//! claims) → `when` (weekdays date claims) → `resolve` (subjects, sources) → `group` (same
-//! quantity) → `judge` (verdicts) → `render` (outputs).
+//! claims) → `when` (weekdays date claims, earlier reports) → `resolve` (subjects, sources) →
+//! `scope` (the place a figure is compared at) → `identity` (the partition key) → `group`
+//! (same quantity: scope blocks, one figure a document, `time` windows) → `judge` and
+//! `event_judge` (verdicts) → `render` (outputs); `merge` joins partial reports of one key
+//! each. Imports go one way along it: a stage uses `model`, `rules`, `normalize` and the
+//! stages before it, never one after it (shared notions such as `fmt_number` live in `model`,
+//! `name_key` in `normalize`).
 #![forbid(unsafe_code)]
 
 pub mod check;
@@ -73,6 +78,9 @@ pub fn claims_of(doc: &Document, rules: &RuleSet) -> Vec<Claim> {
     let (toks, mut found, events, named) =
         figures_events_mentions(&doc.text, &doc.id, doc.date.as_deref(), rules);
     resolve::resolve_with(&doc.text, &toks, &mut found, &named, rules);
+    for f in &mut found {
+        f.claim.earlier = when::earlier_report(&toks.tokens, f.tok_start, f.tok_end, rules);
+    }
     let words: Vec<Option<&str>> = found
         .iter()
         .map(|f| scope::scope_word(&doc.text, &toks.tokens, f.tok_start, f.tok_end, rules))

@@ -280,6 +280,8 @@ pub fn make_document(
         (Some(row.date.clone()), "manifest")
     } else if let Some(d) = dateline(&text, rules) {
         (Some(d), "dateline")
+    } else if let Some(d) = url_date(&row.url) {
+        (Some(d), "url")
     } else {
         (None, "unknown")
     };
@@ -309,6 +311,53 @@ fn source_line(text: &str) -> Option<String> {
                 let r = rest.trim();
                 if !r.is_empty() && r.chars().count() < 60 {
                     return Some(r.to_string());
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The date a news address carries in its path (`/2020/08/04/`, `/2023/09/`, `/2023-09-12-`):
+/// at the precision it gives (day or month), read only from whole path segments whose year is
+/// plausible for news (1990–2099) and whose month and day exist. A month alone dates the
+/// article to the month ("Aug 4" takes its year) but orders no reports.
+pub fn url_date(url: &str) -> Option<String> {
+    let path = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = path.split_once('/').map_or("", |(_, p)| p);
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    let segs: Vec<&str> = path.split('/').collect();
+    let num = |s: &str, len: usize, lo: u32, hi: u32| -> Option<u32> {
+        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+            .filter(|n| (lo..=hi).contains(n))
+    };
+    let full = |y: u32, m: u32, d: u32| {
+        let iso = format!("{y:04}-{m:02}-{d:02}");
+        crate::when::day_number(&iso).map(|_| iso)
+    };
+    for (k, seg) in segs.iter().enumerate() {
+        // "/2023/09/12/" or "/2023/09/"
+        if let Some(y) = num(seg, 4, 1990, 2099) {
+            if let Some(m) = segs.get(k + 1).and_then(|s| num(s, 2, 1, 12)) {
+                let day = segs.get(k + 2).and_then(|s| num(s, 2, 1, 31));
+                return match day {
+                    Some(d) => full(y, m, d),
+                    None => Some(format!("{y:04}-{m:02}")),
+                };
+            }
+        }
+        // "/2023-09-11-06-31-49" or "/2023-09-12-title": a segment opening with an ISO day
+        let b = seg.as_bytes();
+        if b.len() >= 10 && b[4] == b'-' && b[7] == b'-' && (b.len() == 10 || b[10] == b'-') {
+            if let (Some(y), Some(m), Some(d)) = (
+                num(&seg[..4], 4, 1990, 2099),
+                num(&seg[5..7], 2, 1, 12),
+                num(&seg[8..10], 2, 1, 31),
+            ) {
+                if let Some(iso) = full(y, m, d) {
+                    return Some(iso);
                 }
             }
         }
@@ -546,4 +595,39 @@ pub fn read_claims<R: std::io::BufRead>(
         claims.push(c.claim);
     }
     Ok((docs.into_values().collect(), claims))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::url_date;
+
+    #[test]
+    fn a_news_address_dates_its_article_at_the_precision_it_gives() {
+        let d = |u: &str| url_date(u);
+        assert_eq!(
+            d("https://x.com/news/2020/08/05/beirut-blast/"),
+            Some("2020-08-05".into())
+        );
+        assert_eq!(
+            d("http://nhub.news/fr/2020/08/beirut-blast/"),
+            Some("2020-08".into())
+        );
+        assert_eq!(d("https://a.com/print/121635-2023-09-11-06-31-49"), None);
+        assert_eq!(
+            d("https://a.com/print/2023-09-11-06-31-49"),
+            Some("2023-09-11".into())
+        );
+        assert_eq!(
+            d("https://a.com/2023-09-12-flood"),
+            Some("2023-09-12".into())
+        );
+        // no date: an id, a year alone, a month that does not exist, a date in the host
+        assert_eq!(d("https://maghress.com/lakome/318248"), None);
+        assert_eq!(d("https://a.com/archive/2023/"), None);
+        assert_eq!(d("https://a.com/2023/13/01/"), None);
+        assert_eq!(d("https://2023.com/"), None);
+        assert_eq!(d("https://a.com/2023/02/30/x"), None);
+        assert_eq!(d("https://a.com/?date=2023/09/12"), None);
+        assert_eq!(d(""), None);
+    }
 }

@@ -172,15 +172,42 @@ pub struct Claim {
     /// never one quantity, so one reducer per key gives the report one process gives.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub partition: String,
+    /// The figure is an earlier report the article recalls ("previously put the toll at
+    /// 5,500", "بعد أن كانت الحصيلة 5300"): it speaks as of some day before publication, so it
+    /// has no reference day of its own and never makes a running toll fall or clash.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub earlier: bool,
 }
 
 impl Claim {
+    /// A claim as a rule test writes it: `"<value> <qualifier> <unit> <category>"`, `~` for
+    /// none; an event as `"event <action> <place id> <polarity>"`.
+    pub fn describe(&self) -> String {
+        if self.kind == "event" {
+            return format!(
+                "event {} {} {}",
+                self.category, self.subject_id, self.polarity
+            );
+        }
+        let v = match &self.value {
+            None => "~".to_string(),
+            Some(Value::Date(d)) => d.clone(),
+            Some(Value::Number(n)) => fmt_number(*n),
+        };
+        format!(
+            "{v} {} {} {}",
+            self.qualifier.as_str(),
+            self.unit,
+            self.category
+        )
+    }
     /// The day a report speaks as of: its document's publication day. A weekday in the
     /// sentence dates the event ("the blast on Tuesday killed 135"), not the count, which is
     /// the count known when the article was written. Only full ISO dates order reports; a
-    /// month or a year ("2023-09") leaves the day unknown.
+    /// month or a year ("2023-09") leaves the day unknown, and so does a figure the article
+    /// recalls from an earlier report ([`Claim::earlier`]).
     pub fn reference_day<'a>(&'a self, doc_date: Option<&'a str>) -> Option<&'a str> {
-        doc_date.filter(|d| d.len() == 10 && d.as_bytes()[4] == b'-')
+        doc_date.filter(|d| !self.earlier && d.len() == 10 && d.as_bytes()[4] == b'-')
     }
 }
 
@@ -258,4 +285,13 @@ pub struct Report {
     pub documents: Vec<Document>,
     pub claims: Vec<Claim>,
     pub groups: Vec<Group>,
+}
+
+/// Formats a number without a trailing `.0`: 2424 → "2424", 1.5 → "1.5".
+pub fn fmt_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
 }

@@ -452,6 +452,15 @@ pub fn strip_waw(word: &str) -> Option<&str> {
     word.strip_prefix('و').filter(|r| r.chars().count() >= 2)
 }
 
+/// A language-independent key for a name the gazetteer does not know: normalised, without
+/// spaces, so `عبدالغني` and `عبد الغني` meet.
+pub fn name_key(name: &str) -> String {
+    normalize(name)
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,7 @@
 //! about, through the gazetteer) and its cited source (attribution cue + named body).
 
 use crate::extract::Found;
-use crate::normalize::{normalize, Token, TokenKind, Tokens};
+use crate::normalize::{name_key, normalize, Token, TokenKind, Tokens};
 use crate::rules::{Entity, RuleSet, SubjectMode};
 use std::sync::Arc;
 
@@ -446,37 +446,39 @@ pub fn resolve_with(
         let chosen = match mode {
             SubjectMode::None => None,
             // the nearest place of the sentence, looked for within 60 tokens either side
-            SubjectMode::Place => near_mentions(places, f.tok_start, f.tok_end, 60)
-                .iter()
-                .filter(|m| t[m.start].sentence == sent)
-                .min_by_key(|m| {
-                    // "10 in Aleppo, 5 in Homs": a place right after the figure, or after a
-                    // locative word right after it, is where it was counted
-                    let right_after = m.start == f.tok_end
-                        || (m.start == f.tok_end + 1
-                            && rules.marker_at("locative", t, f.tok_end, false).is_some());
-                    let country = m.entity.kind == "country";
-                    if right_after {
-                        return (1000 * country as usize, m.start);
-                    }
-                    // a place named in the sentence beats the dateline's; a place beats its locator
-                    let filed_from = m.end <= dateline;
-                    let locator = locators.binary_search(&m.start).is_ok();
-                    // and a place of the same clause beats one across "فيما", "يليه", "while"
-                    let across = if m.end <= f.tok_start {
-                        clause_breaks(t, m.end, f.tok_start, rules)
-                    } else {
-                        clause_breaks(t, f.tok_end, m.start, rules)
-                    };
-                    (
-                        distance(m, f.tok_start, f.tok_end)
-                            + 1000 * country as usize
-                            + 2000 * filed_from as usize
-                            + 500 * locator as usize
-                            + 100 * across,
-                        m.start,
-                    )
-                }),
+            SubjectMode::Place | SubjectMode::Own => {
+                near_mentions(places, f.tok_start, f.tok_end, 60)
+                    .iter()
+                    .filter(|m| t[m.start].sentence == sent)
+                    .min_by_key(|m| {
+                        // "10 in Aleppo, 5 in Homs": a place right after the figure, or after a
+                        // locative word right after it, is where it was counted
+                        let right_after = m.start == f.tok_end
+                            || (m.start == f.tok_end + 1
+                                && rules.marker_at("locative", t, f.tok_end, false).is_some());
+                        let country = m.entity.kind == "country";
+                        if right_after {
+                            return (1000 * country as usize, m.start);
+                        }
+                        // a place named in the sentence beats the dateline's; a place beats its locator
+                        let filed_from = m.end <= dateline;
+                        let locator = locators.binary_search(&m.start).is_ok();
+                        // and a place of the same clause beats one across "فيما", "يليه", "while"
+                        let across = if m.end <= f.tok_start {
+                            clause_breaks(t, m.end, f.tok_start, rules)
+                        } else {
+                            clause_breaks(t, f.tok_end, m.start, rules)
+                        };
+                        (
+                            distance(m, f.tok_start, f.tok_end)
+                                + 1000 * country as usize
+                                + 2000 * filed_from as usize
+                                + 500 * locator as usize
+                                + 100 * across,
+                            m.start,
+                        )
+                    })
+            }
             SubjectMode::Preceding => places[..places.partition_point(|m| m.start < f.tok_start)]
                 .iter()
                 .rev()
@@ -793,15 +795,6 @@ pub fn cited_source_span(
     let raw = text[t[c + len].start..t[end - 1].end].to_string();
     let id = name_key(&raw);
     Some((raw, id))
-}
-
-/// A language-independent key for a name the gazetteer does not know: normalised, without
-/// spaces, so `عبدالغني` and `عبد الغني` meet.
-pub fn name_key(name: &str) -> String {
-    normalize(name)
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .collect()
 }
 
 /// Whether two unlisted names are spelling variants of one another (Jaro-Winkler ≥ 0.92 on

@@ -95,11 +95,14 @@ pub struct UnitRule {
     /// Signs written before the number: `$` in "$2.5 billion".
     #[serde(default)]
     pub prefix: Vec<String>,
-    /// Convert to this unit before judging (`mile` → `km`).
+    /// Convert to this unit before judging (`mile` → `km`): value × `factor` + `offset`
+    /// (`offset` for affine scales: °F → °C is × 5/9 − 160/9).
     #[serde(default)]
     pub to: Option<String>,
     #[serde(default)]
     pub factor: Option<f64>,
+    #[serde(default)]
+    pub offset: Option<f64>,
 }
 
 /// `[[ordinal]]`: ordinal words (`ثالث` = 3rd).
@@ -155,6 +158,10 @@ pub enum SubjectMode {
     Preceding,
     /// The story as a whole (the start date of the offensive): no place.
     None,
+    /// The nearest place in the sentence, and nothing else: a figure whose sentence names no
+    /// place is not compared with any other (a distance "the airport 9 km away" says neither
+    /// from where nor to where in words another outlet would share).
+    Own,
 }
 
 /// `[[category]]`: what a figure counts, recognised by its counted noun and cue words.
@@ -796,7 +803,7 @@ pub struct RuleSet {
     /// Unit signs before the number (`$`).
     pub unit_prefixes: PhraseSet<UnitInfo>,
     /// unit id → (target unit, factor)
-    pub conversions: HashMap<String, (String, f64)>,
+    pub conversions: HashMap<String, (String, f64, f64)>,
     pub ordinals: PhraseSet<f64>,
     pub months: PhraseSet<u32>,
     /// Day names → ISO weekday (1 = Monday).
@@ -1021,7 +1028,20 @@ impl RuleSet {
         }
         for u in file.unit {
             if let (Some(to), Some(f)) = (&u.to, u.factor) {
-                self.conversions.insert(u.id.clone(), (to.clone(), f));
+                let offset = u.offset.unwrap_or(0.0);
+                if !(f.is_finite() && f != 0.0 && offset.is_finite()) {
+                    return Err(err(format!(
+                        "unit {:?}: `factor` must be a finite number other than 0 and `offset` finite",
+                        u.id
+                    )));
+                }
+                self.conversions
+                    .insert(u.id.clone(), (to.clone(), f, offset));
+            } else if u.offset.is_some() {
+                return Err(err(format!(
+                    "unit {:?}: `offset` needs `to` and `factor`",
+                    u.id
+                )));
             } else if u.to.is_some() != u.factor.is_some() {
                 return Err(err(format!(
                     "unit {:?}: `to` and `factor` go together",
@@ -1286,9 +1306,16 @@ impl RuleSet {
 
     /// The unit claims are compared in, and the factor to get there (`mile` → `km`, 1.609).
     pub fn canonical_unit<'a>(&'a self, unit: &'a str) -> (&'a str, f64) {
+        let (to, factor, _) = self.conversion(unit);
+        (to, factor)
+    }
+
+    /// The unit `unit` is judged in and how a value converts to it: (unit, factor, offset),
+    /// value × factor + offset; (`unit`, 1, 0) when it converts to nothing.
+    pub fn conversion<'a>(&'a self, unit: &'a str) -> (&'a str, f64, f64) {
         match self.conversions.get(unit) {
-            Some((to, f)) => (to.as_str(), *f),
-            None => (unit, 1.0),
+            Some((to, f, o)) => (to.as_str(), *f, *o),
+            None => (unit, 1.0, 0.0),
         }
     }
 

@@ -1,21 +1,12 @@
 //! Takes the rule set; runs the examples every rule file carries (`[[test]]`) and returns
 //! the failures, for `cargo test` and for `claimdiff rules test`.
 
-use crate::model::{Claim, Value};
+use crate::model::Claim;
 use crate::rules::RuleSet;
 
-/// A claim as a rule test writes it: `"<value> <qualifier> <unit> <category>"`, `~` for none;
-/// an event as `"event <action> <place id> <polarity>"`.
+/// A claim as a rule test writes it ([`Claim::describe`]).
 pub fn describe(c: &Claim) -> String {
-    if c.kind == "event" {
-        return format!("event {} {} {}", c.category, c.subject_id, c.polarity);
-    }
-    let v = match &c.value {
-        None => "~".to_string(),
-        Some(Value::Date(d)) => d.clone(),
-        Some(Value::Number(n)) => fmt_number(*n),
-    };
-    format!("{v} {} {} {}", c.qualifier.as_str(), c.unit, c.category)
+    c.describe()
 }
 
 /// A claim's description with the day a weekday in its sentence names: `" @2024-12-08"`.
@@ -37,15 +28,6 @@ fn matches(got: &str, expected: &str) -> bool {
             || got
                 .rsplit_once(' ')
                 .is_some_and(|(head, _)| head == expected))
-}
-
-/// Formats a number without a trailing `.0`: 2424 → "2424", 1.5 → "1.5".
-pub fn fmt_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
-    }
 }
 
 /// One failed example.

@@ -122,12 +122,12 @@ pub fn assign(
         .enumerate()
         .filter(|(_, c)| c.kind == "figure")
     {
-        let whole_story = rules
-            .category(&c.category)
-            .is_some_and(|x| x.subject() == SubjectMode::None);
+        let mode = rules.category(&c.category).map(|x| x.subject());
+        let whole_story = mode == Some(SubjectMode::None);
+        let own_only = mode == Some(SubjectMode::Own);
         c.scope = if let Some(word) = words.get(k).copied().flatten() {
             word.to_string()
-        } else if whole_story {
+        } else if whole_story || (own_only && c.subject_id.is_empty()) {
             String::new()
         } else if c.subject_id.is_empty() {
             main.clone()
@@ -152,8 +152,9 @@ pub const TOTAL_OVER_PART: f64 = 1.05;
 /// `scopes` are (scope, document, figure) triples. A document whose largest figure for a place
 /// exceeds its largest for a place within it ("2,122 killed in Morocco, 1,351 of them in Al
 /// Haouz") contrasts the two: its figure for the wider place is then a total and stays apart.
-/// When as many documents contrast the two as give them one figure, every document's figure
-/// for the wider place stays apart; otherwise the others' are still read as the narrower one.
+/// When more documents contrast the two than give them one figure, every document's figure
+/// for the wider place stays apart; otherwise (a tie included: one article's contrast is as
+/// likely two sources' tolls as a total and its part) the others' are read as the narrower one.
 pub fn compared_at(scopes: &[(&str, &str, Option<f64>)], rules: &RuleSet) -> ComparedAt {
     let distinct: BTreeSet<&str> = scopes
         .iter()
@@ -194,8 +195,8 @@ pub fn compared_at(scopes: &[(&str, &str, Option<f64>)], rules: &RuleSet) -> Com
         };
         if at != s {
             // the documents that state both places: those that set the wider one's figure
-            // above the narrower one's keep theirs apart; when they are as many as those that
-            // give the two places one figure, the wider place stays apart for everyone
+            // above the narrower one's keep theirs apart; when they outnumber those that give
+            // the two places one figure, the wider place stays apart for everyone
             let (mut apart, mut same) = (0, 0);
             if let (Some(o), Some(i)) = (largest.get(s), largest.get(at)) {
                 for (d, &hi) in o {
@@ -211,7 +212,7 @@ pub fn compared_at(scopes: &[(&str, &str, Option<f64>)], rules: &RuleSet) -> Com
                     }
                 }
             }
-            if apart > 0 && apart >= same {
+            if apart > same {
                 at = s;
             }
         }
@@ -354,6 +355,20 @@ mod tests {
         );
         assert_eq!(m.place("libya", "a"), "libya");
         assert_eq!(m.place("libya", "b"), "derna");
+        // one contrast against one agreement is no majority: a third article's wider figure
+        // is still read as the city's
+        let m = compared_at(
+            &[
+                ("libya", "a", Some(5000.0)),
+                ("derna", "a", Some(2000.0)),
+                ("libya", "b", Some(3252.0)),
+                ("derna", "b", Some(11300.0)),
+                ("libya", "c", Some(4000.0)),
+            ],
+            &r,
+        );
+        assert_eq!(m.place("libya", "a"), "libya");
+        assert_eq!(m.place("libya", "c"), "derna");
         // the same figure for the city and for the port within it: one scope
         let m = compared_at(
             &[

@@ -4,15 +4,23 @@
 //! named sources apart on one day — make a conflict window spanning the days they cover.
 //! A toll that rose from 30 to 154 over four days is one timeline, never a conflict.
 
-use crate::judge::{clash, interval, nominal, LARGEST_REVISION};
+use crate::judge::{clash, figure_key, interval, nominal, LARGEST_REVISION};
 use crate::model::{Claim, Document};
 use crate::rules::RuleSet;
 use std::collections::{BTreeMap, HashMap};
 
+/// A later figure this much above an earlier one has risen past it (not a rounding of it).
+const SAME_FIGURE: f64 = 1.05;
+
 /// The reference day of a claim (see [`Claim::reference_day`]), owned.
 pub fn day_of(c: &Claim, docs: &HashMap<&str, &Document>) -> Option<String> {
+    day_ref(c, docs).map(str::to_string)
+}
+
+/// The reference day of a claim (see [`Claim::reference_day`]), borrowed.
+pub fn day_ref<'a>(c: &'a Claim, docs: &HashMap<&str, &'a Document>) -> Option<&'a str> {
     let doc_date = docs.get(c.doc.as_str()).and_then(|d| d.date.as_deref());
-    c.reference_day(doc_date).map(str::to_string)
+    c.reference_day(doc_date)
 }
 
 /// Splits `members` (indices into `claims`) into time windows, each in the input order.
@@ -28,15 +36,15 @@ pub fn windows(
         return vec![members.to_vec()];
     }
     // one claim a (day, figure, source) stands for all that repeat it
-    let mut by_day: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut by_day: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     let mut undated = Vec::new();
     for &i in members {
-        match day_of(&claims[i], docs) {
+        match day_ref(&claims[i], docs) {
             Some(d) => by_day.entry(d).or_default().push(i),
             None => undated.push(i),
         }
     }
-    let days: Vec<&String> = by_day.keys().collect();
+    let days: Vec<&str> = by_day.keys().copied().collect();
     if days.len() < 2 && !by_day.values().any(|v| v.len() > 1) {
         return vec![members.to_vec()];
     }
@@ -48,11 +56,7 @@ pub fn windows(
                 .copied()
                 .filter(|&i| {
                     let c = &claims[i];
-                    seen.insert((
-                        format!("{:?}{:?}{:?}", c.value, c.low, c.high),
-                        c.qualifier,
-                        c.source_id.clone(),
-                    ))
+                    seen.insert((figure_key(c), c.source_id.as_str()))
                 })
                 .collect()
         })
@@ -68,6 +72,22 @@ pub fn windows(
             Some(last) if a <= last.1 => last.1 = last.1.max(b),
             _ => merged.push((a, b)),
         }
+    }
+    // a conflict window goes on over the days after it that hold a figure below its highest:
+    // a report under the disputed top still takes part in the dispute ("2,300" the day after
+    // "3,000" and "5,200"); the first day whose figures all reach it (the toll rose, or holds)
+    // starts a new stretch
+    let range = day_range(claims, &reps, rules);
+    for k in 0..merged.len() {
+        let limit = merged.get(k + 1).map_or(days.len(), |next| next.0);
+        let (a, mut b) = merged[k];
+        let top = (a..=b)
+            .map(|d| range[d].1)
+            .fold(f64::NEG_INFINITY, f64::max);
+        while b + 1 < limit && range[b + 1].0 * SAME_FIGURE < top {
+            b += 1;
+        }
+        merged[k].1 = b;
     }
     let mut window_of_day = vec![0usize; days.len()];
     let mut w = 0;
@@ -105,9 +125,11 @@ pub fn windows(
             out[k].push(i);
         }
     }
-    // an undated report joins the window that holds its figure, else the nearest figure
+    // an undated report joins the window that holds its figure, else the nearest figure,
+    // among the dated reports (another undated one says nothing of when)
+    let dated = out.clone();
     for i in undated {
-        let k = home_window(claims, &out, i, rules);
+        let k = home_window(claims, &dated, i, rules);
         out[k].push(i);
         out[k].sort_by_key(|&j| members.iter().position(|&m| m == j));
     }
@@ -116,12 +138,15 @@ pub fn windows(
 }
 
 /// Every (first, last) pair of day positions between which reports clash: two named sources
-/// apart on one day, or a fall from an earlier day to a later one. Falls are found from each
-/// day's sorted lower bounds, so a pair of days costs O(n log n), not O(n²).
+/// apart on one day, or a fall from an earlier day to a later one. A fall is measured from
+/// the latest rise: an earlier figure that a day in between went past is superseded ("5,300"
+/// on the 13th, "11,300" on the 14th, "3,958" on the 17th: the 17th revises the 14th, not the
+/// 13th). Falls are found from each day's sorted lower bounds, so a pair of days costs
+/// O(n log n), not O(n²).
 fn clash_spans(
     claims: &[Claim],
     reps: &[Vec<usize>],
-    days: &[&String],
+    days: &[&str],
     rules: &RuleSet,
 ) -> Vec<(usize, usize)> {
     let counted = |i: &usize| claims[*i].qualifier != crate::model::Qualifier::Vague;
@@ -142,6 +167,15 @@ fn clash_spans(
             let mut lo: Vec<(f64, f64)> = ivs.iter().map(|(iv, n)| (iv.lo, *n)).collect();
             lo.sort_by(|a, b| a.0.total_cmp(&b.0));
             (lo, ivs.iter().map(|(iv, n)| (iv.hi, *n)).collect())
+        })
+        .collect();
+    // per day: its highest stated figure, beyond rounding (see `judge::nominal`)
+    let peak: Vec<f64> = bounds
+        .iter()
+        .map(|(lo, _)| {
+            lo.iter()
+                .map(|&(_, n)| n / SAME_FIGURE)
+                .fold(f64::NEG_INFINITY, f64::max)
         })
         .collect();
     let mut spans = Vec::new();
@@ -171,6 +205,9 @@ fn clash_spans(
         // a later day: some later figure wholly below an earlier one, by no more than a
         // plausible revision (see `judge::clash`)
         let early_lo = &bounds[x].0;
+        // the highest figure stated on the days between x and y: an earlier figure the toll
+        // has since risen past is superseded, and a later fall is measured from the rise
+        let mut risen_to = f64::NEG_INFINITY;
         for (y, (_, late_hi)) in bounds.iter().enumerate().skip(x + 1) {
             // an earlier figure at or above a later one's upper bound, and at most a plausible
             // revision above it; lower bounds never exceed stated figures, so the scan stops
@@ -180,37 +217,58 @@ fn clash_spans(
                 early_lo[from..]
                     .iter()
                     .take_while(|&&(lo, _)| lo <= late * LARGEST_REVISION)
-                    .any(|&(_, early)| early <= late * LARGEST_REVISION)
+                    .any(|&(_, early)| early <= late * LARGEST_REVISION && risen_to <= early)
             });
             if fell {
                 spans.push((x, y));
             }
+            risen_to = risen_to.max(peak[y]);
         }
     }
     spans
 }
 
-/// The window an undated claim belongs to: one with the same figure, else a compatible one,
-/// else the one whose figures are nearest in magnitude.
+/// Per day: the lowest and highest stated figure of its counted reports (see
+/// `judge::nominal`); (+inf, -inf) for a day with none.
+fn day_range(claims: &[Claim], reps: &[Vec<usize>], rules: &RuleSet) -> Vec<(f64, f64)> {
+    reps.iter()
+        .map(|r| {
+            r.iter()
+                .filter(|&&i| claims[i].qualifier != crate::model::Qualifier::Vague)
+                .filter_map(|&i| interval(&claims[i], rules).map(|iv| nominal(&claims[i], iv)))
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), n| {
+                    (lo.min(n), hi.max(n))
+                })
+        })
+        .collect()
+}
+
+/// The window an undated claim belongs to: one with the same figure, else the same number,
+/// else the nearest compatible one, else the one whose figures are nearest in magnitude.
 fn home_window(claims: &[Claim], windows: &[Vec<usize>], i: usize, rules: &RuleSet) -> usize {
     let c = &claims[i];
+    // lower is nearer: the same figure, then the same number however qualified ("at least
+    // 11,300" beside "11,300"), then a compatible figure by closeness, then any by closeness
     let score = |j: usize| -> f64 {
         let o = &claims[j];
-        if o.value == c.value && o.qualifier == c.qualifier {
-            return -1.0;
+        if o.value.is_some() && o.value == c.value {
+            return if o.qualifier == c.qualifier {
+                -3.0
+            } else {
+                -2.0
+            };
         }
         match (interval(c, rules), interval(o, rules)) {
-            (Some(x), Some(y)) if x.intersects(&y) => 0.0,
             (Some(x), Some(y)) => {
-                let m = |iv: crate::judge::Interval| {
-                    let hi = if iv.hi.is_finite() {
-                        iv.hi
-                    } else {
-                        iv.lo * 1.5
-                    };
-                    (iv.lo.max(1e-9) * hi.max(1e-9)).sqrt()
-                };
-                (m(x) / m(y)).ln().abs()
+                // the stated figures, not their open bounds ("at least 3,958" is near 3,958)
+                let apart = (nominal(c, x).max(1e-9) / nominal(o, y).max(1e-9))
+                    .ln()
+                    .abs();
+                if x.intersects(&y) {
+                    -1.0 + apart.min(0.99)
+                } else {
+                    apart
+                }
             }
             _ => f64::INFINITY,
         }

@@ -9,6 +9,9 @@
 //! falls on another day, or when it sits in a relative clause ("the quake, which struck on
 //! Friday, ..."). A claim takes the weekday nearest to it in its sentence; if that one cannot
 //! be resolved, the claim is not dated by it.
+//!
+//! A figure the article recalls from an earlier report ("previously put the toll at 5,500")
+//! is marked as such ([`earlier_report`]): it has no reference day of its own.
 
 use crate::extract::Found;
 use crate::model::{Span, Value};
@@ -272,6 +275,46 @@ pub fn date_claims(
     }
 }
 
+/// Whether the figure over tokens `[lo, hi)` is an earlier report the article recalls: an
+/// `earlier_report_before` marker ("previously", "up from", "بعد أن كانت") ending at most eight
+/// words before it, or an `earlier_report_after` one starting at most four words after it
+/// ("11,300 as was earlier reported"),
+/// in its sentence with no other number between ("previously 5,500, now 11,300" recalls only
+/// the 5,500).
+pub fn earlier_report(
+    t: &[crate::normalize::Token],
+    lo: usize,
+    hi: usize,
+    rules: &RuleSet,
+) -> bool {
+    use crate::normalize::TokenKind;
+    if lo >= hi || hi > t.len() {
+        return false;
+    }
+    let sentence = t[lo].sentence;
+    let plain = |k: usize| t[k].sentence == sentence && t[k].kind != TokenKind::Number;
+    let mut before = false;
+    let mut k = lo;
+    while k > 0 && lo - k < 8 && plain(k - 1) {
+        k -= 1;
+        if rules
+            .marker_at("earlier_report_before", t, k, true)
+            .is_some_and(|len| k + len <= lo)
+        {
+            before = true;
+            break;
+        }
+    }
+    before
+        || (hi..(hi + 4).min(t.len()))
+            .take_while(|&k| plain(k))
+            .any(|k| {
+                rules
+                    .marker_at("earlier_report_after", t, k, true)
+                    .is_some()
+            })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -327,5 +370,40 @@ mod tests {
             Some("2024-12-28")
         );
         assert_eq!(resolve_weekday("2024-12", 6, Relation::Bare), None);
+    }
+
+    #[test]
+    fn a_figure_recalled_from_an_earlier_report_is_marked_and_the_next_one_is_not() {
+        let rules = RuleSet::builtin().unwrap();
+        let recalled = |text: &str| -> Vec<(String, bool)> {
+            let (toks, found) = crate::extract::extract(text, "d", None, &rules);
+            found
+                .iter()
+                .map(|f| {
+                    let marked = earlier_report(&toks.tokens, f.tok_start, f.tok_end, &rules);
+                    (f.claim.text.clone(), marked)
+                })
+                .collect()
+        };
+        assert_eq!(
+            recalled("Health authorities previously put the death toll at 5,500."),
+            [("5,500".to_string(), true)]
+        );
+        assert_eq!(
+            recalled("At least 3,958 people died, instead of 11,300 as was earlier reported."),
+            [("3,958".to_string(), false), ("11,300".to_string(), true)]
+        );
+        assert_eq!(
+            recalled("The toll, previously 5,500, has risen to 11,300."),
+            [("5,500".to_string(), true), ("11,300".to_string(), false)]
+        );
+        assert_eq!(
+            recalled("ارتفعت الحصيلة إلى 11300 قتيل بعد أن كانت 5300 قتيل."),
+            [("11300".to_string(), false), ("5300".to_string(), true)]
+        );
+        assert_eq!(
+            recalled("The flood killed 2,000 people."),
+            [("2,000".to_string(), false)]
+        );
     }
 }

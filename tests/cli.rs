@@ -479,3 +479,35 @@ fn a_date_without_a_year_takes_the_publication_year() {
     let claims = claims_with_manifest_date("وقع الانفجار يوم 4 آب في المرفأ.", "2020-08-06");
     assert_eq!(claims[0]["value"], "2020-08-04");
 }
+
+#[test]
+fn an_article_without_a_manifest_date_takes_the_date_its_address_carries() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("a.txt"),
+        "The blast on Aug 4 shook the port.",
+    )
+    .unwrap();
+    let m = dir.path().join("m.csv");
+    fs::write(
+        &m,
+        "file,outlet,date,url\na.txt,X,,http://example.news/fr/2020/08/beirut-blast/\n",
+    )
+    .unwrap();
+    let out = claimdiff()
+        .args([
+            "compare",
+            "--format",
+            "json",
+            "--manifest",
+            m.to_str().unwrap(),
+        ])
+        .arg(dir.path().join("a.txt"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["documents"][0]["date"], "2020-08");
+    assert_eq!(v["documents"][0]["date_source"], "url");
+    assert_eq!(v["claims"][0]["value"], "2020-08-04");
+}

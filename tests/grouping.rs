@@ -247,3 +247,172 @@ fn explain_says_stage_by_stage_why_two_claims_are_or_are_not_grouped() {
             "a.txt:9999: no claim covers this offset",
         ));
 }
+
+#[test]
+fn a_fall_is_measured_from_the_latest_rise_not_from_an_older_report() {
+    // day 1: 5,300; day 2: 11,300; day 4: another body says 3,958. The 3,958 disputes the
+    // 11,300 it revises, not the 5,300 the toll had long risen past.
+    let r = compare(&[
+        (
+            "a.txt",
+            "2023-09-13",
+            "The flood in Derna killed more than 5,300 people, the Red Crescent said.\n",
+        ),
+        (
+            "b.txt",
+            "2023-09-14",
+            "The flood in Derna killed 11,300 people, the Red Crescent said.\n",
+        ),
+        (
+            "c.txt",
+            "2023-09-17",
+            "The flood in Derna killed 3,958 people, the World Health Organization said.\n",
+        ),
+    ]);
+    let g = groups_of(&r, "dead");
+    let (verdict, texts) = group_holding(&g, "3,958");
+    assert_eq!(verdict, "conflict", "{g:?}");
+    assert!(texts.iter().any(|t| t == "11,300"), "{g:?}");
+    assert!(!texts.iter().any(|t| t == "5,300"), "{g:?}");
+}
+
+#[test]
+fn a_lower_report_the_day_after_a_dispute_joins_it_and_a_rise_starts_anew() {
+    let r = compare(&[
+        (
+            "a.txt",
+            "2023-09-12",
+            "The flood in Derna killed 3,000 people, the Red Crescent said.\n",
+        ),
+        (
+            "b.txt",
+            "2023-09-12",
+            "The flood in Derna killed more than 5,200 people, the World Health Organization \
+             said.\n",
+        ),
+        (
+            "c.txt",
+            "2023-09-13",
+            "The flood in Derna killed at least 2,300 people.\n",
+        ),
+        (
+            "d.txt",
+            "2023-09-14",
+            "The flood in Derna killed 11,300 people, the Red Crescent said.\n",
+        ),
+    ]);
+    let g = groups_of(&r, "dead");
+    let (verdict, texts) = group_holding(&g, "2,300");
+    assert_eq!(verdict, "conflict", "{g:?}");
+    assert!(texts.iter().any(|t| t == "3,000") && texts.iter().any(|t| t == "5,200"));
+    assert!(!texts.iter().any(|t| t == "11,300"), "{g:?}");
+}
+
+#[test]
+fn a_figure_recalled_from_an_earlier_report_makes_no_fall() {
+    // the day-2 article recalls the earlier 5,500; without that word it would read as a fall
+    // from day 1's 6,800
+    let r = compare(&[
+        (
+            "a.txt",
+            "2023-09-13",
+            "The flood in Derna killed more than 6,800 people, officials said.\n",
+        ),
+        (
+            "b.txt",
+            "2023-09-14",
+            "The flood in Derna killed 11,300 people. Health authorities previously put the \
+             death toll in Derna at 5,500.\n",
+        ),
+    ]);
+    let claims = r["claims"].as_array().unwrap();
+    let recalled = claims.iter().find(|c| c["text"] == "5,500").unwrap();
+    assert_eq!(recalled["earlier"], true);
+    let now = claims.iter().find(|c| c["text"] == "11,300").unwrap();
+    assert!(now.get("earlier").is_none(), "{now}");
+    let g = groups_of(&r, "dead");
+    assert!(g.iter().all(|(v, _)| v != "conflict"), "{g:?}");
+}
+
+#[test]
+fn a_distance_whose_sentence_names_no_place_is_compared_with_nothing() {
+    let r = compare(&[
+        (
+            "a.txt",
+            "2020-08-05",
+            "The explosion in Beirut blew out windows.\nThe airport is 9 km away.\n\
+             Tremors were felt in Cyprus, 240 km away.\n",
+        ),
+        (
+            "b.txt",
+            "2020-08-05",
+            "The explosion in Beirut was heard far away.\nWindows shattered more than 20 km \
+             away.\nTremors were felt in Cyprus, about 250 km away.\n",
+        ),
+    ]);
+    let g = groups_of(&r, "distance");
+    assert_eq!(group_holding(&g, "9 km").1, ["9 km"], "{g:?}");
+    assert_eq!(group_holding(&g, "20 km").1, ["20 km"], "{g:?}");
+    let (_, cyprus) = group_holding(&g, "240 km");
+    assert!(cyprus.iter().any(|t| t == "250 km"), "{g:?}");
+    assert!(g.iter().all(|(v, _)| v != "conflict"), "{g:?}");
+}
+
+#[test]
+fn an_undated_report_joins_the_window_that_holds_its_number() {
+    // "at least 11,300" with no date is compatible with the 12th's "more than 5,200" too, but
+    // it repeats the 14th's number
+    let r = compare(&[
+        (
+            "a.txt",
+            "2023-09-12",
+            "The flood in Derna killed 3,000 people, the Red Crescent said.\n",
+        ),
+        (
+            "b.txt",
+            "2023-09-12",
+            "The flood in Derna killed more than 5,200 people, the World Health Organization \
+             said.\n",
+        ),
+        (
+            "c.txt",
+            "2023-09-14",
+            "The flood in Derna killed 11,300 people.\n",
+        ),
+        (
+            "d.txt",
+            "",
+            "The flood in Derna killed at least 11,300 people.\n",
+        ),
+    ]);
+    let g = groups_of(&r, "dead");
+    let (_, disputed) = group_holding(&g, "5,200");
+    assert!(!disputed.iter().any(|t| t == "11,300"), "{g:?}");
+    let (_, texts) = group_holding(&g, "11,300");
+    assert_eq!(texts.iter().filter(|t| *t == "11,300").count(), 2, "{g:?}");
+}
+
+#[test]
+fn fahrenheit_and_celsius_meet_as_one_temperature() {
+    let r = compare(&[
+        (
+            "a.txt",
+            "2024-06-18",
+            "Temperatures in Mecca reached 125F on Monday.\n",
+        ),
+        (
+            "b.txt",
+            "2024-06-18",
+            "Temperatures in Mecca reached 51.7C on Monday.\n",
+        ),
+        (
+            "c.txt",
+            "2024-06-18",
+            "وبلغت درجة الحرارة في مكة 51.7 درجة مئوية يوم الاثنين.\n",
+        ),
+    ]);
+    let g = groups_of(&r, "temperature");
+    let (verdict, texts) = group_holding(&g, "125F");
+    assert_eq!(verdict, "agree", "{g:?}");
+    assert_eq!(texts.len(), 3, "{g:?}");
+}

@@ -135,7 +135,7 @@ fn every_category_action_unit_and_verdict_has_a_label_in_every_language() {
         .chain(rules.duals.phrases())
         .chain(rules.unit_prefixes.phrases())
         .map(|p| p.payload.id.clone())
-        .chain(rules.conversions.values().map(|(to, _)| to.clone()))
+        .chain(rules.conversions.values().map(|(to, _, _)| to.clone()))
         .collect();
     // units the extractors give without a rule: bare counts, dates, ranks, events
     units.extend(["none", "date", "rank", "year", "day_index", "event"].map(String::from));

@@ -37,6 +37,10 @@ import threading
 import time
 import zlib
 
+# the report is written from sorted streams pulled to the driver one partition at a time: at
+# least this many partitions, so one holds a few MB of claims (the claims' text and sentences),
+# not a whole corpus's share, whatever --partitions says
+STREAM_PARTITIONS = 32
 VERDICT_RANK = {"conflict": 0, "update": 1, "agree": 2, "single": 3}
 
 
@@ -308,6 +312,15 @@ def main(argv=None):
     conf = SparkConf().setAppName("claimdiff").set("spark.ui.showConsoleProgress", "false")
     if args.master:
         conf.setMaster(args.master)
+    if conf.get("spark.master", "").startswith("local") and not conf.contains("spark.driver.host"):
+        # local mode talks to itself (task results over 1 MB come back through the block
+        # manager): on loopback, not on whatever address the host name resolves to, which a
+        # sandboxed or containerised machine may not reach
+        conf.set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
+    if conf.get("spark.master", "").startswith("local") and not conf.contains("spark.driver.memory"):
+        # local mode runs the executors inside the driver's JVM (1 GB by default); the report
+        # streams through it one partition at a time
+        conf.set("spark.driver.memory", "3g")
     sc = SparkContext.getOrCreate(conf)
     sc.setLogLevel("WARN")
     started = time.monotonic()
@@ -333,7 +346,7 @@ def main(argv=None):
 
         # claims in report order, numbered as one process numbers them
         numbered = (mapped.filter(lambda r: r[0] == "c")
-                    .sortBy(lambda r: r[1], numPartitions=P)
+                    .sortBy(lambda r: r[1], numPartitions=max(P, STREAM_PARTITIONS))
                     .zipWithIndex()
                     .persist(StorageLevel.MEMORY_AND_DISK))
         # one reducer run a key, the key's claims in report order
@@ -350,7 +363,8 @@ def main(argv=None):
 
         write_report(
             args.output,
-            docs.sortByKey(numPartitions=P).values().toLocalIterator(prefetchPartitions=True),
+            docs.sortByKey(numPartitions=max(P, STREAM_PARTITIONS)).values()
+            .toLocalIterator(prefetchPartitions=True),
             (numbered_block(r, n) for r, n in numbered.toLocalIterator(prefetchPartitions=True)),
             (group_block(g, n) for n, (_, g) in enumerate(groups)),
         )

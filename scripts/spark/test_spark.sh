@@ -43,6 +43,7 @@ rm -rf "$work/corpus/articles" # the .txt copies; the job reads articles.jsonl
 clusters=()
 [ -d ../shared/eval/clusters ] && clusters=(--clusters ../shared/eval/clusters)
 started=$(date +%s)
+export SPARK_LOCAL_IP=127.0.0.1 # local mode: loopback, whatever the host name resolves to
 "$venv/bin/python" scripts/spark/test_spark.py --claimdiff target/release/claimdiff \
     --corpus "$work/corpus/articles.jsonl" --seeds seeds "${clusters[@]}" --work "$work" \
     2> >(grep -v -e '^\s*$' -e 'WARN Utils' -e 'NativeCodeLoader' -e 'setLogLevel' \

@@ -793,7 +793,7 @@ fn short_number(v: f64) -> String {
     } else if a >= 1e4 {
         format!("{:.0}k", v / 1e3)
     } else {
-        crate::ruletest::fmt_number((v * 10.0).round() / 10.0)
+        crate::model::fmt_number((v * 10.0).round() / 10.0)
     }
 }
 

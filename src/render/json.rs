@@ -45,6 +45,8 @@ struct ClaimLine<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     date: Option<Option<&'a str>>,
     doc: &'a str,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    earlier: bool,
     end: usize,
     #[serde(skip_serializing_if = "str::is_empty")]
     family: &'a str,
@@ -129,12 +131,14 @@ impl<'a> ClaimLine<'a> {
             rounding_step,
             scope,
             partition,
+            earlier,
         } = c;
         ClaimLine {
             actor,
             category,
             date: doc.map(|(_, date)| date),
             doc: doc_id,
+            earlier: *earlier,
             end: *end,
             family,
             high: *high,
@@ -228,6 +232,7 @@ mod tests {
             rounding_step: 100.0,
             scope: "homs".into(),
             partition: "figure|killed|person".into(),
+            earlier: true,
         };
         let date = Claim {
             value: Some(Value::Date("2024-12".into())),

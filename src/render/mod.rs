@@ -164,7 +164,7 @@ impl<'a> Words<'a> {
             return format!("{} {place}{denied}", self.category(&c.category));
         }
         let v = match &c.value {
-            Some(Value::Number(n)) => crate::ruletest::fmt_number(*n),
+            Some(Value::Number(n)) => crate::model::fmt_number(*n),
             Some(Value::Date(d)) => d.clone(),
             None => c.text.clone(),
         };
@@ -273,7 +273,7 @@ pub(crate) fn claim_index(report: &Report) -> HashMap<&str, &Claim> {
 /// A value as text: numbers without `.0`, dates as written, empty for none.
 pub(crate) fn value_text(c: &Claim) -> String {
     match &c.value {
-        Some(crate::model::Value::Number(n)) => crate::ruletest::fmt_number(*n),
+        Some(crate::model::Value::Number(n)) => crate::model::fmt_number(*n),
         Some(crate::model::Value::Date(d)) => d.clone(),
         None => String::new(),
     }
@@ -281,5 +281,5 @@ pub(crate) fn value_text(c: &Claim) -> String {
 
 /// An optional bound as text.
 pub(crate) fn bound_text(b: Option<f64>) -> String {
-    b.map(crate::ruletest::fmt_number).unwrap_or_default()
+    b.map(crate::model::fmt_number).unwrap_or_default()
 }

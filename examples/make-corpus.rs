@@ -107,7 +107,25 @@ fn main() -> std::io::Result<()> {
         .unwrap_or(100 << 20);
     let out = PathBuf::from(arg("--out").unwrap_or_else(|| "corpus".into()));
     let seeds_dir = PathBuf::from(arg("--seeds").unwrap_or_else(|| "seeds".into()));
-    let mut seeds: Vec<String> = std::fs::read_dir(&seeds_dir)?
+    let (n, written) = write_corpus(&seeds_dir, &out, size)?;
+    eprintln!(
+        "make-corpus: {n} articles, {:.1} MB in {}",
+        written as f64 / 1e6,
+        out.display()
+    );
+    Ok(())
+}
+
+/// Writes at least `size` bytes of articles varied from the `.txt` files of `seeds_dir` into
+/// `out` (the layout of the module comment) and returns (articles, bytes). The generator's seed
+/// is fixed: the same seeds and size always give the same bytes (tests/identical.rs relies on
+/// it).
+pub fn write_corpus(
+    seeds_dir: &std::path::Path,
+    out: &std::path::Path,
+    size: u64,
+) -> std::io::Result<(usize, u64)> {
+    let mut seeds: Vec<String> = std::fs::read_dir(seeds_dir)?
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "txt"))
@@ -115,8 +133,10 @@ fn main() -> std::io::Result<()> {
         .collect::<Result<_, _>>()?;
     seeds.sort();
     if seeds.is_empty() {
-        eprintln!("make-corpus: no .txt seeds in {}", seeds_dir.display());
-        std::process::exit(2);
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("make-corpus: no .txt seeds in {}", seeds_dir.display()),
+        ));
     }
     std::fs::create_dir_all(out.join("articles"))?;
     let mut jsonl = std::io::BufWriter::new(std::fs::File::create(out.join("articles.jsonl"))?);
@@ -143,12 +163,9 @@ fn main() -> std::io::Result<()> {
         written += text.len() as u64;
         n += 1;
     }
-    eprintln!(
-        "make-corpus: {n} articles, {:.1} MB in {}",
-        written as f64 / 1e6,
-        out.display()
-    );
-    Ok(())
+    jsonl.flush()?;
+    manifest.flush()?;
+    Ok((n, written))
 }
 
 fn json_string(s: &str) -> String {

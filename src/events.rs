@@ -8,8 +8,8 @@
 use crate::extract::Found;
 use crate::model::{Claim, Qualifier};
 use crate::normalize::{TokenKind, Tokens};
-use crate::resolve::{mentions, place_mentions, Mention};
-use crate::rules::{phrase_words, word_matches, RuleSet};
+use crate::resolve::{DocumentMentions, Mention};
+use crate::rules::{word_matches, RuleSet};
 
 /// The action class a trigger at `i` stands for, with the trigger's length; `None` when the
 /// trigger is a purpose ("للانسحاب") or sits in a wish or condition.
@@ -84,8 +84,7 @@ fn refine_action(
         if needs.is_empty() || a.object == "phrase" {
             continue;
         }
-        let has = a.triggers.iter().any(|tr| {
-            let pw = phrase_words(tr);
+        let has = a.trigger_words.iter().any(|pw| {
             pw.len() == len
                 && stripped.iter().any(|s| word_matches(&pw[0], s))
                 && pw[1..]
@@ -113,13 +112,28 @@ pub fn extract_events(
     doc_date: Option<&str>,
     rules: &RuleSet,
 ) -> Vec<Found> {
+    if rules.actions.is_empty() {
+        return Vec::new();
+    }
+    let named = DocumentMentions::of(text, &toks.tokens, rules);
+    extract_events_with(text, toks, doc_id, doc_date, &named, rules)
+}
+
+/// [`extract_events`] with the document's mentions already found.
+pub fn extract_events_with(
+    text: &str,
+    toks: &Tokens,
+    doc_id: &str,
+    doc_date: Option<&str>,
+    named: &DocumentMentions,
+    rules: &RuleSet,
+) -> Vec<Found> {
     let t = &toks.tokens;
     if rules.actions.is_empty() {
         return Vec::new();
     }
     let excluded = crate::extract::excluded_tokens(t, rules);
-    let bodies = mentions(t, &rules.bodies, rules);
-    let places = place_mentions(t, text, &bodies, rules);
+    let (bodies, places) = (&named.bodies, &named.places);
     let cues = crate::resolve::marker_positions(t, "attribution", rules);
     let anaphors: Vec<usize> = crate::resolve::marker_positions(t, "place_anaphor", rules)
         .into_iter()
@@ -146,7 +160,7 @@ pub fn extract_events(
                     && t[out[last_event[0]].tok_start].sentence + 4 >= t[i].sentence
                 {
                     let (source, source_id) =
-                        nearest_body(text, t, &bodies, i, i + dlen).unwrap_or_default();
+                        nearest_body(text, t, bodies, i, i + dlen).unwrap_or_default();
                     let s = toks.sentences.get(t[i].sentence).copied();
                     let mut end_tok = i + dlen;
                     if t.get(end_tok)
@@ -190,7 +204,7 @@ pub fn extract_events(
                 .filter(|m| i < m.end)
                 .cloned()
         };
-        if let Some(m) = covering(&bodies).or_else(|| covering(&places)) {
+        if let Some(m) = covering(bodies).or_else(|| covering(places)) {
             i = m.end;
             continue;
         }
@@ -308,11 +322,11 @@ pub fn extract_events(
             specific
         } else if !found_places.is_empty() {
             found_places.clone()
-        } else if let Some(m) = subject_place(t, i, &places, rules) {
+        } else if let Some(m) = subject_place(t, i, places, rules) {
             // "Homs fell to the rebels", "Hama was captured by opposition fighters"
             vec![m]
         } else {
-            let (m, end) = earlier_place(toks, i, len, &places, &anaphors, rules).unzip();
+            let (m, end) = earlier_place(toks, i, len, places, &anaphors, rules).unzip();
             object_end = end.unwrap_or(object_end);
             m.into_iter().collect()
         };
@@ -326,7 +340,7 @@ pub fn extract_events(
             || (i.saturating_sub(5)..i)
                 .any(|k| t[k].sentence == sent && rules.marker_at("denial", t, k, true).is_some());
         let (rule, _) = &rules.actions[action];
-        let actor = nearest_actor(t, &bodies, i, i + len);
+        let actor = nearest_actor(t, bodies, i, i + len);
         // the claim's words end with its place; a source named after them in the clause is outside
         let words_end = chosen
             .iter()
@@ -335,7 +349,7 @@ pub fn extract_events(
             .max()
             .unwrap_or(i + len);
         let source =
-            crate::resolve::cited_source_span(text, t, sent, i, words_end, &bodies, &cues, rules);
+            crate::resolve::cited_source_span(text, t, sent, i, words_end, bodies, &cues, rules);
         let time = clause_year(
             toks,
             i,
@@ -413,8 +427,8 @@ pub fn extract_events(
         doc_id,
         doc_date,
         excluded: &excluded,
-        bodies: &bodies,
-        places: &places,
+        bodies,
+        places,
         cues: &cues,
     };
     // a word that already gave a place claim ("seized Aleppo") gives no phrase claim
@@ -526,8 +540,7 @@ fn phrase_candidates(
         .enumerate()
         .filter(|(_, (a, _))| a.object == "phrase")
         .filter(|(_, (a, _))| {
-            a.triggers.iter().any(|tr| {
-                let pw = phrase_words(tr);
+            a.trigger_words.iter().any(|pw| {
                 pw.len() == len
                     && firsts.iter().any(|s| word_matches(&pw[0], s))
                     && pw[1..]

@@ -154,7 +154,8 @@ pub fn extract(
     doc_date: Option<&str>,
     rules: &RuleSet,
 ) -> (Tokens, Vec<Found>) {
-    let toks = tokenize(text);
+    let mut toks = tokenize(text);
+    rules.mark_phrase_starts(&mut toks.tokens);
     let found = extract_tokens(text, &toks, doc_id, doc_date, rules);
     (toks, found)
 }
@@ -630,14 +631,13 @@ fn glued_qualifier<'r>(
     if tok.kind != TokenKind::Word || tok.norm.is_ascii() || tok.norm.len() < 8 {
         return None;
     }
-    rules.qualifiers_before.phrases().find_map(|p| {
-        let [word] = p.words.as_slice() else {
-            return None;
-        };
-        let rest = tok.norm.strip_prefix(word.as_str())?;
-        let w = rules.numbers.get(rest)?;
-        Some((w, Some(p.payload.as_str())))
-    })
+    // "لأكثر" glued to "عشرين": the first one-word qualifier (in rule order) the word starts
+    // with, followed by a number word
+    let (p, rest) = rules
+        .qualifiers_before
+        .first_one_word_prefix(&tok.norm, |rest| rules.numbers.contains_key(rest))?;
+    let w = rules.numbers.get(rest)?;
+    Some((w, Some(p.payload.as_str())))
 }
 
 /// The largest power of ten dividing a round number (3000 → 1000).
@@ -1849,6 +1849,28 @@ fn categorize(
     rules: &RuleSet,
 ) -> Option<String> {
     let mut best: Option<(i64, usize, String)> = None; // (score*1000 - distance, order, id)
+                                                       // the phrase sets that may start within the widest window of any category: a set that
+                                                       // cannot is not searched for (`nearest` would find nothing)
+    let widest = rules
+        .categories
+        .iter()
+        .map(|c| c.rule.window.unwrap_or(16))
+        .max()
+        .unwrap_or(16);
+    let mut near = [0u64; crate::normalize::PHRASE_START_WORDS];
+    let around = span.0.saturating_sub(widest)..(span.1 + widest).min(t.len());
+    for x in t.get(around).unwrap_or_default() {
+        near.iter_mut()
+            .zip(&x.phrase_starts)
+            .for_each(|(n, s)| *n |= s);
+    }
+    let nearest = |set: &crate::rules::PhraseSet<()>, window: usize| {
+        if set.may_start_in(&near) {
+            nearest(t, span, core.start, set, window, rules)
+        } else {
+            None
+        }
+    };
     for (order, cat) in rules.categories.iter().enumerate() {
         let r = &cat.rule;
         if !r.units.is_empty() && !r.units.iter().any(|u| u == unit) {
@@ -1865,9 +1887,8 @@ fn categorize(
         }
         let window = r.window.unwrap_or(16);
         let noun_hit = noun_at.is_some_and(|k| cat.nouns.match_at(t, k, true).is_some());
-        let cue_dist = nearest(t, span, core.start, &cat.cues, window, rules);
-        let with_hit =
-            cat.with.is_empty() || nearest(t, span, core.start, &cat.with, window, rules).is_some();
+        let cue_dist = nearest(&cat.cues, window);
+        let with_hit = cat.with.is_empty() || nearest(&cat.with, window).is_some();
         if !with_hit {
             continue;
         }

@@ -47,19 +47,37 @@ pub fn figures_and_events(
     date: Option<&str>,
     rules: &RuleSet,
 ) -> (normalize::Tokens, Vec<extract::Found>, Vec<extract::Found>) {
+    let (toks, found, events, _) = figures_events_mentions(text, doc_id, date, rules);
+    (toks, found, events)
+}
+
+/// [`figures_and_events`] and the bodies and places the text names, found once for the
+/// stages after it.
+fn figures_events_mentions(
+    text: &str,
+    doc_id: &str,
+    date: Option<&str>,
+    rules: &RuleSet,
+) -> (
+    normalize::Tokens,
+    Vec<extract::Found>,
+    Vec<extract::Found>,
+    resolve::DocumentMentions,
+) {
     let (toks, mut found) = extract::extract(text, doc_id, date, rules);
-    let mut events = events::extract_events(text, &toks, doc_id, date, rules);
+    let named = resolve::DocumentMentions::of(text, &toks.tokens, rules);
+    let mut events = events::extract_events_with(text, &toks, doc_id, date, &named, rules);
     let days = when::day_mentions(&toks, &found, date, rules);
     when::date_claims(&toks, &mut found, &days, date, rules);
     when::date_claims(&toks, &mut events, &days, date, rules);
-    (toks, found, events)
+    (toks, found, events, named)
 }
 
 /// Extracts and resolves the claims of one document: figures and events, by offset.
 pub fn claims_of(doc: &Document, rules: &RuleSet) -> Vec<Claim> {
-    let (toks, mut found, events) =
-        figures_and_events(&doc.text, &doc.id, doc.date.as_deref(), rules);
-    resolve::resolve(&doc.text, &toks, &mut found, rules);
+    let (toks, mut found, events, named) =
+        figures_events_mentions(&doc.text, &doc.id, doc.date.as_deref(), rules);
+    resolve::resolve_with(&doc.text, &toks, &mut found, &named, rules);
     for f in &mut found {
         f.claim.earlier = when::earlier_report(&toks.tokens, f.tok_start, f.tok_end, rules);
     }
@@ -69,8 +87,11 @@ pub fn claims_of(doc: &Document, rules: &RuleSet) -> Vec<Claim> {
         .chain(events.iter().map(|_| None))
         .collect();
     let mut claims: Vec<Claim> = found.into_iter().chain(events).map(|f| f.claim).collect();
-    let named = resolve::mentions(&toks.tokens, &rules.places, rules);
-    let named: Vec<&str> = named.iter().map(|m| m.entity.id.as_str()).collect();
+    let named: Vec<&str> = named
+        .listed_places
+        .iter()
+        .map(|m| m.entity.id.as_str())
+        .collect();
     scope::assign(&mut claims, &named, &words, rules);
     for c in &mut claims {
         c.partition = identity::partition_key(c, rules).unwrap_or_default();

@@ -370,7 +370,15 @@ pub fn url_date(url: &str) -> Option<String> {
 fn dateline(text: &str, rules: &RuleSet) -> Option<String> {
     let lines: Vec<&str> = text.lines().collect();
     let full_date = |chunk: &[&str], last: bool| {
-        let (_, found) = crate::extract::extract(&chunk.join("\n"), "", None, rules);
+        let text = chunk.join("\n");
+        let mut toks = crate::normalize::tokenize(&text);
+        rules.mark_phrase_starts(&mut toks.tokens);
+        // a full date is read from a month name (or month number) of the month rules: where
+        // no token can start one, the figures need not be extracted
+        if !toks.tokens.iter().any(|t| rules.months.may_start(t)) {
+            return None;
+        }
+        let found = crate::extract::extract_tokens(&text, &toks, "", None, rules);
         let mut dates = found.into_iter().filter_map(|f| match f.claim.value {
             Some(crate::model::Value::Date(d)) if d.len() == 10 && !d.starts_with('-') => Some(d),
             _ => None,

@@ -13,12 +13,30 @@
 /// ```
 pub fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    // runs of characters that fold to themselves are copied whole
+    let mut run_start = 0;
+    for (i, c) in s.char_indices() {
+        if folds_to_itself(c) {
+            continue;
+        }
+        out.push_str(&s[run_start..i]);
         if let Some(m) = fold_char(c) {
             out.push(m);
         }
+        run_start = i + c.len_utf8();
     }
+    out.push_str(&s[run_start..]);
     out
+}
+
+/// Characters [`fold_char`] returns unchanged that make up most text: ASCII but capitals, and
+/// the Arabic letters that have no other form (a test checks it against `fold_char`).
+fn folds_to_itself(c: char) -> bool {
+    match c {
+        '\0'..='\x7f' => !c.is_ascii_uppercase(),
+        'ء' | 'ا' | 'ب' | 'ت'..='غ' | 'ف'..='و' | 'ي' => true,
+        _ => false,
+    }
 }
 
 /// Folds one character; `None` means the character is dropped.
@@ -92,7 +110,21 @@ pub struct Token {
     pub n_strips: u8,
     /// Bit k set when strip k removes the article (`ال`, `لل`): not allowed for names.
     pub article_strips: u8,
+    /// [`word_hash`] of `norm` (index 0) and of each stripped form (index k + 1), computed
+    /// once so that each phrase set's lookup is one probe with no hashing of the word.
+    pub form_hashes: [u64; 7],
+    /// Which indexed phrase sets of the rules may start at this token, one bit a set (see
+    /// `RuleSet::index_phrase_starts`): a set whose bit is clear is not looked up at all. All
+    /// bits are set until the rules mark the tokens, so every set is looked up.
+    pub phrase_starts: PhraseStarts,
 }
+
+/// One bit per indexed phrase set (at most [`PHRASE_START_BITS`]).
+pub type PhraseStarts = [u64; PHRASE_START_WORDS];
+/// Words of a [`PhraseStarts`].
+pub const PHRASE_START_WORDS: usize = 8;
+/// Phrase sets that can be indexed; any beyond are always looked up.
+pub const PHRASE_START_BITS: usize = PHRASE_START_WORDS * 64;
 
 impl Token {
     /// The word and the forms it stands for without a proclitic: `وبالمئة`, `بالمئة`, `المئة`, ...
@@ -102,6 +134,23 @@ impl Token {
             self.strips[..n]
                 .iter()
                 .map(move |&k| &self.norm[k as usize..]),
+        )
+    }
+
+    /// [`Token::forms`] with each form's [`word_hash`].
+    pub fn hashed_forms(&self, prefix: bool) -> impl Iterator<Item = (&str, u64)> {
+        self.forms(prefix).zip(self.form_hashes)
+    }
+
+    /// [`Token::name_forms`] with each form's [`word_hash`].
+    pub fn hashed_name_forms(&self) -> impl Iterator<Item = (&str, u64)> {
+        let n = self.n_strips as usize;
+        std::iter::once((self.norm.as_str(), self.form_hashes[0])).chain(
+            self.strips[..n]
+                .iter()
+                .enumerate()
+                .filter(move |(k, _)| self.article_strips & (1 << k) == 0)
+                .map(move |(k, &s)| (&self.norm[s as usize..], self.form_hashes[k + 1])),
         )
     }
 
@@ -118,18 +167,45 @@ impl Token {
     }
 }
 
+/// The hash phrase sets key their first words by (FxHash of the normalised bytes). Equal
+/// words have equal hashes; a collision only adds a candidate, which is then compared word
+/// for word.
+pub fn word_hash(word: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(word.as_bytes());
+    h.finish()
+}
+
+/// The [`word_hash`] of a word and of its stripped forms, in the order of [`Token::forms`].
+fn form_hashes(norm: &str, strips: &[u8]) -> [u64; 7] {
+    let mut hashes = [0u64; 7];
+    hashes[0] = word_hash(norm);
+    for (k, &s) in strips.iter().enumerate() {
+        hashes[k + 1] = word_hash(&norm[s as usize..]);
+    }
+    hashes
+}
+
 /// The proclitic strips of a word: byte lengths, count, and which remove an article.
 fn proclitic_strips(word: &str) -> ([u8; 6], u8, u8) {
     let mut strips = [0u8; 6];
     let mut n = 0usize;
     let mut article = 0u8;
+    // most words start with no proclitic letter: skip the list
+    if !word.starts_with(PROCLITIC_LETTERS) {
+        return (strips, 0, 0);
+    }
     for p in PREFIXES {
         if n == strips.len() {
             break;
         }
-        if let Some(rest) = word.strip_prefix(p) {
+        // byte by byte: the prefixes are a few bytes, a call to memcmp costs more
+        let glued = p.len() <= word.len() && p.bytes().zip(word.bytes()).all(|(a, b)| a == b);
+        if let Some(rest) = glued.then(|| &word[p.len()..]) {
             let k = p.len() as u8;
-            if rest.chars().count() >= 2 && !strips[..n].contains(&k) {
+            // at least two letters left (without counting them all)
+            if rest.chars().nth(1).is_some() && !strips[..n].contains(&k) {
                 if p.contains("ال") || *p == "لل" {
                     article |= 1 << n;
                 }
@@ -241,6 +317,7 @@ pub fn tokenize(text: &str) -> Tokens {
                 start: pos,
                 end,
                 kind: TokenKind::Number,
+                form_hashes: form_hashes(&norm, &[]),
                 norm,
                 sentence,
                 line,
@@ -248,6 +325,7 @@ pub fn tokenize(text: &str) -> Tokens {
                 strips: [0; 6],
                 n_strips: 0,
                 article_strips: 0,
+                phrase_starts: [u64::MAX; PHRASE_START_WORDS],
             });
             space_before = false;
             i = j;
@@ -270,6 +348,7 @@ pub fn tokenize(text: &str) -> Tokens {
                     start: pos,
                     end,
                     kind: TokenKind::Word,
+                    form_hashes: form_hashes(&norm, &strips[..n_strips as usize]),
                     norm,
                     sentence,
                     line,
@@ -277,6 +356,7 @@ pub fn tokenize(text: &str) -> Tokens {
                     strips,
                     n_strips,
                     article_strips,
+                    phrase_starts: [u64::MAX; PHRASE_START_WORDS],
                 });
             }
             space_before = false;
@@ -301,6 +381,7 @@ pub fn tokenize(text: &str) -> Tokens {
             start: pos,
             end,
             kind: TokenKind::Punct,
+            form_hashes: form_hashes(&norm, &[]),
             norm,
             sentence,
             line,
@@ -308,6 +389,7 @@ pub fn tokenize(text: &str) -> Tokens {
             strips: [0; 6],
             n_strips: 0,
             article_strips: 0,
+            phrase_starts: [u64::MAX; PHRASE_START_WORDS],
         });
         sentence_has_tokens = true;
         space_before = false;
@@ -346,6 +428,9 @@ pub fn tokenize(text: &str) -> Tokens {
 }
 
 /// Arabic proclitics a word may carry, longest first: `وبال`, `بال`, `لل`, `وال`, `و`, `ب`, ...
+/// The first letters of [`PREFIXES`] (a test keeps them in step).
+const PROCLITIC_LETTERS: [char; 6] = ['و', 'ف', 'ب', 'ل', 'ك', 'ا'];
+
 const PREFIXES: &[&str] = &[
     "وبال", "وكال", "وفال", "فبال", "وللت", "وال", "بال", "كال", "فال", "لل", "ال", "وب", "ول",
     "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك",
@@ -380,6 +465,25 @@ pub fn name_key(name: &str) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn characters_that_fold_to_themselves_do() {
+        for c in (0..0x1_0000).filter_map(char::from_u32) {
+            if folds_to_itself(c) {
+                assert_eq!(fold_char(c), Some(c), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_proclitic_starts_with_a_proclitic_letter() {
+        for p in PREFIXES {
+            assert!(p.starts_with(PROCLITIC_LETTERS), "{p}");
+        }
+        for c in PROCLITIC_LETTERS {
+            assert!(PREFIXES.iter().any(|p| p.starts_with(c)), "{c}");
+        }
+    }
 
     #[test]
     fn folds_hamza_taa_marbuta_and_diacritics() {

@@ -4,13 +4,14 @@
 use crate::extract::Found;
 use crate::normalize::{name_key, normalize, Token, TokenKind, Tokens};
 use crate::rules::{Entity, RuleSet, SubjectMode};
+use std::sync::Arc;
 
 /// A gazetteer name found in the text.
 #[derive(Debug, Clone)]
 pub struct Mention {
     pub start: usize,
     pub end: usize,
-    pub entity: Entity,
+    pub entity: Arc<Entity>,
 }
 
 /// Every gazetteer mention of `set` in the tokens, longest match first, left to right.
@@ -54,7 +55,25 @@ pub fn place_mentions(
     bodies: &[Mention],
     rules: &RuleSet,
 ) -> Vec<Mention> {
-    let mut out = mentions(t, &rules.places, rules);
+    place_mentions_from(
+        mentions(t, &rules.places, rules),
+        t,
+        source_text,
+        bodies,
+        rules,
+    )
+}
+
+/// [`place_mentions`] from the gazetteer's mentions (`mentions(t, &rules.places, rules)`),
+/// already found.
+fn place_mentions_from(
+    named: Vec<Mention>,
+    t: &[Token],
+    source_text: &str,
+    bodies: &[Mention],
+    rules: &RuleSet,
+) -> Vec<Mention> {
+    let mut out = named;
     // a place inside a body's name is part of that name: "U.S. Geological Survey", "هيئة المسح الجيولوجي الأمريكية"
     out.retain(|p| {
         !bodies
@@ -62,7 +81,7 @@ pub fn place_mentions(
             .any(|b| b.start <= p.start && p.end <= b.end && b.end - b.start > p.end - p.start)
     });
     let listed_count = out.len(); // out[..listed_count] is sorted by start
-    let mut listed: Option<Vec<(&str, &Entity)>> = None; // built on the first place noun
+    let mut listed: Option<Vec<(&str, &Arc<Entity>)>> = None; // built on the first place noun
     let Some(place_noun) = rules.marker("place_noun") else {
         return out;
     };
@@ -125,12 +144,12 @@ pub fn place_mentions(
             } else {
                 format!("~{}", name_key(text))
             };
-            Entity {
+            Arc::new(Entity {
                 id,
                 kind: "town".into(),
                 label: text.to_string(),
                 label_en: text.to_string(),
-            }
+            })
         });
         out.push(Mention {
             start: k,
@@ -373,13 +392,50 @@ fn distance(m: &Mention, start: usize, end: usize) -> usize {
 
 /// Fills `subject`, `subject_id`, `source` and `source_id` of every claim.
 pub fn resolve(text: &str, toks: &Tokens, found: &mut [Found], rules: &RuleSet) {
+    let named = DocumentMentions::of(text, &toks.tokens, rules);
+    resolve_with(text, toks, found, &named, rules);
+}
+
+/// The bodies and places a document names, found once and read by the events, the subjects
+/// and sources, and the scope.
+#[derive(Debug, Clone)]
+pub struct DocumentMentions {
+    /// Gazetteer bodies (`mentions` of `rules.bodies`).
+    pub bodies: Vec<Mention>,
+    /// Places as [`place_mentions`] gives them.
+    pub places: Vec<Mention>,
+    /// Gazetteer places only (`mentions` of `rules.places`).
+    pub listed_places: Vec<Mention>,
+}
+
+impl DocumentMentions {
+    /// The mentions of a document's tokens.
+    pub fn of(text: &str, t: &[Token], rules: &RuleSet) -> DocumentMentions {
+        let bodies = mentions(t, &rules.bodies, rules);
+        let listed_places = mentions(t, &rules.places, rules);
+        let places = place_mentions_from(listed_places.clone(), t, text, &bodies, rules);
+        DocumentMentions {
+            bodies,
+            places,
+            listed_places,
+        }
+    }
+}
+
+/// [`resolve`] with the document's mentions already found.
+pub fn resolve_with(
+    text: &str,
+    toks: &Tokens,
+    found: &mut [Found],
+    named: &DocumentMentions,
+    rules: &RuleSet,
+) {
     let t = &toks.tokens;
-    let bodies = mentions(t, &rules.bodies, rules);
-    let places = place_mentions(t, text, &bodies, rules);
-    let dateline = dateline_end(text, t, &places, &bodies, rules).unwrap_or(0);
-    let wire = wire_source(text, t, &bodies, dateline);
+    let (bodies, places) = (&named.bodies, &named.places);
+    let dateline = dateline_end(text, t, places, bodies, rules).unwrap_or(0);
+    let wire = wire_source(text, t, bodies, dateline);
     let cues = marker_positions(t, "attribution", rules);
-    let locators = locators(t, &places, rules);
+    let locators = locators(t, places, rules);
     let nationals = mentions(t, &rules.nationalities, rules);
     for f in found.iter_mut() {
         let sent = t[f.tok_start].sentence;
@@ -391,7 +447,7 @@ pub fn resolve(text: &str, toks: &Tokens, found: &mut [Found], rules: &RuleSet) 
             SubjectMode::None => None,
             // the nearest place of the sentence, looked for within 60 tokens either side
             SubjectMode::Place | SubjectMode::Own => {
-                near_mentions(&places, f.tok_start, f.tok_end, 60)
+                near_mentions(places, f.tok_start, f.tok_end, 60)
                     .iter()
                     .filter(|m| t[m.start].sentence == sent)
                     .min_by_key(|m| {
@@ -439,7 +495,7 @@ pub fn resolve(text: &str, toks: &Tokens, found: &mut [Found], rules: &RuleSet) 
             f.claim.subject_id = m.entity.id.clone();
         }
         if let Some((raw, id)) =
-            cited_source(text, t, sent, f, &bodies, &cues, rules).or_else(|| wire.clone())
+            cited_source(text, t, sent, f, bodies, &cues, rules).or_else(|| wire.clone())
         {
             f.claim.source = raw;
             f.claim.source_id = id;

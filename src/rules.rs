@@ -3,7 +3,9 @@
 //! months, markers and the gazetteer. Code holds mechanisms; this data holds the language.
 
 use crate::error::{Error, Result};
-use crate::normalize::{normalize, tokenize, Token, TokenKind};
+use crate::normalize::{
+    normalize, tokenize, PhraseStarts, Token, TokenKind, PHRASE_START_BITS, PHRASE_START_WORDS,
+};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -243,6 +245,10 @@ pub struct ActionRule {
     /// actors conflict.
     #[serde(default)]
     pub one_actor: bool,
+    /// Each trigger split into normalised words ([`phrase_words`]), computed once when the
+    /// rules are compiled, in the order of `triggers`.
+    #[serde(skip)]
+    pub trigger_words: Vec<Vec<String>>,
 }
 
 /// `[judge]`: how intervals are built and compared.
@@ -468,7 +474,7 @@ impl Entity {
     pub fn label_for(&self, text: &str) -> &str {
         let latin = text
             .chars()
-            .filter(|c| c.is_alphabetic())
+            .filter(|&c| is_alphabetic(c))
             .take(40)
             .filter(char::is_ascii_alphabetic)
             .count();
@@ -485,6 +491,16 @@ impl Entity {
     }
 }
 
+/// `char::is_alphabetic` without its table lookup for ASCII and the Arabic letters (a test
+/// checks the shortcut against it).
+fn is_alphabetic(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphabetic()
+    } else {
+        ('\u{0621}'..='\u{064A}').contains(&c) || c.is_alphabetic()
+    }
+}
+
 /// A sequence of normalised word patterns; a pattern ending in `*` matches by prefix.
 #[derive(Debug, Clone)]
 pub struct Phrase<T> {
@@ -495,37 +511,20 @@ pub struct Phrase<T> {
 /// A set of phrases matched against tokens, the first word allowed to carry a proclitic.
 #[derive(Debug, Clone)]
 pub struct PhraseSet<T> {
-    exact_first: FastMap<String, Vec<usize>>,
+    /// Phrases by the [`word_hash`](crate::normalize::word_hash) of their first word.
+    exact_first: FastMap<u64, Vec<usize>>,
     /// Phrases whose first word is a prefix pattern, by the pattern's first character.
     wildcard_first: FastMap<char, Vec<usize>>,
     phrases: Vec<Phrase<T>>,
+    /// This set's bit in [`Token::phrase_starts`] once the rule set is indexed; `None` (a set
+    /// made or changed afterwards, or past the last bit) is always looked up.
+    start_bit: Option<u16>,
 }
 
-/// FNV-1a: the maps here are keyed by short words and looked up once per token and pattern;
-/// SipHash's flood resistance buys nothing for keys that come from our own rule files.
-#[derive(Default, Clone, Copy)]
-pub struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf29ce484222325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h ^= b as u64;
-            h = h.wrapping_mul(0x100000001b3);
-        }
-        self.0 = h;
-    }
-}
-
-/// A hash map with [`Fnv`] hashing.
-pub type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+/// A hash map with FxHash (rustc-hash): the maps here are keyed by short words or word hashes
+/// from our own rule files and looked up once per token and pattern; SipHash's flood
+/// resistance buys nothing there.
+pub type FastMap<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
 
 impl<T> Default for PhraseSet<T> {
     fn default() -> Self {
@@ -533,6 +532,7 @@ impl<T> Default for PhraseSet<T> {
             exact_first: FastMap::default(),
             wildcard_first: FastMap::default(),
             phrases: Vec::new(),
+            start_bit: None,
         }
     }
 }
@@ -567,17 +567,48 @@ impl<T> PhraseSet<T> {
             return;
         }
         words.truncate(MAX_PHRASE_WORDS);
+        // a changed set is no longer what the rule set's index says
+        self.start_bit = None;
         let idx = self.phrases.len();
         if words[0].ends_with('*') {
             let c = words[0].chars().next().unwrap_or('*');
             self.wildcard_first.entry(c).or_default().push(idx);
         } else {
             self.exact_first
-                .entry(words[0].clone())
+                .entry(crate::normalize::word_hash(&words[0]))
                 .or_default()
                 .push(idx);
         }
         self.phrases.push(Phrase { words, payload });
+    }
+
+    /// The first phrase (in the order added) of one exact word that `word` starts with, such
+    /// that `rest_ok` accepts the rest of `word`; with that rest. One lookup per letter of
+    /// `word`, not one comparison per phrase.
+    pub fn first_one_word_prefix<'w>(
+        &self,
+        word: &'w str,
+        mut rest_ok: impl FnMut(&str) -> bool,
+    ) -> Option<(&Phrase<T>, &'w str)> {
+        let mut best: Option<(usize, usize)> = None;
+        for (k, _) in word.char_indices().skip(1).chain([(word.len(), ' ')]) {
+            let (prefix, rest) = word.split_at(k);
+            let Some(candidates) = self.exact_first.get(&crate::normalize::word_hash(prefix))
+            else {
+                continue;
+            };
+            for &idx in candidates {
+                if best.is_some_and(|(b, _)| b <= idx) {
+                    break;
+                }
+                let p = &self.phrases[idx];
+                if p.words.len() == 1 && p.words[0] == prefix && rest_ok(rest) {
+                    best = Some((idx, k));
+                    break;
+                }
+            }
+        }
+        best.map(|(idx, k)| (&self.phrases[idx], &word[k..]))
     }
 
     /// All phrases, in the order they were added.
@@ -599,31 +630,72 @@ impl<T> PhraseSet<T> {
     /// proclitic). `prefix` allows a proclitic on the first word (`لأكثر من`).
     pub fn match_at(&self, tokens: &[Token], i: usize, prefix: bool) -> Option<(usize, &T, bool)> {
         let first = tokens.get(i)?;
-        self.match_forms(tokens, i, first.forms(prefix))
+        if !self.may_start(first) {
+            return None;
+        }
+        self.match_forms(tokens, i, first.hashed_forms(prefix))
     }
 
     /// Like [`PhraseSet::match_at`] for proper names: a conjunction or preposition may be
     /// attached (`والقنيطرة`, `لدمشق`), the article may not (`السورية` is not `سورية`).
     pub fn match_name_at(&self, tokens: &[Token], i: usize) -> Option<(usize, &T, bool)> {
         let first = tokens.get(i)?;
-        self.match_forms(tokens, i, first.name_forms())
+        if !self.may_start(first) {
+            return None;
+        }
+        self.match_forms(tokens, i, first.hashed_name_forms())
+    }
+
+    /// False only when the token's marks ([`RuleSet::mark_phrase_starts`]) say no phrase of
+    /// this set can start there.
+    pub fn may_start(&self, token: &Token) -> bool {
+        self.start_bit.is_none_or(|bit| {
+            let bit = bit as usize;
+            token.phrase_starts[bit / 64] & (1 << (bit % 64)) != 0
+        })
+    }
+
+    /// Like [`PhraseSet::may_start`] for the union of the marks of several tokens: false only
+    /// when no phrase of this set can start at any of them.
+    pub fn may_start_in(&self, starts: &PhraseStarts) -> bool {
+        self.start_bit.is_none_or(|bit| {
+            let bit = bit as usize;
+            starts[bit / 64] & (1 << (bit % 64)) != 0
+        })
+    }
+
+    /// Gives this set `bit` and records, for each first word and wildcard first letter it
+    /// looks up, that the set may start there.
+    fn index_starts(&mut self, bit: usize, index: &mut PhraseStartIndex) {
+        if bit >= PHRASE_START_BITS {
+            self.start_bit = None;
+            return;
+        }
+        self.start_bit = Some(bit as u16);
+        let (word, mask) = (bit / 64, 1u64 << (bit % 64));
+        for &hash in self.exact_first.keys() {
+            index.exact.entry(hash).or_insert([0; PHRASE_START_WORDS])[word] |= mask;
+        }
+        for &c in self.wildcard_first.keys() {
+            index.wildcard.entry(c).or_insert([0; PHRASE_START_WORDS])[word] |= mask;
+        }
     }
 
     fn match_forms<'f>(
         &self,
         tokens: &[Token],
         i: usize,
-        forms: impl Iterator<Item = &'f str>,
+        forms: impl Iterator<Item = (&'f str, u64)>,
     ) -> Option<(usize, &T, bool)> {
         let mut best: Option<(usize, usize, bool)> = None;
-        for (fi, form) in forms.enumerate() {
+        for (fi, (form, hash)) in forms.enumerate() {
             let wild = form
                 .chars()
                 .next()
                 .and_then(|c| self.wildcard_first.get(&c));
             let candidates = self
                 .exact_first
-                .get(form)
+                .get(&hash)
                 .into_iter()
                 .flatten()
                 .chain(wild.into_iter().flatten());
@@ -709,6 +781,15 @@ pub struct UnitInfo {
     pub dual: bool,
 }
 
+/// Which phrase sets may start at a word: the union, over the sets of a [`RuleSet`], of the
+/// keys each looks up (first-word hashes, wildcard first letters), so one pass over a
+/// document's tokens tells each set where not to look.
+#[derive(Debug, Clone, Default)]
+pub struct PhraseStartIndex {
+    exact: FastMap<u64, PhraseStarts>,
+    wildcard: FastMap<char, PhraseStarts>,
+}
+
 /// All rules, compiled once at start-up.
 #[derive(Debug, Clone, Default)]
 pub struct RuleSet {
@@ -743,7 +824,8 @@ pub struct RuleSet {
     /// index into `entities`; read only after a number, never as places.
     pub nationalities: PhraseSet<usize>,
     pub bodies: PhraseSet<usize>,
-    pub entities: Vec<Entity>,
+    /// Shared with the mentions that name them (a mention clones the `Arc`, not the names).
+    pub entities: Vec<std::sync::Arc<Entity>>,
     /// Category id → the family it is compared in (`rules/families.toml`); a category in no
     /// family is its own.
     pub families: HashMap<String, String>,
@@ -751,6 +833,8 @@ pub struct RuleSet {
     pub within: HashMap<String, String>,
     /// Every rule file's examples: (file, test).
     pub tests: Vec<(String, RuleTest)>,
+    /// Built by [`RuleSet::index_phrase_starts`]; read by [`RuleSet::mark_phrase_starts`].
+    pub phrase_start_index: PhraseStartIndex,
 }
 
 impl RuleSet {
@@ -828,7 +912,72 @@ impl RuleSet {
                 message: format!("{phrases} phrases; at most {MAX_PHRASES} are allowed"),
             });
         }
+        set.index_phrase_starts();
         Ok(set)
+    }
+
+    /// Gives every phrase set a bit and builds the index [`RuleSet::mark_phrase_starts`]
+    /// reads. Done by [`RuleSet::load`]; a set changed afterwards loses its bit and is always
+    /// looked up.
+    pub fn index_phrase_starts(&mut self) {
+        let mut index = PhraseStartIndex::default();
+        let mut bit = 0;
+        macro_rules! index {
+            ($set:expr) => {{
+                $set.index_starts(bit, &mut index);
+                bit += 1;
+            }};
+        }
+        index!(self.vague);
+        index!(self.qualifiers_before);
+        index!(self.qualifiers_after);
+        index!(self.units);
+        index!(self.duals);
+        index!(self.unit_prefixes);
+        index!(self.ordinals);
+        index!(self.months);
+        index!(self.weekdays);
+        index!(self.fractions);
+        index!(self.triggers);
+        index!(self.phrase_triggers);
+        index!(self.places);
+        index!(self.nationalities);
+        index!(self.bodies);
+        let mut kinds: Vec<&String> = self.markers.keys().collect();
+        kinds.sort();
+        let kinds: Vec<String> = kinds.into_iter().cloned().collect();
+        for kind in kinds {
+            if let Some(set) = self.markers.get_mut(&kind) {
+                index!(set);
+            }
+        }
+        for c in &mut self.categories {
+            index!(c.nouns);
+            index!(c.cues);
+            index!(c.with);
+        }
+        for (_, needs) in &mut self.actions {
+            index!(needs);
+        }
+        self.phrase_start_index = index;
+    }
+
+    /// Sets each token's [`Token::phrase_starts`] to the phrase sets that may start there
+    /// (over all its forms, with and without proclitics).
+    pub fn mark_phrase_starts(&self, tokens: &mut [Token]) {
+        let index = &self.phrase_start_index;
+        for token in tokens {
+            let mut starts = [0u64; PHRASE_START_WORDS];
+            for (form, hash) in token.hashed_forms(true) {
+                if let Some(bits) = index.exact.get(&hash) {
+                    starts.iter_mut().zip(bits).for_each(|(s, b)| *s |= b);
+                }
+                if let Some(bits) = form.chars().next().and_then(|c| index.wildcard.get(&c)) {
+                    starts.iter_mut().zip(bits).for_each(|(s, b)| *s |= b);
+                }
+            }
+            token.phrase_starts = starts;
+        }
     }
 
     fn add_file(
@@ -1072,6 +1221,8 @@ impl RuleSet {
                 }
             }
             let rule = &mut self.actions[idx].0;
+            rule.trigger_words
+                .extend(a.triggers.iter().map(|f| phrase_words(f)));
             rule.triggers.extend(a.triggers);
             rule.needs.extend(a.needs);
         }
@@ -1228,12 +1379,12 @@ impl RuleSet {
                 .find(|n| n.is_ascii())
                 .map(|n| n.to_string())
                 .unwrap_or_default();
-            self.entities.push(Entity {
+            self.entities.push(std::sync::Arc::new(Entity {
                 id: row.id.clone(),
                 kind: row.kind.clone(),
                 label: names[0].to_string(),
                 label_en,
-            });
+            }));
             let target = if row.kind == "nationality" {
                 &mut self.nationalities
             } else if is_place_kind(&row.kind) {
@@ -1381,4 +1532,16 @@ fn collect_rule_files(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_alphabetic_shortcut_agrees_with_the_standard_library() {
+        for c in (0..0x1_0000).filter_map(char::from_u32) {
+            assert_eq!(is_alphabetic(c), c.is_alphabetic(), "{c:?}");
+        }
+    }
 }

@@ -700,6 +700,15 @@ fn phrase_claim(
             .iter()
             .find(|m| m.start >= i + len && m.start <= end + 2 && t[m.start].sentence == sent)
             .map(|m| m.entity.id.clone())
+            // else a nationality beside what did it, within three words of the trigger:
+            // "caused by an Israeli strike", "ناجم عن غارة إسرائيلية" (the country is the
+            // actor), not "caused flooding across the Libyan coast"
+            .or_else(|| {
+                (i + len..(i + len + 3).min(end + 2).min(t.len()))
+                    .take_while(|&k| t[k].sentence == sent)
+                    .find_map(|k| rules.nationalities.match_name_at(t, k))
+                    .map(|(_, &e, _)| rules.entities[e].id.clone())
+            })
             .unwrap_or_default()
     } else {
         nearest_actor(t, ctx.bodies, i, i + len)

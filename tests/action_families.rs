@@ -51,3 +51,44 @@ fn an_affirmed_and_a_denied_responsibility_conflict() {
     );
     assert!(groups.iter().any(|(v, _)| v == "conflict"), "{groups:?}");
 }
+
+/// The actors of the `caused` events `extract` finds in `text`.
+fn cause_actors(text: &str) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), text).unwrap();
+    let out = Command::cargo_bin("claimdiff")
+        .unwrap()
+        .args(["extract", "--format", "jsonl"])
+        .arg(dir.path().join("a.txt"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|c| c["kind"] == "event" && c["category"] == "caused")
+        .map(|c| c["actor"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn the_actor_of_a_cause_is_the_body_or_the_nationality_named_after_it() {
+    assert_eq!(
+        cause_actors("The blast was caused by a rocket misfired by Hamas, the army said.\n"),
+        ["hamas"]
+    );
+    assert_eq!(
+        cause_actors("The explosion was caused by an Israeli strike, the group said.\n"),
+        ["israel"]
+    );
+    assert_eq!(
+        cause_actors("وقال الحزب إن الانفجار ناجم عن غارة إسرائيلية.\n"),
+        ["israel"]
+    );
+    // a nationality further on locates the effect; it did not cause it
+    assert_eq!(
+        cause_actors("The storm caused deadly flooding in communities along the Libyan coast.\n"),
+        [""]
+    );
+}

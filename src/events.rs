@@ -775,25 +775,33 @@ fn phrase_claim(
                 && rules.qualifiers_before.match_at(t, *k, true).is_none()
                 && rules.marker_at("month_part", t, *k, true).is_none()
         };
-        // no object after an intransitive ("the dams collapsed"): the word before names it
-        let head = (from..reach)
-            .take_while(|&k| t[k].sentence == sent)
-            .find(content)
-            .or_else(|| {
-                (i.saturating_sub(3)..i)
-                    .rev()
-                    .take_while(|&k| t[k].sentence == sent)
-                    .find(content)
-            })
-            .map(|k| {
-                let w = t[k].norm.as_str();
-                // "الميناء" → "ميناء": the article only, never a letter of the stem
-                w.strip_prefix("ال")
-                    .filter(|r| r.chars().count() >= 3)
-                    .unwrap_or(w)
-                    .to_string()
-            })
-            .unwrap_or_default();
+        // no object after an intransitive ("the dams collapsed"): the word before names it;
+        // an effect named before its cause ("the explosion was caused by") is read there first
+        let after = || {
+            (from..reach)
+                .take_while(|&k| t[k].sentence == sent)
+                .find(content)
+        };
+        let before = |n: usize| {
+            (i.saturating_sub(n)..i)
+                .rev()
+                .take_while(|&k| t[k].sentence == sent)
+                .find(content)
+        };
+        let head = if rule.effect_before {
+            before(4).or_else(after)
+        } else {
+            after().or_else(|| before(3))
+        }
+        .map(|k| {
+            let w = t[k].norm.as_str();
+            // "الميناء" → "ميناء": the article only, never a letter of the stem
+            w.strip_prefix("ال")
+                .filter(|r| r.chars().count() >= 3)
+                .unwrap_or(w)
+                .to_string()
+        })
+        .unwrap_or_default();
         (head.clone(), head)
     };
     let (start, stop) = (t[i].start, t[end.max(i + len) - 1].end);

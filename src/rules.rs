@@ -245,6 +245,10 @@ pub struct ActionRule {
     /// actors conflict.
     #[serde(default)]
     pub one_actor: bool,
+    /// The trigger names the cause after it and the effect before it ("the explosion was
+    /// caused by", "الانفجار ناجم عن"): the object is read before the trigger first.
+    #[serde(default)]
+    pub effect_before: bool,
     /// Each trigger split into normalised words ([`phrase_words`]), computed once when the
     /// rules are compiled, in the order of `triggers`.
     #[serde(skip)]

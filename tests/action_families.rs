@@ -52,7 +52,7 @@ fn an_affirmed_and_a_denied_responsibility_conflict() {
     assert!(groups.iter().any(|(v, _)| v == "conflict"), "{groups:?}");
 }
 
-/// The actors of the `caused` events `extract` finds in `text`.
+/// The actors of the `caused` and `caused_by` events `extract` finds in `text`.
 fn cause_actors(text: &str) -> Vec<String> {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.txt"), text).unwrap();
@@ -67,7 +67,12 @@ fn cause_actors(text: &str) -> Vec<String> {
         .unwrap()
         .lines()
         .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
-        .filter(|c| c["kind"] == "event" && c["category"] == "caused")
+        .filter(|c| {
+            c["kind"] == "event"
+                && c["category"]
+                    .as_str()
+                    .is_some_and(|k| k.starts_with("caused"))
+        })
         .map(|c| c["actor"].as_str().unwrap_or_default().to_string())
         .collect()
 }
@@ -90,5 +95,31 @@ fn the_actor_of_a_cause_is_the_body_or_the_nationality_named_after_it() {
     assert_eq!(
         cause_actors("The storm caused deadly flooding in communities along the Libyan coast.\n"),
         [""]
+    );
+}
+
+#[test]
+fn two_outlets_naming_different_causes_of_one_explosion_conflict() {
+    let groups = event_groups(
+        "Officials said on Monday.\nThe explosion at the hospital was caused by an Israeli \
+         strike, the ministry said.\n",
+        "Officials said on Monday.\nThe explosion at the hospital was caused by a rocket \
+         misfired by Hamas, the army said.\n",
+    );
+    assert!(
+        groups
+            .iter()
+            .any(|(v, r)| v == "conflict" && r.contains("different actors")),
+        "{groups:?}"
+    );
+    let groups = event_groups(
+        "قالت الوزارة يوم الاثنين إن الانفجار في المستشفى ناجم عن غارة إسرائيلية.\n",
+        "قال الجيش يوم الاثنين إن الانفجار في المستشفى ناجم عن صاروخ أطلقته حماس.\n",
+    );
+    assert!(
+        groups
+            .iter()
+            .any(|(v, r)| v == "conflict" && r.contains("different actors")),
+        "{groups:?}"
     );
 }

@@ -312,7 +312,7 @@ fn judge_groups(
             let (verdict, reason, timeline) = judge(&cs, doc_map, rules);
             let days: BTreeSet<String> = cs
                 .iter()
-                .filter_map(|c| crate::time::day_of(c, doc_map))
+                .filter_map(|c| c.day_in(doc_map).map(str::to_string))
                 .collect();
             let window = match (days.first(), days.last()) {
                 (Some(a), Some(b)) => vec![a.clone(), b.clone()],

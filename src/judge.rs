@@ -170,16 +170,7 @@ pub fn figure_key(c: &Claim) -> FigureKey<'_> {
         None => (None, c.text.as_str()),
     };
     let range = c.qualifier == Qualifier::Range;
-    // as `figure` writes it: counts of people carry no unit, measures do
-    let unit = if matches!(
-        c.unit.as_str(),
-        "person" | "none" | "date" | "rank" | "day_index"
-    ) || c.value.is_none()
-    {
-        ""
-    } else {
-        c.unit.as_str()
-    };
+    let unit = if shows_unit(c) { c.unit.as_str() } else { "" };
     (
         bits,
         words,
@@ -188,6 +179,16 @@ pub fn figure_key(c: &Claim) -> FigureKey<'_> {
         c.qualifier,
         unit,
     )
+}
+
+/// Whether [`figure`] writes the claim's unit: a measure carries it ("6 mile" beside "10
+/// km"); counts of people, dates, ranks and figures with no value do not.
+fn shows_unit(c: &Claim) -> bool {
+    c.value.is_some()
+        && !matches!(
+            c.unit.as_str(),
+            "person" | "none" | "date" | "rank" | "day_index"
+        )
 }
 
 /// The figure as an editor reads it: `أكثر من 3500` → "more than 3500".
@@ -205,15 +206,10 @@ pub fn figure(c: &Claim) -> String {
         Some(Value::Date(d)) => d.clone(),
         None => c.text.clone(),
     };
-    // a measure carries its unit ("6 mile" beside "10 km"); counts of people do not
-    let v = if matches!(
-        c.unit.as_str(),
-        "person" | "none" | "date" | "rank" | "day_index"
-    ) || c.value.is_none()
-    {
-        v
-    } else {
+    let v = if shows_unit(c) {
         format!("{v} {}", c.unit)
+    } else {
+        v
     };
     match c.qualifier {
         Qualifier::Exact | Qualifier::Vague => v,
@@ -464,14 +460,7 @@ pub fn judge<'a>(
         .first()
         .and_then(|c| rules.category(&c.category))
         .is_some_and(|c| c.running());
-    let date_of = |c: &Claim| {
-        let doc_date = docs.get(c.doc.as_str()).and_then(|d| d.date.as_deref());
-        c.reference_day(doc_date).map(str::to_string)
-    };
-    let day_ref = |c: &'a Claim| {
-        let doc_date = docs.get(c.doc.as_str()).and_then(|d| d.date.as_deref());
-        c.reference_day(doc_date)
-    };
+    let date_of = |c: &Claim| c.day_in(docs).map(str::to_string);
     // one claim per (figure, date) stands for all that repeat it: a thousand outlets repeating
     // one figure cost one comparison, not a million (a document's different figures never share
     // a group, so distinct figures come from distinct documents)
@@ -479,7 +468,7 @@ pub fn judge<'a>(
     let mut reps: Vec<&Claim> = claims
         .iter()
         .copied()
-        .filter(|c| seen.insert((figure_key(c), day_ref(c), c.source_id.as_str())))
+        .filter(|c| seen.insert((figure_key(c), c.day_in(docs), c.source_id.as_str())))
         .collect();
     if reps.len() > 32 {
         reps = extremes(&reps, &date_of, rules);

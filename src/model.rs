@@ -209,6 +209,15 @@ impl Claim {
     pub fn reference_day<'a>(&'a self, doc_date: Option<&'a str>) -> Option<&'a str> {
         doc_date.filter(|d| !self.earlier && d.len() == 10 && d.as_bytes()[4] == b'-')
     }
+
+    /// [`Claim::reference_day`] with its document's date looked up among `docs` by id.
+    pub fn day_in<'a>(
+        &'a self,
+        docs: &std::collections::HashMap<&str, &'a Document>,
+    ) -> Option<&'a str> {
+        let doc_date = docs.get(self.doc.as_str()).and_then(|d| d.date.as_deref());
+        self.reference_day(doc_date)
+    }
 }
 
 /// How a group of claims about one quantity is judged.

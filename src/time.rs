@@ -12,17 +12,6 @@ use std::collections::{BTreeMap, HashMap};
 /// A later figure this much above an earlier one has risen past it (not a rounding of it).
 const SAME_FIGURE: f64 = 1.05;
 
-/// The reference day of a claim (see [`Claim::reference_day`]), owned.
-pub fn day_of(c: &Claim, docs: &HashMap<&str, &Document>) -> Option<String> {
-    day_ref(c, docs).map(str::to_string)
-}
-
-/// The reference day of a claim (see [`Claim::reference_day`]), borrowed.
-pub fn day_ref<'a>(c: &'a Claim, docs: &HashMap<&str, &'a Document>) -> Option<&'a str> {
-    let doc_date = docs.get(c.doc.as_str()).and_then(|d| d.date.as_deref());
-    c.reference_day(doc_date)
-}
-
 /// Splits `members` (indices into `claims`) into time windows, each in the input order.
 /// A quantity that does not change over time (a distance, a tonnage) is one window.
 pub fn windows(
@@ -39,7 +28,7 @@ pub fn windows(
     let mut by_day: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     let mut undated = Vec::new();
     for &i in members {
-        match day_ref(&claims[i], docs) {
+        match claims[i].day_in(docs) {
             Some(d) => by_day.entry(d).or_default().push(i),
             None => undated.push(i),
         }
@@ -62,7 +51,9 @@ pub fn windows(
         })
         .collect();
     // the days each clash spans, as (first, last) day positions
-    let mut spans = clash_spans(claims, &reps, &days, rules);
+    // per day: its lowest and highest stated figure
+    let range = day_range(claims, &reps, rules);
+    let mut spans = clash_spans(claims, &reps, &days, &range, rules);
     // each day's window: overlapping clash spans merge into one conflict window; the days
     // between conflict windows form update stretches
     spans.sort_unstable();
@@ -77,7 +68,6 @@ pub fn windows(
     // a report under the disputed top still takes part in the dispute ("2,300" the day after
     // "3,000" and "5,200"); the first day whose figures all reach it (the toll rose, or holds)
     // starts a new stretch
-    let range = day_range(claims, &reps, rules);
     for k in 0..merged.len() {
         let limit = merged.get(k + 1).map_or(days.len(), |next| next.0);
         let (a, mut b) = merged[k];
@@ -147,10 +137,10 @@ fn clash_spans(
     claims: &[Claim],
     reps: &[Vec<usize>],
     days: &[&str],
+    range: &[(f64, f64)],
     rules: &RuleSet,
 ) -> Vec<(usize, usize)> {
     let counted = |i: &usize| claims[*i].qualifier != crate::model::Qualifier::Vague;
-    // per day: the lower bounds of its counted figures, sorted, and their upper bounds
     // per day: (lower bound, stated figure) of its counted figures sorted by lower bound, and
     // (upper bound, stated figure) of each
     type Bounds = (Vec<(f64, f64)>, Vec<(f64, f64)>);
@@ -170,14 +160,7 @@ fn clash_spans(
         })
         .collect();
     // per day: its highest stated figure, beyond rounding (see `judge::nominal`)
-    let peak: Vec<f64> = bounds
-        .iter()
-        .map(|(lo, _)| {
-            lo.iter()
-                .map(|&(_, n)| n / SAME_FIGURE)
-                .fold(f64::NEG_INFINITY, f64::max)
-        })
-        .collect();
+    let peak: Vec<f64> = range.iter().map(|&(_, hi)| hi / SAME_FIGURE).collect();
     let mut spans = Vec::new();
     for (x, rx) in reps.iter().enumerate() {
         // one day: two named sources apart

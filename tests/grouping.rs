@@ -276,20 +276,26 @@ fn a_fall_is_measured_from_the_latest_rise_not_from_an_older_report() {
     assert!(!texts.iter().any(|t| t == "5,300"), "{g:?}");
 }
 
+/// Two named sources apart on one day: a conflict window on the 12th.
+const DISPUTED_ON_THE_12TH: [(&str, &str, &str); 2] = [
+    (
+        "a.txt",
+        "2023-09-12",
+        "The flood in Derna killed 3,000 people, the Red Crescent said.\n",
+    ),
+    (
+        "b.txt",
+        "2023-09-12",
+        "The flood in Derna killed more than 5,200 people, the World Health Organization \
+         said.\n",
+    ),
+];
+
 #[test]
 fn a_lower_report_the_day_after_a_dispute_joins_it_and_a_rise_starts_anew() {
     let r = compare(&[
-        (
-            "a.txt",
-            "2023-09-12",
-            "The flood in Derna killed 3,000 people, the Red Crescent said.\n",
-        ),
-        (
-            "b.txt",
-            "2023-09-12",
-            "The flood in Derna killed more than 5,200 people, the World Health Organization \
-             said.\n",
-        ),
+        DISPUTED_ON_THE_12TH[0],
+        DISPUTED_ON_THE_12TH[1],
         (
             "c.txt",
             "2023-09-13",
@@ -363,17 +369,8 @@ fn an_undated_report_joins_the_window_that_holds_its_number() {
     // "at least 11,300" with no date is compatible with the 12th's "more than 5,200" too, but
     // it repeats the 14th's number
     let r = compare(&[
-        (
-            "a.txt",
-            "2023-09-12",
-            "The flood in Derna killed 3,000 people, the Red Crescent said.\n",
-        ),
-        (
-            "b.txt",
-            "2023-09-12",
-            "The flood in Derna killed more than 5,200 people, the World Health Organization \
-             said.\n",
-        ),
+        DISPUTED_ON_THE_12TH[0],
+        DISPUTED_ON_THE_12TH[1],
         (
             "c.txt",
             "2023-09-14",

@@ -147,8 +147,10 @@ pub fn explain(report: &Report, a: &str, b: &str, rules: &RuleSet) -> Result<Exp
             .map(str::to_string)
     };
     let (dx, dy) = (day(x), day(y));
-    let running = rules.category(&x.category).is_some_and(|c| c.running());
-    let how = clash(x, y, dx.as_deref(), dy.as_deref(), running, rules);
+    let course = rules
+        .category(&x.category)
+        .map_or(crate::rules::Course::Fixed, |c| c.course());
+    let how = clash(x, y, dx.as_deref(), dy.as_deref(), course, rules);
     steps.push(Step {
         stage: "time",
         passed: !how.is_conflict() || gx.map(|g| &g.id) == gy.map(|g| &g.id),
@@ -161,6 +163,7 @@ pub fn explain(report: &Report, a: &str, b: &str, rules: &RuleSet) -> Result<Exp
                 Clash::Changed => "a running toll changed (an update, not a conflict)",
                 Clash::Fell => "a running toll fell (a conflict)",
                 Clash::Sources => "two named sources differ on one day (a conflict)",
+                Clash::Estimates => "two estimates differ on one day (a conflict)",
                 Clash::Differ => "they cannot both be true (a conflict)",
             }
         ),

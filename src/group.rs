@@ -11,7 +11,7 @@
 use crate::identity::{partition_key, quantity_of};
 use crate::judge::{independent_sources, interval, judge, Interval};
 use crate::model::{Claim, Document, Group};
-use crate::rules::{RuleSet, SubjectMode};
+use crate::rules::{Course, RuleSet, SubjectMode};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The place a claim is compared at before the hierarchy is applied: its scope (its subject,
@@ -126,7 +126,8 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
                 blocks.entry(place).or_default().push(i);
             }
         }
-        let running = members_running(&key, claims, &blocks, rules);
+        let course = members_course(&key, claims, &blocks, rules);
+        let running = course != Course::Fixed;
         for i in own_alone.drain(..) {
             groups.push((vec![i], String::new(), key.clone()));
         }
@@ -165,7 +166,7 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
                     }
                 });
             for cl in clusters {
-                for w in crate::time::windows(claims, &cl, running, &doc_map, rules) {
+                for w in crate::time::windows(claims, &cl, course, &doc_map, rules) {
                     groups.push((w, place.clone(), key.clone()));
                 }
             }
@@ -174,23 +175,23 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
     judge_groups(groups, claims, &doc_map, rules)
 }
 
-/// Whether a partition holds a running toll (a rise between days is an update): its
-/// claims' category says so.
-fn members_running(
+/// How a partition's quantity moves over time (whether a rise between days is an update):
+/// its claims' category says so.
+fn members_course(
     key: &str,
     claims: &[Claim],
     blocks: &BTreeMap<String, Vec<usize>>,
     rules: &RuleSet,
-) -> bool {
+) -> Course {
     if key.starts_with("event|") {
-        return false;
+        return Course::Fixed;
     }
     blocks
         .values()
         .flatten()
         .next()
         .and_then(|&i| rules.category(&claims[i].category))
-        .is_some_and(|c| c.running())
+        .map_or(Course::Fixed, |c| c.course())
 }
 
 /// Splits one block (one quantity at one scope) into clusters in which a document gives one

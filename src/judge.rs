@@ -3,7 +3,7 @@
 
 use crate::model::fmt_number;
 use crate::model::{Claim, Document, Qualifier, TimelineStep, Value, Verdict};
-use crate::rules::RuleSet;
+use crate::rules::{Course, RuleSet};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A half-open interval `[lo, hi)` in the claim's canonical unit.
@@ -323,6 +323,8 @@ pub enum Clash {
     Fell,
     /// Two named sources give incompatible figures for one day.
     Sources,
+    /// Two documents give incompatible estimates (see [`Course::Estimate`]) for one day.
+    Estimates,
     /// Incompatible figures of a quantity that does not change over time.
     Differ,
 }
@@ -330,7 +332,10 @@ pub enum Clash {
 impl Clash {
     /// Whether the two cannot both stand: a conflict.
     pub fn is_conflict(self) -> bool {
-        matches!(self, Clash::Fell | Clash::Sources | Clash::Differ)
+        matches!(
+            self,
+            Clash::Fell | Clash::Sources | Clash::Estimates | Clash::Differ
+        )
     }
 }
 
@@ -390,7 +395,7 @@ pub fn clash(
     b: &Claim,
     day_a: Option<&str>,
     day_b: Option<&str>,
-    running: bool,
+    course: Course,
     rules: &RuleSet,
 ) -> Clash {
     let sourced = two_sources(a, b);
@@ -403,7 +408,7 @@ pub fn clash(
     if (a.doc == b.doc && !sourced) || vague || compatible(a, b, rules) {
         return Clash::None;
     }
-    if !running {
+    if course == Course::Fixed {
         return Clash::Differ;
     }
     match (day_a, day_b) {
@@ -422,10 +427,14 @@ pub fn clash(
                 Clash::Fell
             }
         }
-        // one day: hours apart, a higher figure is the next report unless two named sources
-        // stand behind the two figures (and the two are not so far apart that they must be two
-        // counts: "5,000 injured" and "120 in critical condition")
+        // one day: hours apart, a higher tally is the next report unless two named sources
+        // stand behind the two figures, and two estimates of one day are two estimators (in
+        // either case unless the two are so far apart that they must be two counts: "5,000
+        // injured" and "120 in critical condition")
         (Some(_), Some(_)) if sourced && !far_apart(a, b, rules) => Clash::Sources,
+        (Some(_), Some(_)) if course == Course::Estimate && !far_apart(a, b, rules) => {
+            Clash::Estimates
+        }
         // a day unknown: the two cannot be put in order, so neither can be said to contradict
         // the other
         _ => Clash::Changed,
@@ -456,10 +465,10 @@ pub fn judge<'a>(
             Vec::new(),
         );
     }
-    let running = claims
+    let course = claims
         .first()
         .and_then(|c| rules.category(&c.category))
-        .is_some_and(|c| c.running());
+        .map_or(Course::Fixed, |c| c.course());
     let date_of = |c: &Claim| c.day_in(docs).map(str::to_string);
     // one claim per (figure, date) stands for all that repeat it: a thousand outlets repeating
     // one figure cost one comparison, not a million (a document's different figures never share
@@ -478,7 +487,7 @@ pub fn judge<'a>(
     'outer: for (i, a) in reps.iter().enumerate() {
         for b in &reps[i + 1..] {
             let (da, db) = (date_of(a), date_of(b));
-            match clash(a, b, da.as_deref(), db.as_deref(), running, rules) {
+            match clash(a, b, da.as_deref(), db.as_deref(), course, rules) {
                 Clash::None => {}
                 Clash::Changed => changed_over_time = true,
                 Clash::Fell => {
@@ -493,6 +502,14 @@ pub fn judge<'a>(
                 Clash::Sources => {
                     conflict = Some(format!(
                         "{} vs {}: two sources differ on one day",
+                        cite(a, docs),
+                        cite(b, docs)
+                    ));
+                    break 'outer;
+                }
+                Clash::Estimates => {
+                    conflict = Some(format!(
+                        "{} vs {}: two estimates differ on one day",
                         cite(a, docs),
                         cite(b, docs)
                     ));
@@ -847,8 +864,14 @@ mod tests {
         dozens.low = Some(20.0);
         dozens.high = Some(99.0);
         let toll = claim("b", 154.0, Qualifier::Exact, 1.0);
-        assert_eq!(clash(&dozens, &toll, None, None, true, &r), Clash::None);
-        assert_eq!(clash(&dozens, &toll, None, None, false, &r), Clash::None);
+        assert_eq!(
+            clash(&dozens, &toll, None, None, Course::Tally, &r),
+            Clash::None
+        );
+        assert_eq!(
+            clash(&dozens, &toll, None, None, Course::Fixed, &r),
+            Clash::None
+        );
     }
 
     #[test]

@@ -177,6 +177,11 @@ pub struct Claim {
     /// has no reference day of its own and never makes a running toll fall or clash.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub earlier: bool,
+    /// The day in `time` is the day the figure was stated ("said on Monday that 2,000 had
+    /// died", "قال مساء الاثنين إن"): the figure is a report as of that day, not of the
+    /// publication day.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stated: bool,
 }
 
 impl Claim {
@@ -201,13 +206,19 @@ impl Claim {
             self.category
         )
     }
-    /// The day a report speaks as of: its document's publication day. A weekday in the
+    /// The day a report speaks as of: its document's publication day, or the day its source
+    /// stated it when the sentence says so ([`Claim::stated`]). A weekday elsewhere in the
     /// sentence dates the event ("the blast on Tuesday killed 135"), not the count, which is
     /// the count known when the article was written. Only full ISO dates order reports; a
     /// month or a year ("2023-09") leaves the day unknown, and so does a figure the article
     /// recalls from an earlier report ([`Claim::earlier`]).
     pub fn reference_day<'a>(&'a self, doc_date: Option<&'a str>) -> Option<&'a str> {
-        doc_date.filter(|d| !self.earlier && d.len() == 10 && d.as_bytes()[4] == b'-')
+        let day = if self.stated {
+            self.time.as_deref()
+        } else {
+            doc_date
+        };
+        day.filter(|d| !self.earlier && d.len() == 10 && d.as_bytes()[4] == b'-')
     }
 
     /// [`Claim::reference_day`] with its document's date looked up among `docs` by id.

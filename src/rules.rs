@@ -184,6 +184,11 @@ pub struct CategoryRule {
     /// A running toll: a rise between publication days is an update, not a conflict.
     #[serde(default)]
     pub running: Option<bool>,
+    /// A running figure that is estimated, not tallied (the missing): two outlets' figures
+    /// apart on one day are a conflict even when neither names its source, where a tally (the
+    /// dead) may have risen between two reports of one day.
+    #[serde(default)]
+    pub estimate: Option<bool>,
     #[serde(default)]
     pub subject: Option<SubjectMode>,
     /// Relative tolerance for `about` figures in this category.
@@ -760,10 +765,33 @@ pub struct Category {
     pub with: PhraseSet<()>,
 }
 
+/// How a quantity moves over time, which decides what two reports of it on different days,
+/// or on one day, mean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Course {
+    /// It does not change (a distance, a tonnage): two different figures are a conflict.
+    Fixed,
+    /// A running tally (the dead): a rise between days, or between two reports of one day, is
+    /// an update; a fall, or two named sources apart on one day, is a conflict.
+    Tally,
+    /// A running estimate (the missing): as a tally, but two outlets apart on one day are a
+    /// conflict whether or not they name their sources.
+    Estimate,
+}
+
 impl Category {
     /// Whether a rise between publication days is an update (a running toll).
     pub fn running(&self) -> bool {
-        self.rule.running.unwrap_or(false)
+        self.course() != Course::Fixed
+    }
+
+    /// How the quantity moves over time (see [`Course`]).
+    pub fn course(&self) -> Course {
+        match (self.rule.running, self.rule.estimate) {
+            (Some(true), Some(true)) => Course::Estimate,
+            (Some(true), _) => Course::Tally,
+            _ => Course::Fixed,
+        }
     }
 
     /// How the subject is found.
@@ -1162,6 +1190,7 @@ impl RuleSet {
                     }
                 }
                 r.running = c.running.or(r.running);
+                r.estimate = c.estimate.or(r.estimate);
                 r.subject = c.subject.or(r.subject);
                 r.tolerance = c.tolerance.or(r.tolerance);
                 r.groupable = c.groupable.or(r.groupable);

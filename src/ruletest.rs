@@ -9,9 +9,11 @@ pub fn describe(c: &Claim) -> String {
     c.describe()
 }
 
-/// A claim's description with the day a weekday in its sentence names: `" @2024-12-08"`.
+/// A claim's description with the day a weekday in its sentence names: `" @2024-12-08"`,
+/// and `" stated"` after it when that is the day its source stated it ([`Claim::stated`]).
 fn with_time(d: String, c: &Claim) -> String {
     match (&c.time, &c.time_span) {
+        (Some(t), Some(_)) if c.stated => format!("{d} @{t} stated"),
         (Some(t), Some(_)) => format!("{d} @{t}"),
         _ => d,
     }

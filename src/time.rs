@@ -6,7 +6,7 @@
 
 use crate::judge::{clash, figure_key, interval, nominal, LARGEST_REVISION};
 use crate::model::{Claim, Document};
-use crate::rules::RuleSet;
+use crate::rules::{Course, RuleSet};
 use std::collections::{BTreeMap, HashMap};
 
 /// A later figure this much above an earlier one has risen past it (not a rounding of it).
@@ -17,11 +17,11 @@ const SAME_FIGURE: f64 = 1.05;
 pub fn windows(
     claims: &[Claim],
     members: &[usize],
-    running: bool,
+    course: Course,
     docs: &HashMap<&str, &Document>,
     rules: &RuleSet,
 ) -> Vec<Vec<usize>> {
-    if !running || members.len() < 2 {
+    if course == Course::Fixed || members.len() < 2 {
         return vec![members.to_vec()];
     }
     // one claim a (day, figure, source) stands for all that repeat it
@@ -53,7 +53,7 @@ pub fn windows(
     // the days each clash spans, as (first, last) day positions
     // per day: its lowest and highest stated figure
     let range = day_range(claims, &reps, rules);
-    let mut spans = clash_spans(claims, &reps, &days, &range, rules);
+    let mut spans = clash_spans(claims, &reps, &days, &range, course, rules);
     // each day's window: overlapping clash spans merge into one conflict window; the days
     // between conflict windows form update stretches
     spans.sort_unstable();
@@ -74,7 +74,10 @@ pub fn windows(
         let top = (a..=b)
             .map(|d| range[d].1)
             .fold(f64::NEG_INFINITY, f64::max);
-        while b + 1 < limit && range[b + 1].0 * SAME_FIGURE < top {
+        while b + 1 < limit
+            && (range[b + 1].0 * SAME_FIGURE < top
+                || (course == Course::Estimate && range[b + 1].1 <= top))
+        {
             b += 1;
         }
         merged[k].1 = b;
@@ -138,6 +141,7 @@ fn clash_spans(
     reps: &[Vec<usize>],
     days: &[&str],
     range: &[(f64, f64)],
+    course: Course,
     rules: &RuleSet,
 ) -> Vec<(usize, usize)> {
     let counted = |i: &usize| claims[*i].qualifier != crate::model::Qualifier::Vague;
@@ -163,11 +167,11 @@ fn clash_spans(
     let peak: Vec<f64> = range.iter().map(|&(_, hi)| hi / SAME_FIGURE).collect();
     let mut spans = Vec::new();
     for (x, rx) in reps.iter().enumerate() {
-        // one day: two named sources apart
+        // one day: two named sources apart, or two estimates
         let sourced: Vec<usize> = rx
             .iter()
             .copied()
-            .filter(|&i| !claims[i].source_id.is_empty())
+            .filter(|&i| course == Course::Estimate || !claims[i].source_id.is_empty())
             .collect();
         let same_day = sourced.iter().enumerate().any(|(k, &i)| {
             sourced[k + 1..].iter().any(|&j| {
@@ -176,7 +180,7 @@ fn clash_spans(
                     &claims[j],
                     Some(days[x]),
                     Some(days[x]),
-                    true,
+                    course,
                     rules,
                 )
                 .is_conflict()

@@ -15,7 +15,7 @@
 
 use crate::extract::Found;
 use crate::model::{Span, Value};
-use crate::normalize::Tokens;
+use crate::normalize::{Token, Tokens};
 use crate::rules::RuleSet;
 
 /// A weekday named in the text, and the day it stands for when that is unambiguous.
@@ -271,8 +271,24 @@ pub fn date_claims(
                 start: t[m.tok_start].start,
                 end: t[m.tok_end - 1].end,
             });
+            c.stated = m.tok_end <= lo && dates_statement(t, m, rules);
         }
     }
+}
+
+/// Whether a weekday dates a statement, not an event: it stands between an attribution cue
+/// of its sentence (at most twelve words before it) and a `statement_that` word right after
+/// it ("officials said on Monday that", "قال المتحدث مساء الاثنين إن").
+fn dates_statement(t: &[Token], m: &DayMention, rules: &RuleSet) -> bool {
+    let next = if t.get(m.tok_end).is_some_and(|x| x.norm == ",") {
+        m.tok_end + 1
+    } else {
+        m.tok_end
+    };
+    rules.marker_at("statement_that", t, next, true).is_some()
+        && (m.tok_start.saturating_sub(12)..m.tok_start).any(|k| {
+            t[k].sentence == m.sentence && rules.marker_at("attribution", t, k, true).is_some()
+        })
 }
 
 /// Whether the figure over tokens `[lo, hi)` is an earlier report the article recalls: an

@@ -413,3 +413,70 @@ fn fahrenheit_and_celsius_meet_as_one_temperature() {
     assert_eq!(verdict, "agree", "{g:?}");
     assert_eq!(texts.len(), 3, "{g:?}");
 }
+
+#[test]
+fn two_estimates_apart_on_one_day_conflict_where_two_tallies_rise() {
+    // neither outlet names its source: two tallies of one day are successive reports, two
+    // estimates of the missing are two estimators at odds
+    let r = compare(&[
+        (
+            "a.txt",
+            "2023-09-12",
+            "The flood in Derna killed 730 people and 4,000 people are missing.\n",
+        ),
+        (
+            "b.txt",
+            "2023-09-12",
+            "The flood in Derna killed 1,340 people and 9,000 people are missing.\n",
+        ),
+    ]);
+    let dead = groups_of(&r, "dead");
+    assert_eq!(group_holding(&dead, "730"), group_holding(&dead, "1,340"));
+    assert_eq!(group_holding(&dead, "730").0, "update", "{dead:?}");
+    let missing = groups_of(&r, "missing");
+    assert_eq!(
+        group_holding(&missing, "4,000"),
+        group_holding(&missing, "9,000")
+    );
+    assert_eq!(
+        group_holding(&missing, "4,000").0,
+        "conflict",
+        "{missing:?}"
+    );
+    let g = r["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["quantity"] == "missing")
+        .unwrap();
+    assert!(
+        g["reason"].as_str().unwrap().contains("two estimates"),
+        "{g}"
+    );
+}
+
+#[test]
+fn a_figure_a_source_stated_on_a_named_day_speaks_as_of_that_day() {
+    // published on Tuesday the 12th; the spokesman gave his figure on Monday evening, so it is
+    // Monday's report and the 9,000 of Tuesday is a later one, not a same-day dispute
+    let r = compare(&[
+        (
+            "a.txt",
+            "2023-09-12",
+            "وقال المتحدث باسم الحكومة مساء الاثنين إن عدد المفقودين في درنة بلغ 5000 مفقود.\n",
+        ),
+        (
+            "b.txt",
+            "2023-09-12",
+            "The Red Crescent said 9,000 people are missing in Derna.\n",
+        ),
+    ]);
+    let claims = r["claims"].as_array().unwrap();
+    let c = claims.iter().find(|c| c["text"] == "5000").unwrap();
+    assert_eq!(c["stated"], true, "{c}");
+    assert_eq!(c["time"], "2023-09-11", "{c}");
+    let missing = groups_of(&r, "missing");
+    let g = group_holding(&missing, "5000");
+    assert!(g.1.iter().any(|t| t == "9,000"), "{missing:?}");
+    assert_eq!(g.0, "update", "{missing:?}");
+}

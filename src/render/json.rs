@@ -69,6 +69,8 @@ struct ClaimLine<'a> {
     source: &'a str,
     source_id: &'a str,
     start: usize,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    stated: bool,
     step: f64,
     subject: &'a str,
     subject_id: &'a str,
@@ -132,6 +134,7 @@ impl<'a> ClaimLine<'a> {
             scope,
             partition,
             earlier,
+            stated,
         } = c;
         ClaimLine {
             actor,
@@ -155,6 +158,7 @@ impl<'a> ClaimLine<'a> {
             source,
             source_id,
             start: *start,
+            stated: *stated,
             step: *rounding_step,
             subject,
             subject_id,
@@ -233,6 +237,7 @@ mod tests {
             scope: "homs".into(),
             partition: "figure|killed|person".into(),
             earlier: true,
+            stated: true,
         };
         let date = Claim {
             value: Some(Value::Date("2024-12".into())),

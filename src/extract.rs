@@ -1413,6 +1413,11 @@ fn complete(
     } else {
         generic(text, t, &mut core, unit_end, &unit, excluded, rules)?
     };
+    // "several helicopters", "عدة مروحيات": a word as vague as "several" says something only of
+    // what a category counts (defectors, villages taken), not of any noun
+    if core.needs_noun && category == "count" {
+        return None;
+    }
     // "could climb to 20,000": a figure said to be possible is a projection of what it counts,
     // never the count itself
     let category = if core.form != Form::Date

@@ -143,6 +143,8 @@ pub fn extract_events_with(
     let mut out: Vec<Found> = Vec::new();
     // the claims of the last affirmed trigger, which a later "نفت ذلك" denies
     let mut last_event: Vec<usize> = Vec::new();
+    // where the words of the claims found so far end: a pointer word inside them is taken
+    let mut claimed_to = 0;
     let mut i = 0;
     while i < t.len() {
         if excluded[i] {
@@ -326,7 +328,8 @@ pub fn extract_events_with(
             // "Homs fell to the rebels", "Hama was captured by opposition fighters"
             vec![m]
         } else {
-            let (m, end) = earlier_place(toks, i, len, places, &anaphors, rules).unzip();
+            let (m, end) =
+                earlier_place(toks, i, len, places, &anaphors, claimed_to, rules).unzip();
             object_end = end.unwrap_or(object_end);
             m.into_iter().collect()
         };
@@ -415,6 +418,7 @@ pub fn extract_events_with(
                 tok_end: b,
                 claim,
             });
+            claimed_to = claimed_to.max(b);
         }
         if !negated {
             last_event = (first_new..out.len()).collect();
@@ -880,12 +884,15 @@ fn subject_place<'m>(
 /// city named before), "وفي دير الزور، أكدت قسد انتشارها" (the place the sentence opens
 /// with). Without such a pointer a trigger with no place gives no claim.
 /// Returns the place and the token after the pointer word (the end of the claim's span).
+/// A pointer before token `claimed_to` belongs to an earlier claim's words ("Liberating the
+/// area took two days": "the area" is what was liberated, not what "took" took).
 fn earlier_place<'m>(
     toks: &Tokens,
     i: usize,
     len: usize,
     places: &'m [Mention],
     anaphors: &[usize],
+    claimed_to: usize,
     rules: &RuleSet,
 ) -> Option<(&'m Mention, usize)> {
     let t = &toks.tokens;
@@ -907,10 +914,20 @@ fn earlier_place<'m>(
     let after = (i + len..(i + len + 8).min(t.len()))
         .find(|&k| t[k].sentence == sent && rules.marker_at("place_anaphor", t, k, true).is_some());
     // a pointer before the trigger counts within six words of it
-    let before = anaphors[anaphors.partition_point(|&k| k < first.max(i.saturating_sub(6)))..]
+    let from = first.max(i.saturating_sub(6)).max(claimed_to);
+    let before = anaphors[anaphors.partition_point(|&k| k < from)..]
         .first()
         .is_some_and(|&k| k < i);
-    if after.is_none() && !before {
+    // a verb that needs no object ends its clause ("the army retreated.", "ثم انسحبت،"): it
+    // speaks of the place the text is on
+    // (its subject may follow it: "انسحب الجيش السوري.")
+    let implied = rules.marker_at("place_implied", t, i, true) == Some(len)
+        && (i + len..=i + len + 3).any(|k| {
+            t.get(k).is_none_or(|x| {
+                x.sentence != sent || matches!(x.norm.as_str(), "," | "،" | ";" | "؛" | ":")
+            })
+        });
+    if after.is_none() && !before && !implied {
         return None;
     }
     let end = after.map_or(i + len, |k| k + 1);

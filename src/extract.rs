@@ -1033,11 +1033,18 @@ fn try_range(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
         // "من 10 إلى 20"; in English "10 to 20" (but "from 10 to 20" is a change, not a range)
         let before = if i > 0 { t[i - 1].norm.as_str() } else { "" };
         let english = t[i + 1..].first().is_some_and(|x| x.norm.is_ascii());
+        // "USD 10 billion to USD 15 billion": the currency written before both numbers
+        let second = sep
+            + 1
+            + (i > 0 && rules.unit_prefixes.match_ending_at(t, i, false).is_some())
+                .then(|| rules.unit_prefixes.match_at(t, sep + 1, false))
+                .flatten()
+                .map_or(0, |(len, _, _)| len);
         let is_to = rules.marker_at("range_to", t, sep, false).is_some()
             && (before == "من" || english && before != "from")
-            && t.get(sep + 1).is_some_and(|x| x.kind == TokenKind::Number);
-        if (is_dash || is_to) && same_sentence(t, i, sep + 1) {
-            let b = try_number(t, sep + 1, rules)?;
+            && t.get(second).is_some_and(|x| x.kind == TokenKind::Number);
+        if (is_dash && same_sentence(t, i, sep + 1)) || (is_to && same_sentence(t, i, second)) {
+            let b = try_number(t, if is_dash { sep + 1 } else { second }, rules)?;
             return range_core(t, shared_scale(t, a, &b, rules), b, i);
         }
     }
@@ -1246,8 +1253,10 @@ fn complete(
                 break;
             }
             if !latin_word(&t[at])
-                // "late 2013 and the blast": a conjunction or an article ends the noun phrase
+                // "late 2013 and the blast": a conjunction or an article ends the noun phrase,
+                // and so does a particle ("7,000 in both countries" counts no countries)
                 || rules.marker_at("coordination", t, at, false).is_some()
+                || rules.marker_at("not_noun", t, at, false).is_some()
                 || rules.marker_at("article", t, at, false).is_some()
                 || rules.marker_at("count_of", t, at, false).is_some()
                 || rules.number_word(&t[at], false).is_some()

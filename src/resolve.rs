@@ -453,9 +453,16 @@ pub fn resolve_with(
                     .min_by_key(|m| {
                         // "10 in Aleppo, 5 in Homs": a place right after the figure, or after a
                         // locative word right after it, is where it was counted
+                        // ("9 in the village of Beit Hanoun": the words that name a place
+                        // may stand between)
                         let right_after = m.start == f.tok_end
-                            || (m.start == f.tok_end + 1
-                                && rules.marker_at("locative", t, f.tok_end, false).is_some());
+                            || (m.start > f.tok_end
+                                && m.start <= f.tok_end + 5
+                                && rules.marker_at("locative", t, f.tok_end, false).is_some()
+                                && (f.tok_end + 1..m.start).all(|k| {
+                                    rules.marker_at("locative_filler", t, k, false).is_some()
+                                        || rules.marker_at("place_noun", t, k, false).is_some()
+                                }));
                         let country = m.entity.kind == "country";
                         if right_after {
                             return (1000 * country as usize, m.start);

@@ -30,8 +30,19 @@ pub fn event_clash<'a>(
     rules: &RuleSet,
 ) -> Option<(&'a Claim, &'a Claim, String)> {
     let apart = |a: &Claim, b: &Claim| a.doc != b.doc || a.source_id != b.source_id;
-    for a in claims.iter().filter(|c| c.polarity == "affirmed") {
-        for d in claims.iter().filter(|c| c.polarity == "denied") {
+    // an event whose subject is unknown ("someone issued the figures", "the figures were
+    // rejected") says nothing another can contradict
+    let known = |c: &&&Claim| !c.subject_id.is_empty();
+    for a in claims
+        .iter()
+        .filter(|c| c.polarity == "affirmed")
+        .filter(known)
+    {
+        for d in claims
+            .iter()
+            .filter(|c| c.polarity == "denied")
+            .filter(known)
+        {
             if apart(a, d) {
                 return Some((a, d, "one source affirms what another denies".into()));
             }

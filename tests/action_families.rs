@@ -123,3 +123,21 @@ fn two_outlets_naming_different_causes_of_one_explosion_conflict() {
         "{groups:?}"
     );
 }
+
+#[test]
+fn a_denial_conflicts_only_with_what_names_the_same_body() {
+    // the Red Crescent is named on both sides: a dispute
+    let named = event_groups(
+        "The UN said the toll was 11,300, attributing these figures to the Red Crescent.\n",
+        "The Red Crescent denied issuing the figures, rejecting the death toll.\n",
+    );
+    assert!(named.iter().any(|(v, _)| v == "conflict"), "{named:?}");
+    // no one is named as the figure's author: "someone announced figures" and "figures were
+    // rejected" say nothing one could contradict
+    let unnamed = event_groups(
+        "He announced these confusing numbers on Monday.\n",
+        "They rejected the figures on Tuesday.\n",
+    );
+    assert!(!unnamed.is_empty(), "both are events");
+    assert!(!unnamed.iter().any(|(v, _)| v == "conflict"), "{unnamed:?}");
+}

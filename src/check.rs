@@ -467,7 +467,7 @@ pub fn findings(inputs: &Inputs, cfg: &Config, rules: &RuleSet) -> Vec<Finding> 
                 .iter()
                 .filter(|(_, s)| crate::judge::compatible(&c, s, rules))
                 .collect();
-            let running = rules.category(&c.category).is_some_and(|x| x.running());
+            let running = rules.course_of(&c.category) != crate::rules::Course::Fixed;
             let date_of = |i: usize| inputs.sources[i].date.clone();
             let newest = candidates.iter().filter_map(|(i, _)| date_of(*i)).max();
             if !compatible.is_empty() {

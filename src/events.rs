@@ -923,9 +923,8 @@ fn earlier_place<'m>(
     // (its subject may follow it: "انسحب الجيش السوري.")
     let implied = rules.marker_at("place_implied", t, i, true) == Some(len)
         && (i + len..=i + len + 3).any(|k| {
-            t.get(k).is_none_or(|x| {
-                x.sentence != sent || matches!(x.norm.as_str(), "," | "،" | ";" | "؛" | ":")
-            })
+            t.get(k)
+                .is_none_or(|x| x.sentence != sent || x.is_clause_mark())
         });
     if after.is_none() && !before && !implied {
         return None;

@@ -147,10 +147,14 @@ pub fn explain(report: &Report, a: &str, b: &str, rules: &RuleSet) -> Result<Exp
             .map(str::to_string)
     };
     let (dx, dy) = (day(x), day(y));
-    let course = rules
-        .category(&x.category)
-        .map_or(crate::rules::Course::Fixed, |c| c.course());
-    let how = clash(x, y, dx.as_deref(), dy.as_deref(), course, rules);
+    let how = clash(
+        x,
+        y,
+        dx.as_deref(),
+        dy.as_deref(),
+        rules.course_of(&x.category),
+        rules,
+    );
     steps.push(Step {
         stage: "time",
         passed: !how.is_conflict() || gx.map(|g| &g.id) == gy.map(|g| &g.id),

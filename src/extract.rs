@@ -1963,7 +1963,7 @@ fn nearest(
     let sent = t[anchor].sentence;
     let lo = lo_span.saturating_sub(window);
     let hi = (hi_span + window).min(t.len());
-    let is_clause_mark = |k: usize| matches!(t[k].norm.as_str(), "،" | "," | "؛" | ";" | ":");
+    let is_clause_mark = |k: usize| t[k].is_clause_mark();
     let mut best: Option<usize> = None;
     for k in lo..hi {
         if (lo_span..hi_span).contains(&k) || t[k].sentence != sent {

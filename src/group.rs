@@ -190,8 +190,7 @@ fn members_course(
         .values()
         .flatten()
         .next()
-        .and_then(|&i| rules.category(&claims[i].category))
-        .map_or(Course::Fixed, |c| c.course())
+        .map_or(Course::Fixed, |&i| rules.course_of(&claims[i].category))
 }
 
 /// Splits one block (one quantity at one scope) into clusters in which a document gives one

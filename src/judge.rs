@@ -467,8 +467,7 @@ pub fn judge<'a>(
     }
     let course = claims
         .first()
-        .and_then(|c| rules.category(&c.category))
-        .map_or(Course::Fixed, |c| c.course());
+        .map_or(Course::Fixed, |c| rules.course_of(&c.category));
     let date_of = |c: &Claim| c.day_in(docs).map(str::to_string);
     // one claim per (figure, date) stands for all that repeat it: a thousand outlets repeating
     // one figure cost one comparison, not a million (a document's different figures never share
@@ -499,17 +498,14 @@ pub fn judge<'a>(
                     ));
                     break 'outer;
                 }
-                Clash::Sources => {
+                how @ (Clash::Sources | Clash::Estimates) => {
+                    let two = if how == Clash::Sources {
+                        "sources"
+                    } else {
+                        "estimates"
+                    };
                     conflict = Some(format!(
-                        "{} vs {}: two sources differ on one day",
-                        cite(a, docs),
-                        cite(b, docs)
-                    ));
-                    break 'outer;
-                }
-                Clash::Estimates => {
-                    conflict = Some(format!(
-                        "{} vs {}: two estimates differ on one day",
+                        "{} vs {}: two {two} differ on one day",
                         cite(a, docs),
                         cite(b, docs)
                     ));

@@ -127,6 +127,12 @@ pub const PHRASE_START_WORDS: usize = 8;
 pub const PHRASE_START_BITS: usize = PHRASE_START_WORDS * 64;
 
 impl Token {
+    /// Whether the token is a mark that ends a clause inside a sentence (comma, semicolon,
+    /// colon, in both scripts).
+    pub fn is_clause_mark(&self) -> bool {
+        matches!(self.norm.as_str(), "،" | "," | "؛" | ";" | ":")
+    }
+
     /// The word and the forms it stands for without a proclitic: `وبالمئة`, `بالمئة`, `المئة`, ...
     pub fn forms(&self, prefix: bool) -> impl Iterator<Item = &str> {
         let n = if prefix { self.n_strips as usize } else { 0 };

@@ -780,11 +780,6 @@ pub enum Course {
 }
 
 impl Category {
-    /// Whether a rise between publication days is an update (a running toll).
-    pub fn running(&self) -> bool {
-        self.course() != Course::Fixed
-    }
-
     /// How the quantity moves over time (see [`Course`]).
     pub fn course(&self) -> Course {
         match (self.rule.running, self.rule.estimate) {
@@ -1454,6 +1449,12 @@ impl RuleSet {
                 .map(|c| c.nouns.len() + c.cues.len() + c.with.len())
                 .sum::<usize>()
             + self.numbers.len()
+    }
+
+    /// How a category's quantity moves over time; [`Course::Fixed`] for an unknown category.
+    pub fn course_of(&self, category: &str) -> Course {
+        self.category(category)
+            .map_or(Course::Fixed, Category::course)
     }
 
     /// The marker set of a kind (empty when no rule defines it).

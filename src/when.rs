@@ -237,10 +237,7 @@ pub fn date_claims(
             } else {
                 return 0;
             };
-            let marks = t[a..b]
-                .iter()
-                .filter(|x| matches!(x.norm.as_str(), "،" | "," | "؛" | ";" | ":"))
-                .count();
+            let marks = t[a..b].iter().filter(|x| x.is_clause_mark()).count();
             b - a + 3 * marks
         };
         // the sentence's weekdays within 40 tokens (mentions are in text order): a page with no

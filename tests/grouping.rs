@@ -57,6 +57,16 @@ fn groups_of(report: &Value, quantity: &str) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
+/// The first group of `quantity` in the report, whole.
+fn first_group<'a>(report: &'a Value, quantity: &str) -> &'a Value {
+    report["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["quantity"] == quantity)
+        .unwrap_or_else(|| panic!("no group of {quantity}: {report}"))
+}
+
 fn group_holding<'a>(groups: &'a [(String, Vec<String>)], text: &str) -> &'a (String, Vec<String>) {
     groups
         .iter()
@@ -127,7 +137,7 @@ fn a_toll_that_rose_over_three_days_is_one_update_timeline() {
         ),
     ]);
     let groups = r["groups"].as_array().unwrap();
-    let g = groups.iter().find(|g| g["quantity"] == "dead").unwrap();
+    let g = first_group(&r, "dead");
     assert_eq!(g["verdict"], "update", "{g}");
     assert_eq!(g["claims"].as_array().unwrap().len(), 3, "{g}");
     assert_eq!(g["timeline"].as_array().unwrap().len(), 3, "{g}");
@@ -152,12 +162,7 @@ fn a_toll_that_fell_between_days_is_a_conflict_and_says_why() {
             "The flood in Derna killed 3,958 people, the WHO said.\n",
         ),
     ]);
-    let g = r["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["quantity"] == "dead")
-        .unwrap();
+    let g = first_group(&r, "dead");
     assert_eq!(g["verdict"], "conflict", "{g}");
     assert!(g["reason"].as_str().unwrap().contains("fell"), "{g}");
 }
@@ -443,12 +448,7 @@ fn two_estimates_apart_on_one_day_conflict_where_two_tallies_rise() {
         "conflict",
         "{missing:?}"
     );
-    let g = r["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["quantity"] == "missing")
-        .unwrap();
+    let g = first_group(&r, "missing");
     assert!(
         g["reason"].as_str().unwrap().contains("two estimates"),
         "{g}"

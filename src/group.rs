@@ -9,15 +9,16 @@
 //! - `time.rs`: a running toll's reports split into update stretches and conflict windows.
 
 use crate::identity::{partition_key, quantity_of};
-use crate::judge::{independent_sources, interval, judge, Interval};
+use crate::judge::{interval, judge, judge_figures, sources_of, ClaimDoc, Interval, NameKeys};
 use crate::model::{Claim, Document, Group};
 use crate::rules::{Course, RuleSet, SubjectMode};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::HashMap;
 
 /// The place a claim is compared at before the hierarchy is applied: its scope (its subject,
 /// else its article's place), or for claims read from an older JSONL without one, its subject.
-fn scope_of<'a>(c: &'a Claim, rules: &RuleSet) -> &'a str {
-    if subject_mode(c, rules) == SubjectMode::None {
+fn scope_of(c: &Claim, mode: SubjectMode) -> &str {
+    if mode == SubjectMode::None {
         ""
     } else if c.scope.is_empty() {
         &c.subject_id
@@ -26,12 +27,65 @@ fn scope_of<'a>(c: &'a Claim, rules: &RuleSet) -> &'a str {
     }
 }
 
-/// How a claim's category finds its subject.
-fn subject_mode(c: &Claim, rules: &RuleSet) -> SubjectMode {
-    rules
-        .category(&c.category)
-        .map(|x| x.subject())
-        .unwrap_or_default()
+/// How each category finds its subject, looked up once a category: a run's million claims
+/// share a few dozen categories.
+struct SubjectModes<'a> {
+    rules: &'a RuleSet,
+    known: FxHashMap<&'a str, SubjectMode>,
+}
+
+impl<'a> SubjectModes<'a> {
+    fn new(rules: &'a RuleSet) -> Self {
+        SubjectModes {
+            rules,
+            known: FxHashMap::default(),
+        }
+    }
+
+    /// How the category of `c` finds its subject.
+    fn of(&mut self, c: &'a Claim) -> SubjectMode {
+        let rules = self.rules;
+        *self.known.entry(c.category.as_str()).or_insert_with(|| {
+            rules
+                .category(&c.category)
+                .map(|x| x.subject())
+                .unwrap_or_default()
+        })
+    }
+}
+
+/// Every claim's partition key ([`partition_key`]), as a position in the returned keys sorted
+/// in key order. A key depends only on a claim's kind, category, unit, family and time, which
+/// a run's claims share, so each distinct combination is keyed once.
+fn partitions(claims: &[Claim], rules: &RuleSet) -> Vec<(String, Vec<usize>)> {
+    type Keyed<'c> = (&'c str, &'c str, &'c str, &'c str, Option<&'c str>);
+    let mut known: FxHashMap<Keyed, Option<usize>> = FxHashMap::default();
+    let mut out: Vec<(String, Vec<usize>)> = Vec::new();
+    for (i, c) in claims.iter().enumerate() {
+        let keyed = (
+            c.kind.as_str(),
+            c.category.as_str(),
+            c.unit.as_str(),
+            c.family.as_str(),
+            c.time.as_deref(),
+        );
+        let slot = *known.entry(keyed).or_insert_with(|| {
+            let key = partition_key(c, rules)?;
+            // two combinations may give one key ("killed" and "dead" are one family)
+            Some(match out.iter().position(|(k, _)| *k == key) {
+                Some(at) => at,
+                None => {
+                    out.push((key, Vec::new()));
+                    out.len() - 1
+                }
+            })
+        });
+        if let Some(slot) = slot {
+            out[slot].1.push(i);
+        }
+    }
+    out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    out
 }
 
 /// How far apart (as a ratio) two incompatible figures of a quantity that does not change over
@@ -72,33 +126,44 @@ fn same_figure(a: &Claim, b: &Claim) -> bool {
         && (a.value.is_some() || a.low == b.low && a.high == b.high)
 }
 
-/// Groups claims and judges every group. Claims must already carry ids.
+/// Groups claims and judges every group. Claims must already carry distinct ids.
 pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group> {
     let doc_map: HashMap<&str, &Document> = docs.iter().map(|d| (d.id.as_str(), d)).collect();
-    let doc_rank: HashMap<&str, usize> = docs
+    // every claim's document as a position in `docs` (the last of a repeated id, as in
+    // `doc_map`), looked up once: sorting, windows and verdicts then compare integers
+    let doc_pos: FxHashMap<&str, usize> = docs
         .iter()
         .enumerate()
         .map(|(i, d)| (d.id.as_str(), i))
         .collect();
-    let mut partitions: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, c) in claims.iter().enumerate() {
-        if let Some(k) = partition_key(c, rules) {
-            partitions.entry(k).or_default().push(i);
-        }
-    }
+    let rank: Vec<usize> = claims
+        .iter()
+        .map(|c| doc_pos.get(c.doc.as_str()).copied().unwrap_or(usize::MAX))
+        .collect();
+    let at: Vec<ClaimDoc> = claims
+        .iter()
+        .zip(&rank)
+        .map(|(c, &r)| {
+            let doc = docs.get(r);
+            ClaimDoc {
+                doc,
+                day: c.reference_day(doc.and_then(|d| d.date.as_deref())),
+            }
+        })
+        .collect();
+    let days: Vec<Option<&str>> = at.iter().map(|a| a.day).collect();
     // every claim's interval, computed once
     let ivs: Vec<Option<Interval>> = claims.iter().map(|c| interval(c, rules)).collect();
+    let mut modes = SubjectModes::new(rules);
     let mut groups: Vec<(Vec<usize>, String, String)> = Vec::new();
-    for (key, members) in partitions {
+    for (key, members) in partitions(claims, rules) {
         // scope: events compare per place as named; figures per place they are compared at
-        let mut blocks: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let at_scope; // where each scope is compared, borrowed by the blocks' names
+        let mut blocks = Blocks::default();
         let mut own_alone: Vec<usize> = Vec::new();
         if key.starts_with("event|") {
             for i in members {
-                blocks
-                    .entry(claims[i].subject_id.clone())
-                    .or_default()
-                    .push(i);
+                blocks.push(&claims[i].subject_id, i);
             }
         } else {
             let scopes: Vec<(&str, &str, Option<f64>)> = members
@@ -107,43 +172,42 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
                     let c = &claims[i];
                     let counted = c.qualifier != crate::model::Qualifier::Vague;
                     (
-                        scope_of(c, rules),
+                        scope_of(c, modes.of(c)),
                         c.doc.as_str(),
                         magnitude(ivs[i]).filter(|_| counted),
                     )
                 })
                 .collect();
-            let at = crate::scope::compared_at(&scopes, rules);
+            at_scope = crate::scope::compared_at(&scopes, rules);
             for (&i, (s, _, _)) in members.iter().zip(&scopes) {
                 let c = &claims[i];
-                if s.is_empty() && subject_mode(c, rules) == SubjectMode::Own {
+                if s.is_empty() && modes.of(c) == SubjectMode::Own {
                     // no place of its own: compared with nothing (a block of its own, which
                     // sorts after every place and is written with an empty scope)
                     own_alone.push(i);
                     continue;
                 }
-                let place = at.place(s, &c.doc);
-                blocks.entry(place).or_default().push(i);
+                blocks.push(at_scope.place(s, &c.doc), i);
             }
         }
+        let blocks = blocks.in_order();
         let course = members_course(&key, claims, &blocks, rules);
         let running = course != Course::Fixed;
         for i in own_alone.drain(..) {
             groups.push((vec![i], String::new(), key.clone()));
         }
-        for (place, mut members) in blocks {
-            members.sort_by_cached_key(|&i| {
-                (
-                    doc_rank
-                        .get(claims[i].doc.as_str())
-                        .copied()
-                        .unwrap_or(usize::MAX),
-                    claims[i].start,
-                )
-            });
+        for (place, members) in blocks {
+            // document order, then offset (the claim's position breaks ties, as a stable
+            // sort would)
+            let mut keyed: Vec<(usize, usize, usize)> = members
+                .iter()
+                .map(|&i| (rank[i], claims[i].start, i))
+                .collect();
+            keyed.sort_unstable();
+            let members: Vec<usize> = keyed.into_iter().map(|(_, _, i)| i).collect();
             if key.starts_with("event|") {
                 for cl in crate::event_judge::event_clusters(claims, &members, &doc_map, rules) {
-                    groups.push((cl, place.clone(), key.clone()));
+                    groups.push((cl, place.to_string(), key.clone()));
                 }
                 continue;
             }
@@ -166,13 +230,38 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
                     }
                 });
             for cl in clusters {
-                for w in crate::time::windows(claims, &cl, course, &doc_map, rules) {
-                    groups.push((w, place.clone(), key.clone()));
+                for w in crate::time::windows(claims, &cl, course, &days, &ivs, rules) {
+                    groups.push((w, place.to_string(), key.clone()));
                 }
             }
         }
     }
-    judge_groups(groups, claims, &doc_map, rules)
+    judge_groups(groups, claims, &at, &doc_map, rules)
+}
+
+/// The claims of one partition by the place they are compared at.
+#[derive(Default)]
+struct Blocks<'a> {
+    slot: FxHashMap<&'a str, usize>,
+    blocks: Vec<(&'a str, Vec<usize>)>,
+}
+
+impl<'a> Blocks<'a> {
+    /// Adds claim `i` to the block of `place`.
+    fn push(&mut self, place: &'a str, i: usize) {
+        let blocks = &mut self.blocks;
+        let k = *self.slot.entry(place).or_insert_with(|| {
+            blocks.push((place, Vec::new()));
+            blocks.len() - 1
+        });
+        self.blocks[k].1.push(i);
+    }
+
+    /// The blocks in the order of their places.
+    fn in_order(mut self) -> Vec<(&'a str, Vec<usize>)> {
+        self.blocks.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        self.blocks
+    }
 }
 
 /// How a partition's quantity moves over time (whether a rise between days is an update):
@@ -180,15 +269,15 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
 fn members_course(
     key: &str,
     claims: &[Claim],
-    blocks: &BTreeMap<String, Vec<usize>>,
+    blocks: &[(&str, Vec<usize>)],
     rules: &RuleSet,
 ) -> Course {
     if key.starts_with("event|") {
         return Course::Fixed;
     }
     blocks
-        .values()
-        .flatten()
+        .iter()
+        .flat_map(|(_, members)| members)
         .next()
         .and_then(|&i| rules.category(&claims[i].category))
         .map_or(Course::Fixed, |c| c.course())
@@ -206,7 +295,7 @@ fn figure_clusters(
     struct Cluster<'c> {
         members: Vec<usize>,
         figures: Vec<usize>,
-        by_doc: HashMap<&'c str, usize>,
+        by_doc: FxHashMap<&'c str, usize>,
     }
     let mut clusters: Vec<Cluster> = Vec::new();
     // one document at a time; within it, the claim that fits an existing cluster best is
@@ -276,7 +365,7 @@ fn figure_clusters(
                     clusters.push(Cluster {
                         members: Vec::new(),
                         figures: Vec::new(),
-                        by_doc: HashMap::new(),
+                        by_doc: FxHashMap::default(),
                     });
                     clusters.len() - 1
                 }
@@ -290,7 +379,7 @@ fn figure_clusters(
         }
         pos = end;
     }
-    let rank: HashMap<usize, usize> = members.iter().enumerate().map(|(k, &i)| (i, k)).collect();
+    let rank: FxHashMap<usize, usize> = members.iter().enumerate().map(|(k, &i)| (i, k)).collect();
     for cl in &mut clusters {
         cl.members
             .sort_by_key(|i| rank.get(i).copied().unwrap_or(usize::MAX));
@@ -299,43 +388,43 @@ fn figure_clusters(
 }
 
 /// Judges every group and gives it its key (quantity, scope, window) and id; groups are
-/// ordered by verdict, then by their first claim.
+/// ordered by verdict, then by their first claim. `at` holds every claim's document and day.
 fn judge_groups(
     groups: Vec<(Vec<usize>, String, String)>,
     claims: &[Claim],
+    at: &[ClaimDoc],
     doc_map: &HashMap<&str, &Document>,
     rules: &RuleSet,
 ) -> Vec<Group> {
-    let mut out: Vec<Group> = groups
+    let mut names = NameKeys::default();
+    let mut out: Vec<(usize, Group)> = groups
         .into_iter()
         .map(|(members, place, key)| {
             let cs: Vec<&Claim> = members.iter().map(|&i| &claims[i]).collect();
-            let (verdict, reason, timeline) = judge(&cs, doc_map, rules);
-            let days: BTreeSet<String> = cs
-                .iter()
-                .filter_map(|c| c.day_in(doc_map).map(str::to_string))
-                .collect();
-            let window = match (days.first(), days.last()) {
-                (Some(a), Some(b)) => vec![a.clone(), b.clone()],
+            let cat: Vec<ClaimDoc> = members.iter().map(|&i| at[i]).collect();
+            let first = cs[0];
+            let sources = sources_of(&cs, &cat, &mut names);
+            let (verdict, reason, timeline) = if first.kind == "event" {
+                judge(&cs, doc_map, rules)
+            } else {
+                judge_figures(&cs, &cat, &sources, rules)
+            };
+            // the first and last reference day
+            let days = cat.iter().filter_map(|d| d.day);
+            let window = match (days.clone().min(), days.max()) {
+                (Some(a), Some(b)) => vec![a.to_string(), b.to_string()],
                 _ => Vec::new(),
             };
-            let first = cs[0];
-            let outlets: BTreeSet<String> = cs
-                .iter()
-                .map(|c| {
-                    doc_map
-                        .get(c.doc.as_str())
-                        .map_or(c.doc.clone(), |d| d.outlet.clone())
-                })
-                .collect();
-            let sources = independent_sources(&cs, doc_map);
+            let mut outlets: Vec<&str> = cs.iter().zip(&cat).map(|(c, d)| d.outlet(c)).collect();
+            outlets.sort_unstable();
+            outlets.dedup();
             let subject = cs
                 .iter()
                 .map(|c| c.subject_id.as_str())
                 .find(|s| !s.is_empty())
                 .unwrap_or("")
                 .to_string();
-            Group {
+            let group = Group {
                 id: String::new(),
                 kind: first.kind.clone(),
                 category: first.category.clone(),
@@ -351,30 +440,21 @@ fn judge_groups(
                 verdict,
                 reason,
                 claims: cs.iter().map(|c| c.id.clone()).collect(),
-                outlets: outlets.into_iter().collect(),
+                outlets: outlets.into_iter().map(str::to_string).collect(),
                 independent_sources: sources.len(),
                 sources,
                 timeline,
-            }
+            };
+            (members[0], group)
         })
         .collect();
-    let pos: HashMap<&str, usize> = claims
-        .iter()
+    // claim ids are distinct, so a group's first claim is its first member
+    out.sort_by_key(|(first, g)| (g.verdict, *first));
+    out.into_iter()
         .enumerate()
-        .map(|(i, c)| (c.id.as_str(), i))
-        .collect();
-    out.sort_by_key(|g| {
-        (
-            g.verdict,
-            g.claims
-                .first()
-                .and_then(|c| pos.get(c.as_str()))
-                .copied()
-                .unwrap_or(0),
-        )
-    });
-    for (i, g) in out.iter_mut().enumerate() {
-        g.id = format!("g{}", i + 1);
-    }
-    out
+        .map(|(i, (_, mut g))| {
+            g.id = format!("g{}", i + 1);
+            g
+        })
+        .collect()
 }

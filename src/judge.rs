@@ -4,7 +4,55 @@
 use crate::model::fmt_number;
 use crate::model::{Claim, Document, Qualifier, TimelineStep, Value, Verdict};
 use crate::rules::{Course, RuleSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// What judging reads about a claim's document, looked up once per claim (grouping looks it up
+/// for every claim of the run, not once a group and again a pair): the document, `None` when
+/// the claim names one that is not in the run, and the day the report speaks as of
+/// ([`Claim::reference_day`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ClaimDoc<'a> {
+    pub doc: Option<&'a Document>,
+    pub day: Option<&'a str>,
+}
+
+impl<'a> ClaimDoc<'a> {
+    /// The document and reference day of `c`, its document found among `docs` by id.
+    pub fn of(c: &'a Claim, docs: &HashMap<&str, &'a Document>) -> ClaimDoc<'a> {
+        let doc = docs.get(c.doc.as_str()).copied();
+        ClaimDoc {
+            doc,
+            day: c.reference_day(doc.and_then(|d| d.date.as_deref())),
+        }
+    }
+
+    /// The outlet that published the claim: its document's outlet, else the document id.
+    pub fn outlet(&self, c: &'a Claim) -> &'a str {
+        self.doc.map_or(c.doc.as_str(), |d| d.outlet.as_str())
+    }
+}
+
+/// Names already reduced to their comparison key ([`crate::normalize::name_key`]): the same
+/// outlets and sources come back in group after group, so each is normalised once a run.
+#[derive(Debug, Default)]
+pub struct NameKeys<'a> {
+    keys: FxHashMap<&'a str, String>,
+}
+
+impl<'a> NameKeys<'a> {
+    /// Normalises `name`, unless it already was.
+    pub fn learn(&mut self, name: &'a str) {
+        self.keys
+            .entry(name)
+            .or_insert_with(|| crate::normalize::name_key(name));
+    }
+
+    /// The comparison key of a name [`NameKeys::learn`] has seen (else the name as it is).
+    pub fn known<'k>(&'k self, name: &'k str) -> &'k str {
+        self.keys.get(name).map_or(name, String::as_str)
+    }
+}
 
 /// A half-open interval `[lo, hi)` in the claim's canonical unit.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -223,8 +271,7 @@ pub fn figure(c: &Claim) -> String {
 }
 
 /// "3500 (الحل نت, 2024-12-08, via sohr)".
-fn cite(c: &Claim, docs: &HashMap<&str, &Document>) -> String {
-    let d = docs.get(c.doc.as_str());
+fn cite(c: &Claim, d: Option<&Document>) -> String {
     let outlet = d.map_or(c.doc.as_str(), |d| d.outlet.as_str());
     let date = d.and_then(|d| d.date.as_deref()).unwrap_or("date unknown");
     if c.source.is_empty() {
@@ -246,21 +293,39 @@ fn short_list(items: Vec<String>, sep: &str) -> String {
 
 /// The independent sources behind claims: the cited source, else the outlet itself.
 pub fn independent_sources(claims: &[&Claim], docs: &HashMap<&str, &Document>) -> Vec<String> {
-    let set: BTreeSet<String> = claims
+    let at: Vec<ClaimDoc> = claims.iter().map(|c| ClaimDoc::of(c, docs)).collect();
+    sources_of(claims, &at, &mut NameKeys::default())
+}
+
+/// [`independent_sources`] with each claim's document (`at`, in the order of `claims`)
+/// already looked up and names normalised through `keys`.
+pub fn sources_of<'a>(
+    claims: &[&'a Claim],
+    at: &[ClaimDoc<'a>],
+    keys: &mut NameKeys<'a>,
+) -> Vec<String> {
+    let mut names: Vec<&'a str> = claims
         .iter()
-        .map(|c| {
+        .zip(at)
+        .map(|(c, d)| {
             if c.source_id.is_empty() {
-                docs.get(c.doc.as_str())
-                    .map_or(c.doc.clone(), |d| d.outlet.clone())
+                d.outlet(c)
             } else {
-                c.source_id.clone()
+                c.source_id.as_str()
             }
         })
         .collect();
+    names.sort_unstable();
+    names.dedup();
+    for s in &names {
+        keys.learn(s);
+    }
     // unlisted sources spelled two ways ("عبدالغني" / "عبد الغني") are one: same key, kept once
-    let mut keys = BTreeSet::new();
-    set.into_iter()
-        .filter(|s| keys.insert(crate::normalize::name_key(s)))
+    let mut seen = FxHashSet::default();
+    names
+        .into_iter()
+        .filter(|s| seen.insert(keys.known(s)))
+        .map(str::to_string)
         .collect()
 }
 
@@ -269,17 +334,19 @@ pub fn independent_sources(claims: &[&Claim], docs: &HashMap<&str, &Document>) -
 /// above the other's high, so whether any pair is disjoint (on one day, or rising or falling
 /// across days) is decided by these extremes; the pairwise check then costs the number of
 /// dates, not the square of the number of figures.
-fn extremes<'a>(
-    reps: &[&'a Claim],
-    date_of: &dyn Fn(&Claim) -> Option<String>,
+/// `reps` and the result are positions in `claims` (and `at`).
+fn extremes(
+    claims: &[&Claim],
+    at: &[ClaimDoc],
+    reps: &[usize],
     rules: &RuleSet,
-) -> Vec<&'a Claim> {
-    let mut out: Vec<&'a Claim> = Vec::new();
-    let mut by_date: BTreeMap<Option<String>, Vec<(&'a Claim, Interval)>> = BTreeMap::new();
-    for &c in reps {
-        match interval(c, rules) {
-            Some(iv) => by_date.entry(date_of(c)).or_default().push((c, iv)),
-            None => out.push(c), // dates and unbounded claims are few: keep them all
+) -> Vec<usize> {
+    let mut out: Vec<usize> = Vec::new();
+    let mut by_date: BTreeMap<Option<&str>, Vec<(usize, Interval)>> = BTreeMap::new();
+    for &k in reps {
+        match interval(claims[k], rules) {
+            Some(iv) => by_date.entry(at[k].day).or_default().push((k, iv)),
+            None => out.push(k), // dates and unbounded claims are few: keep them all
         }
     }
     for (_, xs) in by_date {
@@ -303,7 +370,7 @@ fn extremes<'a>(
         .into_iter()
         .flatten()
         {
-            if !out.iter().any(|o| std::ptr::eq(*o, c)) {
+            if !out.contains(&c) {
                 out.push(c);
             }
         }
@@ -450,10 +517,28 @@ pub fn judge<'a>(
     if claims.first().is_some_and(|c| c.kind == "event") {
         return judge_events(claims, docs, rules);
     }
-    let doc_set: BTreeSet<&str> = claims.iter().map(|c| c.doc.as_str()).collect();
-    let sources = independent_sources(claims, docs);
-    if doc_set.len() < 2 {
-        let c = claims[0];
+    let at: Vec<ClaimDoc> = claims.iter().map(|c| ClaimDoc::of(c, docs)).collect();
+    let sources = sources_of(claims, &at, &mut NameKeys::default());
+    judge_figures(claims, &at, &sources, rules)
+}
+
+/// The verdict of a group of figures, each claim's document already looked up (`at`, in the
+/// order of `claims`) and the group's [`independent_sources`] already counted.
+pub fn judge_figures<'a>(
+    claims: &[&'a Claim],
+    at: &[ClaimDoc<'a>],
+    sources: &[String],
+    rules: &RuleSet,
+) -> (Verdict, String, Vec<TimelineStep>) {
+    let Some(&first) = claims.first() else {
+        return (Verdict::Single, String::new(), Vec::new());
+    };
+    let doc_count = claims
+        .iter()
+        .map(|c| c.doc.as_str())
+        .collect::<FxHashSet<&str>>()
+        .len();
+    if doc_count < 2 {
         let times = if claims.len() > 1 {
             format!(", repeated {} times", claims.len())
         } else {
@@ -461,57 +546,61 @@ pub fn judge<'a>(
         };
         return (
             Verdict::Single,
-            format!("only {} states it{times}", cite(c, docs)),
+            format!("only {} states it{times}", cite(first, at[0].doc)),
             Vec::new(),
         );
     }
-    let course = claims
-        .first()
-        .and_then(|c| rules.category(&c.category))
+    let course = rules
+        .category(&first.category)
         .map_or(Course::Fixed, |c| c.course());
-    let date_of = |c: &Claim| c.day_in(docs).map(str::to_string);
     // one claim per (figure, date) stands for all that repeat it: a thousand outlets repeating
     // one figure cost one comparison, not a million (a document's different figures never share
-    // a group, so distinct figures come from distinct documents)
-    let mut seen = BTreeSet::new();
-    let mut reps: Vec<&Claim> = claims
-        .iter()
-        .copied()
-        .filter(|c| seen.insert((figure_key(c), c.day_in(docs), c.source_id.as_str())))
+    // a group, so distinct figures come from distinct documents); `reps` are positions
+    let mut seen = FxHashSet::default();
+    let mut reps: Vec<usize> = (0..claims.len())
+        .filter(|&k| {
+            let c = claims[k];
+            seen.insert((figure_key(c), at[k].day, c.source_id.as_str()))
+        })
         .collect();
     if reps.len() > 32 {
-        reps = extremes(&reps, &date_of, rules);
+        reps = extremes(claims, at, &reps, rules);
     }
     let mut conflict: Option<String> = None;
     let mut changed_over_time = false;
-    'outer: for (i, a) in reps.iter().enumerate() {
-        for b in &reps[i + 1..] {
-            let (da, db) = (date_of(a), date_of(b));
-            match clash(a, b, da.as_deref(), db.as_deref(), course, rules) {
+    'outer: for (n, &x) in reps.iter().enumerate() {
+        for &y in &reps[n + 1..] {
+            let (a, b) = (claims[x], claims[y]);
+            let (da, db) = (at[x].day, at[y].day);
+            match clash(a, b, da, db, course, rules) {
                 Clash::None => {}
                 Clash::Changed => changed_over_time = true,
                 Clash::Fell => {
-                    let (early, late) = if da < db { (a, b) } else { (b, a) };
+                    let ((early, e), (late, l)) = if da < db {
+                        ((a, x), (b, y))
+                    } else {
+                        ((b, y), (a, x))
+                    };
                     conflict = Some(format!(
                         "{} then {}: a running toll fell",
-                        cite(early, docs),
-                        cite(late, docs)
+                        cite(early, at[e].doc),
+                        cite(late, at[l].doc)
                     ));
                     break 'outer;
                 }
                 Clash::Sources => {
                     conflict = Some(format!(
                         "{} vs {}: two sources differ on one day",
-                        cite(a, docs),
-                        cite(b, docs)
+                        cite(a, at[x].doc),
+                        cite(b, at[y].doc)
                     ));
                     break 'outer;
                 }
                 Clash::Estimates => {
                     conflict = Some(format!(
                         "{} vs {}: two estimates differ on one day",
-                        cite(a, docs),
-                        cite(b, docs)
+                        cite(a, at[x].doc),
+                        cite(b, at[y].doc)
                     ));
                     break 'outer;
                 }
@@ -521,14 +610,18 @@ pub fn judge<'a>(
                     } else {
                         ""
                     };
-                    conflict = Some(format!("{} vs {}{note}", cite(a, docs), cite(b, docs)));
+                    conflict = Some(format!(
+                        "{} vs {}{note}",
+                        cite(a, at[x].doc),
+                        cite(b, at[y].doc)
+                    ));
                     break 'outer;
                 }
             }
         }
     }
     let n_src = sources.len();
-    let src_note = if n_src == 1 && doc_set.len() > 1 {
+    let src_note = if n_src == 1 && doc_count > 1 {
         format!(", all from one source ({})", sources[0])
     } else {
         format!(", {n_src} independent sources")
@@ -537,24 +630,7 @@ pub fn judge<'a>(
         return (Verdict::Conflict, reason, Vec::new());
     }
     if changed_over_time {
-        let mut by_date: BTreeMap<(Option<String>, String), BTreeSet<String>> = BTreeMap::new();
-        for c in claims {
-            let outlet = docs
-                .get(c.doc.as_str())
-                .map_or(c.doc.clone(), |d| d.outlet.clone());
-            by_date
-                .entry((date_of(c), figure(c)))
-                .or_default()
-                .insert(outlet);
-        }
-        let timeline: Vec<TimelineStep> = by_date
-            .into_iter()
-            .map(|((date, text), outlets)| TimelineStep {
-                date,
-                text,
-                outlets: outlets.into_iter().collect(),
-            })
-            .collect();
+        let timeline = timeline(claims, at);
         let line = timeline
             .iter()
             .map(|s| format!("{} ({})", s.text, s.date.as_deref().unwrap_or("?")))
@@ -566,13 +642,55 @@ pub fn judge<'a>(
             timeline,
         );
     }
-    let figures: BTreeSet<String> = claims.iter().map(|c| figure(c)).collect();
+    let figures: BTreeSet<String> = distinct_figures(claims).map(figure).collect();
     let fig = short_list(figures.into_iter().collect(), " / ");
     (
         Verdict::Agree,
-        format!("{} outlets agree on {fig}{src_note}", doc_set.len()),
+        format!("{doc_count} outlets agree on {fig}{src_note}"),
         Vec::new(),
     )
+}
+
+/// One claim for each distinct figure: [`figure`] writes a figure from its [`figure_key`]
+/// alone, so the rest need not be written.
+fn distinct_figures<'a>(claims: &[&'a Claim]) -> impl Iterator<Item = &'a Claim> {
+    let mut seen = FxHashSet::default();
+    claims
+        .iter()
+        .copied()
+        .filter(move |c| seen.insert(figure_key(c)))
+        .collect::<Vec<_>>()
+        .into_iter()
+}
+
+/// A running toll's steps: per (day, figure as written), the outlets that gave it, in day
+/// then text order.
+fn timeline(claims: &[&Claim], at: &[ClaimDoc]) -> Vec<TimelineStep> {
+    // the outlets of each (day, figure) first, so each figure is written once, not once a claim
+    let mut by_key: FxHashMap<(Option<&str>, FigureKey), (&Claim, Vec<&str>)> =
+        FxHashMap::default();
+    for (c, d) in claims.iter().zip(at) {
+        by_key
+            .entry((d.day, figure_key(c)))
+            .or_insert_with(|| (c, Vec::new()))
+            .1
+            .push(d.outlet(c));
+    }
+    let mut by_date: BTreeMap<(Option<&str>, String), BTreeSet<&str>> = BTreeMap::new();
+    for ((day, _), (c, outlets)) in by_key {
+        by_date
+            .entry((day, figure(c)))
+            .or_default()
+            .extend(outlets);
+    }
+    by_date
+        .into_iter()
+        .map(|((date, text), outlets)| TimelineStep {
+            date: date.map(str::to_string),
+            text,
+            outlets: outlets.into_iter().map(str::to_string).collect(),
+        })
+        .collect()
 }
 
 /// Two claims of one day where one source affirms what another denies: (affirmed, denied).

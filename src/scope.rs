@@ -7,6 +7,7 @@
 use crate::model::Claim;
 use crate::normalize::Token;
 use crate::rules::{RuleSet, SubjectMode};
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeSet, HashMap};
 
 /// The place an article is about: the place its figures name most often (the first named on
@@ -162,7 +163,7 @@ pub fn compared_at(scopes: &[(&str, &str, Option<f64>)], rules: &RuleSet) -> Com
         .filter(|s| !s.is_empty() && *s != TOTAL && *s != ELSEWHERE)
         .collect();
     // per scope, per document: the largest figure stated
-    let mut largest: HashMap<&str, HashMap<&str, f64>> = HashMap::new();
+    let mut largest: FxHashMap<&str, FxHashMap<&str, f64>> = FxHashMap::default();
     for (s, d, v) in scopes {
         if let Some(v) = v {
             let e = largest.entry(s).or_default().entry(d).or_insert(*v);
@@ -218,7 +219,7 @@ pub fn compared_at(scopes: &[(&str, &str, Option<f64>)], rules: &RuleSet) -> Com
         }
         out.at.insert(s.to_string(), at.to_string());
     }
-    let mut at_count: HashMap<&str, usize> = HashMap::new();
+    let mut at_count: FxHashMap<&str, usize> = FxHashMap::default();
     for (s, _, _) in scopes.iter().filter(|(s, _, _)| !s.is_empty()) {
         if let Some(at) = out.at.get(*s) {
             *at_count.entry(at.as_str()).or_default() += 1;
@@ -241,21 +242,18 @@ pub fn compared_at(scopes: &[(&str, &str, Option<f64>)], rules: &RuleSet) -> Com
 #[derive(Debug, Clone, Default)]
 pub struct ComparedAt {
     /// Scope → the place it is compared at.
-    at: HashMap<String, String>,
+    at: FxHashMap<String, String>,
     /// Scope → the documents that state it as a total over the place within it.
-    kept: HashMap<String, BTreeSet<String>>,
+    kept: FxHashMap<String, BTreeSet<String>>,
 }
 
 impl ComparedAt {
     /// The place a figure of `doc` stated for `scope` is compared at.
-    pub fn place(&self, scope: &str, doc: &str) -> String {
+    pub fn place<'a>(&'a self, scope: &'a str, doc: &str) -> &'a str {
         if self.kept.get(scope).is_some_and(|d| d.contains(doc)) {
-            return scope.to_string();
+            return scope;
         }
-        self.at
-            .get(scope)
-            .cloned()
-            .unwrap_or_else(|| scope.to_string())
+        self.at.get(scope).map_or(scope, String::as_str)
     }
 }
 

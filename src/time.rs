@@ -4,21 +4,27 @@
 //! named sources apart on one day — make a conflict window spanning the days they cover.
 //! A toll that rose from 30 to 154 over four days is one timeline, never a conflict.
 
-use crate::judge::{clash, figure_key, interval, nominal, LARGEST_REVISION};
-use crate::model::{Claim, Document};
+use crate::judge::{clash, figure_key, nominal, Interval, LARGEST_REVISION};
+use crate::model::Claim;
 use crate::rules::{Course, RuleSet};
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::BTreeMap;
 
 /// A later figure this much above an earlier one has risen past it (not a rounding of it).
 const SAME_FIGURE: f64 = 1.05;
 
 /// Splits `members` (indices into `claims`) into time windows, each in the input order.
 /// A quantity that does not change over time (a distance, a tonnage) is one window.
+///
+/// `days` and `ivs` hold, for every claim of `claims`, its reference day
+/// ([`Claim::reference_day`]) and its interval ([`crate::judge::interval`]), computed once a
+/// run by the caller.
 pub fn windows(
     claims: &[Claim],
     members: &[usize],
     course: Course,
-    docs: &HashMap<&str, &Document>,
+    days: &[Option<&str>],
+    ivs: &[Option<Interval>],
     rules: &RuleSet,
 ) -> Vec<Vec<usize>> {
     if course == Course::Fixed || members.len() < 2 {
@@ -28,11 +34,12 @@ pub fn windows(
     let mut by_day: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     let mut undated = Vec::new();
     for &i in members {
-        match claims[i].day_in(docs) {
+        match days[i] {
             Some(d) => by_day.entry(d).or_default().push(i),
             None => undated.push(i),
         }
     }
+    let day_of_claim = days;
     let days: Vec<&str> = by_day.keys().copied().collect();
     if days.len() < 2 && !by_day.values().any(|v| v.len() > 1) {
         return vec![members.to_vec()];
@@ -40,7 +47,7 @@ pub fn windows(
     let reps: Vec<Vec<usize>> = by_day
         .values()
         .map(|v| {
-            let mut seen = std::collections::BTreeSet::new();
+            let mut seen = FxHashSet::default();
             v.iter()
                 .copied()
                 .filter(|&i| {
@@ -52,8 +59,8 @@ pub fn windows(
         .collect();
     // the days each clash spans, as (first, last) day positions
     // per day: its lowest and highest stated figure
-    let range = day_range(claims, &reps, rules);
-    let mut spans = clash_spans(claims, &reps, &days, &range, course, rules);
+    let range = day_range(claims, &reps, ivs);
+    let mut spans = clash_spans(claims, &reps, &days, &range, ivs, course, rules);
     // each day's window: overlapping clash spans merge into one conflict window; the days
     // between conflict windows form update stretches
     spans.sort_unstable();
@@ -105,26 +112,28 @@ pub fn windows(
         w += 1;
     }
     let mut out: Vec<Vec<usize>> = vec![Vec::new(); w.max(1)];
-    let window_of: HashMap<usize, usize> = by_day
-        .values()
-        .enumerate()
-        .flat_map(|(k, v)| {
-            let w = window_of_day[k];
-            v.iter().map(move |&i| (i, w))
-        })
-        .collect();
     for &i in members {
-        if let Some(&k) = window_of.get(&i) {
-            out[k].push(i);
+        let day = day_of_claim[i].and_then(|d| days.binary_search(&d).ok());
+        if let Some(k) = day {
+            out[window_of_day[k]].push(i);
         }
     }
     // an undated report joins the window that holds its figure, else the nearest figure,
     // among the dated reports (another undated one says nothing of when)
-    let dated = out.clone();
-    for i in undated {
-        let k = home_window(claims, &dated, i, rules);
-        out[k].push(i);
-        out[k].sort_by_key(|&j| members.iter().position(|&m| m == j));
+    if !undated.is_empty() {
+        let dated = out.clone();
+        for &i in &undated {
+            let k = home_window(claims, &dated, i, ivs);
+            out[k].push(i);
+        }
+        // each window back in the input order
+        let mut rank: FxHashMap<usize, usize> = FxHashMap::default();
+        for (k, &i) in members.iter().enumerate() {
+            rank.entry(i).or_insert(k);
+        }
+        for v in &mut out {
+            v.sort_by_key(|i| rank.get(i).copied());
+        }
     }
     out.retain(|v| !v.is_empty());
     out
@@ -141,6 +150,7 @@ fn clash_spans(
     reps: &[Vec<usize>],
     days: &[&str],
     range: &[(f64, f64)],
+    ivs: &[Option<Interval>],
     course: Course,
     rules: &RuleSet,
 ) -> Vec<(usize, usize)> {
@@ -154,9 +164,7 @@ fn clash_spans(
             let ivs: Vec<_> = r
                 .iter()
                 .filter(|i| counted(i))
-                .filter_map(|&i| {
-                    interval(&claims[i], rules).map(|iv| (iv, nominal(&claims[i], iv)))
-                })
+                .filter_map(|&i| ivs[i].map(|iv| (iv, nominal(&claims[i], iv))))
                 .collect();
             let mut lo: Vec<(f64, f64)> = ivs.iter().map(|(iv, n)| (iv.lo, *n)).collect();
             lo.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -217,12 +225,12 @@ fn clash_spans(
 
 /// Per day: the lowest and highest stated figure of its counted reports (see
 /// `judge::nominal`); (+inf, -inf) for a day with none.
-fn day_range(claims: &[Claim], reps: &[Vec<usize>], rules: &RuleSet) -> Vec<(f64, f64)> {
+fn day_range(claims: &[Claim], reps: &[Vec<usize>], ivs: &[Option<Interval>]) -> Vec<(f64, f64)> {
     reps.iter()
         .map(|r| {
             r.iter()
                 .filter(|&&i| claims[i].qualifier != crate::model::Qualifier::Vague)
-                .filter_map(|&i| interval(&claims[i], rules).map(|iv| nominal(&claims[i], iv)))
+                .filter_map(|&i| ivs[i].map(|iv| nominal(&claims[i], iv)))
                 .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), n| {
                     (lo.min(n), hi.max(n))
                 })
@@ -232,7 +240,12 @@ fn day_range(claims: &[Claim], reps: &[Vec<usize>], rules: &RuleSet) -> Vec<(f64
 
 /// The window an undated claim belongs to: one with the same figure, else the same number,
 /// else the nearest compatible one, else the one whose figures are nearest in magnitude.
-fn home_window(claims: &[Claim], windows: &[Vec<usize>], i: usize, rules: &RuleSet) -> usize {
+fn home_window(
+    claims: &[Claim],
+    windows: &[Vec<usize>],
+    i: usize,
+    ivs: &[Option<Interval>],
+) -> usize {
     let c = &claims[i];
     // lower is nearer: the same figure, then the same number however qualified ("at least
     // 11,300" beside "11,300"), then a compatible figure by closeness, then any by closeness
@@ -245,7 +258,7 @@ fn home_window(claims: &[Claim], windows: &[Vec<usize>], i: usize, rules: &RuleS
                 -2.0
             };
         }
-        match (interval(c, rules), interval(o, rules)) {
+        match (ivs[i], ivs[j]) {
             (Some(x), Some(y)) => {
                 // the stated figures, not their open bounds ("at least 3,958" is near 3,958)
                 let apart = (nominal(c, x).max(1e-9) / nominal(o, y).max(1e-9))

@@ -9,7 +9,7 @@
 //! - `time.rs`: a running toll's reports split into update stretches and conflict windows.
 
 use crate::identity::{partition_key, quantity_of};
-use crate::judge::{interval, judge, judge_figures, sources_of, ClaimDoc, Interval, NameKeys};
+use crate::judge::{judge, judge_figures, sources_of, ClaimFacts, Facts, Interval, NameKeys};
 use crate::model::{Claim, Document, Group};
 use crate::rules::{Course, RuleSet, SubjectMode};
 use rustc_hash::FxHashMap;
@@ -136,24 +136,20 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
         .enumerate()
         .map(|(i, d)| (d.id.as_str(), i))
         .collect();
-    let rank: Vec<usize> = claims
+    // (document position, offset): the order of claims within a block
+    let order: Vec<(usize, usize)> = claims
         .iter()
-        .map(|c| doc_pos.get(c.doc.as_str()).copied().unwrap_or(usize::MAX))
-        .collect();
-    let at: Vec<ClaimDoc> = claims
-        .iter()
-        .zip(&rank)
-        .map(|(c, &r)| {
-            let doc = docs.get(r);
-            ClaimDoc {
-                doc,
-                day: c.reference_day(doc.and_then(|d| d.date.as_deref())),
-            }
+        .map(|c| {
+            let rank = doc_pos.get(c.doc.as_str()).copied().unwrap_or(usize::MAX);
+            (rank, c.start)
         })
         .collect();
-    let days: Vec<Option<&str>> = at.iter().map(|a| a.day).collect();
-    // every claim's interval, computed once
-    let ivs: Vec<Option<Interval>> = claims.iter().map(|c| interval(c, rules)).collect();
+    // every claim's document, day, interval, figure, source and outlet, read once
+    let facts = Facts::gather(
+        claims.iter().zip(&order).map(|(c, &(rank, _))| (c, docs.get(rank))),
+        rules,
+    );
+    let ivs: Vec<Option<Interval>> = facts.of.iter().map(|f| f.iv).collect();
     let mut modes = SubjectModes::new(rules);
     let mut groups: Vec<(Vec<usize>, String, String)> = Vec::new();
     for (key, members) in partitions(claims, rules) {
@@ -201,7 +197,7 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
             // sort would)
             let mut keyed: Vec<(usize, usize, usize)> = members
                 .iter()
-                .map(|&i| (rank[i], claims[i].start, i))
+                .map(|&i| (order[i].0, order[i].1, i))
                 .collect();
             keyed.sort_unstable();
             let members: Vec<usize> = keyed.into_iter().map(|(_, _, i)| i).collect();
@@ -213,9 +209,8 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
             }
             // a vague word ("dozens", "hundreds") is an impression, not a count: it is
             // compared with other vague words, never set against a toll's figures
-            let (vague, counted): (Vec<usize>, Vec<usize>) = members
-                .iter()
-                .partition(|&&i| claims[i].qualifier == crate::model::Qualifier::Vague);
+            let (vague, counted): (Vec<usize>, Vec<usize>) =
+                members.iter().partition(|&&i| facts.of[i].vague);
             let clusters = [counted, vague]
                 .into_iter()
                 .filter(|m| !m.is_empty())
@@ -230,13 +225,13 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
                     }
                 });
             for cl in clusters {
-                for w in crate::time::windows(claims, &cl, course, &days, &ivs, rules) {
+                for w in crate::time::windows(claims, &cl, course, &facts.of, rules) {
                     groups.push((w, place.to_string(), key.clone()));
                 }
             }
         }
     }
-    judge_groups(groups, claims, &at, &doc_map, rules)
+    judge_groups(groups, claims, &facts, &doc_map, rules)
 }
 
 /// The claims of one partition by the place they are compared at.
@@ -388,11 +383,11 @@ fn figure_clusters(
 }
 
 /// Judges every group and gives it its key (quantity, scope, window) and id; groups are
-/// ordered by verdict, then by their first claim. `at` holds every claim's document and day.
+/// ordered by verdict, then by their first claim. `facts` are those of every claim.
 fn judge_groups(
     groups: Vec<(Vec<usize>, String, String)>,
     claims: &[Claim],
-    at: &[ClaimDoc],
+    facts: &Facts,
     doc_map: &HashMap<&str, &Document>,
     rules: &RuleSet,
 ) -> Vec<Group> {
@@ -401,21 +396,22 @@ fn judge_groups(
         .into_iter()
         .map(|(members, place, key)| {
             let cs: Vec<&Claim> = members.iter().map(|&i| &claims[i]).collect();
-            let cat: Vec<ClaimDoc> = members.iter().map(|&i| at[i]).collect();
+            let at: Vec<ClaimFacts> = members.iter().map(|&i| facts.of[i]).collect();
             let first = cs[0];
-            let sources = sources_of(&cs, &cat, &mut names);
+            let sources = sources_of(facts, &at, &mut names);
             let (verdict, reason, timeline) = if first.kind == "event" {
                 judge(&cs, doc_map, rules)
             } else {
-                judge_figures(&cs, &cat, &sources, rules)
+                judge_figures(&cs, facts, &at, &sources, rules)
             };
             // the first and last reference day
-            let days = cat.iter().filter_map(|d| d.day);
+            let days = at.iter().filter_map(|f| f.day);
             let window = match (days.clone().min(), days.max()) {
                 (Some(a), Some(b)) => vec![a.to_string(), b.to_string()],
                 _ => Vec::new(),
             };
-            let mut outlets: Vec<&str> = cs.iter().zip(&cat).map(|(c, d)| d.outlet(c)).collect();
+            // outlets are numbered in string order
+            let mut outlets: Vec<u32> = at.iter().map(|f| f.outlet).collect();
             outlets.sort_unstable();
             outlets.dedup();
             let subject = cs
@@ -440,7 +436,10 @@ fn judge_groups(
                 verdict,
                 reason,
                 claims: cs.iter().map(|c| c.id.clone()).collect(),
-                outlets: outlets.into_iter().map(str::to_string).collect(),
+                outlets: outlets
+                    .into_iter()
+                    .map(|o| facts.name(o).to_string())
+                    .collect(),
                 independent_sources: sources.len(),
                 sources,
                 timeline,

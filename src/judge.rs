@@ -7,50 +7,146 @@ use crate::rules::{Course, RuleSet};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// What judging reads about a claim's document, looked up once per claim (grouping looks it up
-/// for every claim of the run, not once a group and again a pair): the document, `None` when
-/// the claim names one that is not in the run, and the day the report speaks as of
-/// ([`Claim::reference_day`]).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ClaimDoc<'a> {
+/// What grouping and judging read of a claim again and again, gathered in one pass over a
+/// run's claims: later passes read these few words a claim, not each claim's strings, which
+/// at a million claims lie far apart in memory (issue 13, point 5).
+#[derive(Debug, Clone, Copy)]
+pub struct ClaimFacts<'a> {
+    /// The claim's document, `None` when it names one that is not in the run.
     pub doc: Option<&'a Document>,
+    /// The day the report speaks as of ([`Claim::reference_day`]).
     pub day: Option<&'a str>,
+    /// Its interval ([`interval`]).
+    pub iv: Option<Interval>,
+    /// The figure it states ([`nominal`]), when it has an interval.
+    pub nominal: f64,
+    /// A vague word ("dozens"), not a count.
+    pub vague: bool,
+    /// Its figure: equal numbers for claims whose [`figure_key`]s are equal.
+    pub figure: u32,
+    /// Its document id, as a position in [`Facts::name`]'s strings.
+    pub doc_name: u32,
+    /// Its cited source id (`source_id`, maybe empty), as a position in the strings.
+    pub source: u32,
+    /// The outlet that published it (its document's outlet, else the document id).
+    pub outlet: u32,
+    /// The independent source behind it: the cited source, else the outlet.
+    pub independent: u32,
 }
 
-impl<'a> ClaimDoc<'a> {
-    /// The document and reference day of `c`, its document found among `docs` by id.
-    pub fn of(c: &'a Claim, docs: &HashMap<&str, &'a Document>) -> ClaimDoc<'a> {
-        let doc = docs.get(c.doc.as_str()).copied();
-        ClaimDoc {
-            doc,
-            day: c.reference_day(doc.and_then(|d| d.date.as_deref())),
+/// The [`ClaimFacts`] of some claims, in their order, and the strings they name. Strings are
+/// numbered in string order, so sorting numbers sorts the strings.
+#[derive(Debug)]
+pub struct Facts<'a> {
+    /// One a claim.
+    pub of: Vec<ClaimFacts<'a>>,
+    names: Vec<&'a str>,
+    /// The empty string's number.
+    empty: u32,
+}
+
+/// Numbers strings as they are met; [`Interner::in_order`] renumbers them in string order.
+#[derive(Default)]
+struct Interner<'a> {
+    ids: FxHashMap<&'a str, u32>,
+    names: Vec<&'a str>,
+}
+
+impl<'a> Interner<'a> {
+    fn id(&mut self, s: &'a str) -> u32 {
+        let names = &mut self.names;
+        *self.ids.entry(s).or_insert_with(|| {
+            names.push(s);
+            (names.len() - 1) as u32
+        })
+    }
+
+    /// The strings in order, and each first-met number's place among them.
+    fn in_order(self) -> (Vec<&'a str>, Vec<u32>) {
+        let mut order: Vec<u32> = (0..self.names.len() as u32).collect();
+        order.sort_unstable_by_key(|&k| self.names[k as usize]);
+        let mut place = vec![0u32; order.len()];
+        for (rank, &k) in order.iter().enumerate() {
+            place[k as usize] = rank as u32;
+        }
+        let names = order.iter().map(|&k| self.names[k as usize]).collect();
+        (names, place)
+    }
+}
+
+impl<'a> Facts<'a> {
+    /// The facts of claims, each given with its document (`None` when not in the run).
+    pub fn gather(
+        claims: impl Iterator<Item = (&'a Claim, Option<&'a Document>)>,
+        rules: &RuleSet,
+    ) -> Facts<'a> {
+        let mut strings = Interner::default();
+        let empty = strings.id("");
+        let mut figures: FxHashMap<FigureKey<'a>, u32> = FxHashMap::default();
+        let mut of: Vec<ClaimFacts<'a>> = claims
+            .map(|(c, doc)| {
+                let iv = interval(c, rules);
+                let next = figures.len() as u32;
+                let outlet = strings.id(doc.map_or(c.doc.as_str(), |d| d.outlet.as_str()));
+                let source = strings.id(&c.source_id);
+                ClaimFacts {
+                    doc,
+                    day: c.reference_day(doc.and_then(|d| d.date.as_deref())),
+                    iv,
+                    nominal: iv.map_or(f64::NAN, |iv| nominal(c, iv)),
+                    vague: c.qualifier == Qualifier::Vague,
+                    figure: *figures.entry(figure_key(c)).or_insert(next),
+                    doc_name: strings.id(&c.doc),
+                    source,
+                    outlet,
+                    independent: if c.source_id.is_empty() {
+                        outlet
+                    } else {
+                        source
+                    },
+                }
+            })
+            .collect();
+        let (names, place) = strings.in_order();
+        for f in &mut of {
+            for id in [&mut f.doc_name, &mut f.source, &mut f.outlet, &mut f.independent] {
+                *id = place[*id as usize];
+            }
+        }
+        Facts {
+            of,
+            names,
+            empty: place[empty as usize],
         }
     }
 
-    /// The outlet that published the claim: its document's outlet, else the document id.
-    pub fn outlet(&self, c: &'a Claim) -> &'a str {
-        self.doc.map_or(c.doc.as_str(), |d| d.outlet.as_str())
+    /// The string numbered `id`.
+    pub fn name(&self, id: u32) -> &'a str {
+        self.names[id as usize]
+    }
+
+    /// Whether the claim cites a source.
+    pub fn cites(&self, f: &ClaimFacts) -> bool {
+        f.source != self.empty
     }
 }
 
-/// Names already reduced to their comparison key ([`crate::normalize::name_key`]): the same
-/// outlets and sources come back in group after group, so each is normalised once a run.
+/// Names reduced to their comparison key ([`crate::normalize::name_key`]) by their number in
+/// [`Facts`]: the same outlets and sources come back in group after group, so each is
+/// normalised once a run.
 #[derive(Debug, Default)]
-pub struct NameKeys<'a> {
-    keys: FxHashMap<&'a str, String>,
+pub struct NameKeys {
+    keys: Vec<Option<String>>,
 }
 
-impl<'a> NameKeys<'a> {
-    /// Normalises `name`, unless it already was.
-    pub fn learn(&mut self, name: &'a str) {
-        self.keys
-            .entry(name)
-            .or_insert_with(|| crate::normalize::name_key(name));
-    }
-
-    /// The comparison key of a name [`NameKeys::learn`] has seen (else the name as it is).
-    pub fn known<'k>(&'k self, name: &'k str) -> &'k str {
-        self.keys.get(name).map_or(name, String::as_str)
+impl NameKeys {
+    /// The comparison key of name `id` of `facts`.
+    fn key(&mut self, facts: &Facts, id: u32) -> &str {
+        let id = id as usize;
+        if self.keys.len() <= id {
+            self.keys.resize(facts.names.len().max(id + 1), None);
+        }
+        self.keys[id].get_or_insert_with(|| crate::normalize::name_key(facts.names[id]))
     }
 }
 
@@ -293,39 +389,40 @@ fn short_list(items: Vec<String>, sep: &str) -> String {
 
 /// The independent sources behind claims: the cited source, else the outlet itself.
 pub fn independent_sources(claims: &[&Claim], docs: &HashMap<&str, &Document>) -> Vec<String> {
-    let at: Vec<ClaimDoc> = claims.iter().map(|c| ClaimDoc::of(c, docs)).collect();
-    sources_of(claims, &at, &mut NameKeys::default())
-}
-
-/// [`independent_sources`] with each claim's document (`at`, in the order of `claims`)
-/// already looked up and names normalised through `keys`.
-pub fn sources_of<'a>(
-    claims: &[&'a Claim],
-    at: &[ClaimDoc<'a>],
-    keys: &mut NameKeys<'a>,
-) -> Vec<String> {
-    let mut names: Vec<&'a str> = claims
+    let set: BTreeSet<&str> = claims
         .iter()
-        .zip(at)
-        .map(|(c, d)| {
+        .map(|c| {
             if c.source_id.is_empty() {
-                d.outlet(c)
+                docs.get(c.doc.as_str())
+                    .map_or(c.doc.as_str(), |d| d.outlet.as_str())
             } else {
                 c.source_id.as_str()
             }
         })
         .collect();
+    // unlisted sources spelled two ways ("عبدالغني" / "عبد الغني") are one: same key, kept once
+    let mut keys = BTreeSet::new();
+    set.into_iter()
+        .filter(|s| keys.insert(crate::normalize::name_key(s)))
+        .map(str::to_string)
+        .collect()
+}
+
+/// [`independent_sources`] of claims given by their facts (`members`, numbered in `facts`),
+/// names normalised through `keys`.
+pub fn sources_of(facts: &Facts, members: &[ClaimFacts], keys: &mut NameKeys) -> Vec<String> {
+    let mut names: Vec<u32> = members.iter().map(|f| f.independent).collect();
     names.sort_unstable();
     names.dedup();
-    for s in &names {
-        keys.learn(s);
-    }
     // unlisted sources spelled two ways ("عبدالغني" / "عبد الغني") are one: same key, kept once
-    let mut seen = FxHashSet::default();
+    let mut seen: FxHashSet<String> = FxHashSet::default();
     names
         .into_iter()
-        .filter(|s| seen.insert(keys.known(s)))
-        .map(str::to_string)
+        .filter(|&id| {
+            let key = keys.key(facts, id);
+            !seen.contains(key) && seen.insert(key.to_string())
+        })
+        .map(|id| facts.name(id).to_string())
         .collect()
 }
 
@@ -334,17 +431,12 @@ pub fn sources_of<'a>(
 /// above the other's high, so whether any pair is disjoint (on one day, or rising or falling
 /// across days) is decided by these extremes; the pairwise check then costs the number of
 /// dates, not the square of the number of figures.
-/// `reps` and the result are positions in `claims` (and `at`).
-fn extremes(
-    claims: &[&Claim],
-    at: &[ClaimDoc],
-    reps: &[usize],
-    rules: &RuleSet,
-) -> Vec<usize> {
+/// `reps` and the result are positions in `at`, the facts of the group's claims.
+fn extremes(at: &[ClaimFacts], reps: &[usize]) -> Vec<usize> {
     let mut out: Vec<usize> = Vec::new();
     let mut by_date: BTreeMap<Option<&str>, Vec<(usize, Interval)>> = BTreeMap::new();
     for &k in reps {
-        match interval(claims[k], rules) {
+        match at[k].iv {
             Some(iv) => by_date.entry(at[k].day).or_default().push((k, iv)),
             None => out.push(k), // dates and unbounded claims are few: keep them all
         }
@@ -517,27 +609,30 @@ pub fn judge<'a>(
     if claims.first().is_some_and(|c| c.kind == "event") {
         return judge_events(claims, docs, rules);
     }
-    let at: Vec<ClaimDoc> = claims.iter().map(|c| ClaimDoc::of(c, docs)).collect();
-    let sources = sources_of(claims, &at, &mut NameKeys::default());
-    judge_figures(claims, &at, &sources, rules)
+    let facts = Facts::gather(
+        claims.iter().map(|&c| (c, docs.get(c.doc.as_str()).copied())),
+        rules,
+    );
+    let sources = sources_of(&facts, &facts.of, &mut NameKeys::default());
+    judge_figures(claims, &facts, &facts.of, &sources, rules)
 }
 
-/// The verdict of a group of figures, each claim's document already looked up (`at`, in the
-/// order of `claims`) and the group's [`independent_sources`] already counted.
+/// The verdict of a group of figures, given their facts (`at`, in the order of `claims`,
+/// numbered in `facts`) and the group's [`independent_sources`].
 pub fn judge_figures<'a>(
     claims: &[&'a Claim],
-    at: &[ClaimDoc<'a>],
+    facts: &Facts<'a>,
+    at: &[ClaimFacts<'a>],
     sources: &[String],
     rules: &RuleSet,
 ) -> (Verdict, String, Vec<TimelineStep>) {
     let Some(&first) = claims.first() else {
         return (Verdict::Single, String::new(), Vec::new());
     };
-    let doc_count = claims
-        .iter()
-        .map(|c| c.doc.as_str())
-        .collect::<FxHashSet<&str>>()
-        .len();
+    let mut docs: Vec<u32> = at.iter().map(|f| f.doc_name).collect();
+    docs.sort_unstable();
+    docs.dedup();
+    let doc_count = docs.len();
     if doc_count < 2 {
         let times = if claims.len() > 1 {
             format!(", repeated {} times", claims.len())
@@ -557,14 +652,11 @@ pub fn judge_figures<'a>(
     // one figure cost one comparison, not a million (a document's different figures never share
     // a group, so distinct figures come from distinct documents); `reps` are positions
     let mut seen = FxHashSet::default();
-    let mut reps: Vec<usize> = (0..claims.len())
-        .filter(|&k| {
-            let c = claims[k];
-            seen.insert((figure_key(c), at[k].day, c.source_id.as_str()))
-        })
+    let mut reps: Vec<usize> = (0..at.len())
+        .filter(|&k| seen.insert((at[k].figure, at[k].day, at[k].source)))
         .collect();
     if reps.len() > 32 {
-        reps = extremes(claims, at, &reps, rules);
+        reps = extremes(at, &reps);
     }
     let mut conflict: Option<String> = None;
     let mut changed_over_time = false;
@@ -630,7 +722,7 @@ pub fn judge_figures<'a>(
         return (Verdict::Conflict, reason, Vec::new());
     }
     if changed_over_time {
-        let timeline = timeline(claims, at);
+        let timeline = timeline(claims, facts, at);
         let line = timeline
             .iter()
             .map(|s| format!("{} ({})", s.text, s.date.as_deref().unwrap_or("?")))
@@ -642,7 +734,7 @@ pub fn judge_figures<'a>(
             timeline,
         );
     }
-    let figures: BTreeSet<String> = distinct_figures(claims).map(figure).collect();
+    let figures: BTreeSet<String> = distinct_figures(claims, at).map(figure).collect();
     let fig = short_list(figures.into_iter().collect(), " / ");
     (
         Verdict::Agree,
@@ -653,30 +745,33 @@ pub fn judge_figures<'a>(
 
 /// One claim for each distinct figure: [`figure`] writes a figure from its [`figure_key`]
 /// alone, so the rest need not be written.
-fn distinct_figures<'a>(claims: &[&'a Claim]) -> impl Iterator<Item = &'a Claim> {
+fn distinct_figures<'a>(
+    claims: &[&'a Claim],
+    at: &[ClaimFacts],
+) -> impl Iterator<Item = &'a Claim> {
     let mut seen = FxHashSet::default();
     claims
         .iter()
-        .copied()
-        .filter(move |c| seen.insert(figure_key(c)))
+        .zip(at)
+        .filter(|(_, f)| seen.insert(f.figure))
+        .map(|(c, _)| *c)
         .collect::<Vec<_>>()
         .into_iter()
 }
 
 /// A running toll's steps: per (day, figure as written), the outlets that gave it, in day
 /// then text order.
-fn timeline(claims: &[&Claim], at: &[ClaimDoc]) -> Vec<TimelineStep> {
+fn timeline(claims: &[&Claim], facts: &Facts, at: &[ClaimFacts]) -> Vec<TimelineStep> {
     // the outlets of each (day, figure) first, so each figure is written once, not once a claim
-    let mut by_key: FxHashMap<(Option<&str>, FigureKey), (&Claim, Vec<&str>)> =
-        FxHashMap::default();
-    for (c, d) in claims.iter().zip(at) {
+    let mut by_key: FxHashMap<(Option<&str>, u32), (&Claim, Vec<u32>)> = FxHashMap::default();
+    for (c, f) in claims.iter().zip(at) {
         by_key
-            .entry((d.day, figure_key(c)))
+            .entry((f.day, f.figure))
             .or_insert_with(|| (c, Vec::new()))
             .1
-            .push(d.outlet(c));
+            .push(f.outlet);
     }
-    let mut by_date: BTreeMap<(Option<&str>, String), BTreeSet<&str>> = BTreeMap::new();
+    let mut by_date: BTreeMap<(Option<&str>, String), Vec<u32>> = BTreeMap::new();
     for ((day, _), (c, outlets)) in by_key {
         by_date
             .entry((day, figure(c)))
@@ -685,10 +780,18 @@ fn timeline(claims: &[&Claim], at: &[ClaimDoc]) -> Vec<TimelineStep> {
     }
     by_date
         .into_iter()
-        .map(|((date, text), outlets)| TimelineStep {
-            date: date.map(str::to_string),
-            text,
-            outlets: outlets.into_iter().map(str::to_string).collect(),
+        .map(|((date, text), mut outlets)| {
+            // outlets are numbered in string order
+            outlets.sort_unstable();
+            outlets.dedup();
+            TimelineStep {
+                date: date.map(str::to_string),
+                text,
+                outlets: outlets
+                    .into_iter()
+                    .map(|o| facts.name(o).to_string())
+                    .collect(),
+            }
         })
         .collect()
 }

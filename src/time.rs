@@ -4,7 +4,7 @@
 //! named sources apart on one day — make a conflict window spanning the days they cover.
 //! A toll that rose from 30 to 154 over four days is one timeline, never a conflict.
 
-use crate::judge::{clash, figure_key, nominal, Interval, LARGEST_REVISION};
+use crate::judge::{clash, ClaimFacts, LARGEST_REVISION};
 use crate::model::Claim;
 use crate::rules::{Course, RuleSet};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -16,15 +16,13 @@ const SAME_FIGURE: f64 = 1.05;
 /// Splits `members` (indices into `claims`) into time windows, each in the input order.
 /// A quantity that does not change over time (a distance, a tonnage) is one window.
 ///
-/// `days` and `ivs` hold, for every claim of `claims`, its reference day
-/// ([`Claim::reference_day`]) and its interval ([`crate::judge::interval`]), computed once a
-/// run by the caller.
+/// `facts` holds the facts of every claim of `claims` ([`crate::judge::Facts`]), gathered
+/// once a run by the caller.
 pub fn windows(
     claims: &[Claim],
     members: &[usize],
     course: Course,
-    days: &[Option<&str>],
-    ivs: &[Option<Interval>],
+    facts: &[ClaimFacts],
     rules: &RuleSet,
 ) -> Vec<Vec<usize>> {
     if course == Course::Fixed || members.len() < 2 {
@@ -34,12 +32,11 @@ pub fn windows(
     let mut by_day: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     let mut undated = Vec::new();
     for &i in members {
-        match days[i] {
+        match facts[i].day {
             Some(d) => by_day.entry(d).or_default().push(i),
             None => undated.push(i),
         }
     }
-    let day_of_claim = days;
     let days: Vec<&str> = by_day.keys().copied().collect();
     if days.len() < 2 && !by_day.values().any(|v| v.len() > 1) {
         return vec![members.to_vec()];
@@ -50,17 +47,14 @@ pub fn windows(
             let mut seen = FxHashSet::default();
             v.iter()
                 .copied()
-                .filter(|&i| {
-                    let c = &claims[i];
-                    seen.insert((figure_key(c), c.source_id.as_str()))
-                })
+                .filter(|&i| seen.insert((facts[i].figure, facts[i].source)))
                 .collect()
         })
         .collect();
     // the days each clash spans, as (first, last) day positions
     // per day: its lowest and highest stated figure
-    let range = day_range(claims, &reps, ivs);
-    let mut spans = clash_spans(claims, &reps, &days, &range, ivs, course, rules);
+    let range = day_range(&reps, facts);
+    let mut spans = clash_spans(claims, &reps, &days, &range, facts, course, rules);
     // each day's window: overlapping clash spans merge into one conflict window; the days
     // between conflict windows form update stretches
     spans.sort_unstable();
@@ -113,7 +107,7 @@ pub fn windows(
     }
     let mut out: Vec<Vec<usize>> = vec![Vec::new(); w.max(1)];
     for &i in members {
-        let day = day_of_claim[i].and_then(|d| days.binary_search(&d).ok());
+        let day = facts[i].day.and_then(|d| days.binary_search(&d).ok());
         if let Some(k) = day {
             out[window_of_day[k]].push(i);
         }
@@ -123,7 +117,7 @@ pub fn windows(
     if !undated.is_empty() {
         let dated = out.clone();
         for &i in &undated {
-            let k = home_window(claims, &dated, i, ivs);
+            let k = home_window(claims, &dated, i, facts);
             out[k].push(i);
         }
         // each window back in the input order
@@ -150,11 +144,11 @@ fn clash_spans(
     reps: &[Vec<usize>],
     days: &[&str],
     range: &[(f64, f64)],
-    ivs: &[Option<Interval>],
+    facts: &[ClaimFacts],
     course: Course,
     rules: &RuleSet,
 ) -> Vec<(usize, usize)> {
-    let counted = |i: &usize| claims[*i].qualifier != crate::model::Qualifier::Vague;
+    let counted = |i: &usize| !facts[*i].vague;
     // per day: (lower bound, stated figure) of its counted figures sorted by lower bound, and
     // (upper bound, stated figure) of each
     type Bounds = (Vec<(f64, f64)>, Vec<(f64, f64)>);
@@ -164,7 +158,7 @@ fn clash_spans(
             let ivs: Vec<_> = r
                 .iter()
                 .filter(|i| counted(i))
-                .filter_map(|&i| ivs[i].map(|iv| (iv, nominal(&claims[i], iv))))
+                .filter_map(|&i| facts[i].iv.map(|iv| (iv, facts[i].nominal)))
                 .collect();
             let mut lo: Vec<(f64, f64)> = ivs.iter().map(|(iv, n)| (iv.lo, *n)).collect();
             lo.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -225,12 +219,12 @@ fn clash_spans(
 
 /// Per day: the lowest and highest stated figure of its counted reports (see
 /// `judge::nominal`); (+inf, -inf) for a day with none.
-fn day_range(claims: &[Claim], reps: &[Vec<usize>], ivs: &[Option<Interval>]) -> Vec<(f64, f64)> {
+fn day_range(reps: &[Vec<usize>], facts: &[ClaimFacts]) -> Vec<(f64, f64)> {
     reps.iter()
         .map(|r| {
             r.iter()
-                .filter(|&&i| claims[i].qualifier != crate::model::Qualifier::Vague)
-                .filter_map(|&i| ivs[i].map(|iv| nominal(&claims[i], iv)))
+                .filter(|&&i| !facts[i].vague)
+                .filter_map(|&i| facts[i].iv.map(|_| facts[i].nominal))
                 .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), n| {
                     (lo.min(n), hi.max(n))
                 })
@@ -244,7 +238,7 @@ fn home_window(
     claims: &[Claim],
     windows: &[Vec<usize>],
     i: usize,
-    ivs: &[Option<Interval>],
+    facts: &[ClaimFacts],
 ) -> usize {
     let c = &claims[i];
     // lower is nearer: the same figure, then the same number however qualified ("at least
@@ -258,10 +252,10 @@ fn home_window(
                 -2.0
             };
         }
-        match (ivs[i], ivs[j]) {
+        match (facts[i].iv, facts[j].iv) {
             (Some(x), Some(y)) => {
                 // the stated figures, not their open bounds ("at least 3,958" is near 3,958)
-                let apart = (nominal(c, x).max(1e-9) / nominal(o, y).max(1e-9))
+                let apart = (facts[i].nominal.max(1e-9) / facts[j].nominal.max(1e-9))
                     .ln()
                     .abs();
                 if x.intersects(&y) {

@@ -150,7 +150,16 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
         rules,
     );
     let ivs: Vec<Option<Interval>> = facts.of.iter().map(|f| f.iv).collect();
+    // every figure's place before the hierarchy, and whether it has none and may take none
     let mut modes = SubjectModes::new(rules);
+    let places: Vec<(&str, bool)> = claims
+        .iter()
+        .map(|c| {
+            let mode = modes.of(c);
+            let scope = scope_of(c, mode);
+            (scope, scope.is_empty() && mode == SubjectMode::Own)
+        })
+        .collect();
     let mut groups: Vec<(Vec<usize>, String, String)> = Vec::new();
     for (key, members) in partitions(claims, rules) {
         // scope: events compare per place as named; figures per place they are compared at
@@ -165,25 +174,24 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
             let scopes: Vec<(&str, &str, Option<f64>)> = members
                 .iter()
                 .map(|&i| {
-                    let c = &claims[i];
-                    let counted = c.qualifier != crate::model::Qualifier::Vague;
+                    let f = &facts.of[i];
+                    let counted = !f.vague;
                     (
-                        scope_of(c, modes.of(c)),
-                        c.doc.as_str(),
-                        magnitude(ivs[i]).filter(|_| counted),
+                        places[i].0,
+                        facts.name(f.doc_name),
+                        magnitude(f.iv).filter(|_| counted),
                     )
                 })
                 .collect();
             at_scope = crate::scope::compared_at(&scopes, rules);
-            for (&i, (s, _, _)) in members.iter().zip(&scopes) {
-                let c = &claims[i];
-                if s.is_empty() && modes.of(c) == SubjectMode::Own {
+            for (&i, &(s, doc, _)) in members.iter().zip(&scopes) {
+                if places[i].1 {
                     // no place of its own: compared with nothing (a block of its own, which
                     // sorts after every place and is written with an empty scope)
                     own_alone.push(i);
                     continue;
                 }
-                blocks.push(at_scope.place(s, &c.doc), i);
+                blocks.push(at_scope.place(s, doc), i);
             }
         }
         let blocks = blocks.in_order();
@@ -392,6 +400,9 @@ fn judge_groups(
     rules: &RuleSet,
 ) -> Vec<Group> {
     let mut names = NameKeys::default();
+    // claim ids copied in one pass in claim order, then moved into their group (a claim is in
+    // one group at most): a million claims are not visited again in group order
+    let mut ids: Vec<String> = claims.iter().map(|c| c.id.clone()).collect();
     let mut out: Vec<(usize, Group)> = groups
         .into_iter()
         .map(|(members, place, key)| {
@@ -435,7 +446,13 @@ fn judge_groups(
                 window,
                 verdict,
                 reason,
-                claims: cs.iter().map(|c| c.id.clone()).collect(),
+                claims: members
+                    .iter()
+                    .map(|&i| match std::mem::take(&mut ids[i]) {
+                        id if id.is_empty() => claims[i].id.clone(),
+                        id => id,
+                    })
+                    .collect(),
                 outlets: outlets
                     .into_iter()
                     .map(|o| facts.name(o).to_string())

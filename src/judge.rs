@@ -83,11 +83,22 @@ impl<'a> Facts<'a> {
         let mut strings = Interner::default();
         let empty = strings.id("");
         let mut figures: FxHashMap<FigureKey<'a>, u32> = FxHashMap::default();
+        // each document's id and outlet, numbered once a document (by its address): hashing
+        // them again a claim would read strings scattered over the whole run
+        let mut of_doc: FxHashMap<usize, (u32, u32)> = FxHashMap::default();
         let mut of: Vec<ClaimFacts<'a>> = claims
             .map(|(c, doc)| {
                 let iv = interval(c, rules);
                 let next = figures.len() as u32;
-                let outlet = strings.id(doc.map_or(c.doc.as_str(), |d| d.outlet.as_str()));
+                let (doc_name, outlet) = match doc {
+                    Some(d) => *of_doc
+                        .entry(d as *const Document as usize)
+                        .or_insert_with(|| (strings.id(&d.id), strings.id(&d.outlet))),
+                    None => {
+                        let id = strings.id(&c.doc);
+                        (id, id)
+                    }
+                };
                 let source = strings.id(&c.source_id);
                 ClaimFacts {
                     doc,
@@ -96,7 +107,7 @@ impl<'a> Facts<'a> {
                     nominal: iv.map_or(f64::NAN, |iv| nominal(c, iv)),
                     vague: c.qualifier == Qualifier::Vague,
                     figure: *figures.entry(figure_key(c)).or_insert(next),
-                    doc_name: strings.id(&c.doc),
+                    doc_name,
                     source,
                     outlet,
                     independent: if c.source_id.is_empty() {

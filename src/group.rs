@@ -160,7 +160,7 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
             (scope, scope.is_empty() && mode == SubjectMode::Own)
         })
         .collect();
-    let mut groups: Vec<(Vec<usize>, String, String)> = Vec::new();
+    let mut groups: Vec<Pending> = Vec::new();
     for (key, members) in partitions(claims, rules) {
         // scope: events compare per place as named; figures per place they are compared at
         let at_scope; // where each scope is compared, borrowed by the blocks' names
@@ -198,7 +198,7 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
         let course = members_course(&key, claims, &blocks, rules);
         let running = course != Course::Fixed;
         for i in own_alone.drain(..) {
-            groups.push((vec![i], String::new(), key.clone()));
+            groups.push(Pending::new(vec![i], &facts, "", &key));
         }
         for (place, members) in blocks {
             // document order, then offset (the claim's position breaks ties, as a stable
@@ -211,35 +211,62 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
             let members: Vec<usize> = keyed.into_iter().map(|(_, _, i)| i).collect();
             if key.starts_with("event|") {
                 for cl in crate::event_judge::event_clusters(claims, &members, &doc_map, rules) {
-                    groups.push((cl, place.to_string(), key.clone()));
+                    groups.push(Pending::new(cl, &facts, place, &key));
                 }
                 continue;
             }
+            // the block's facts, gathered once: the passes below read them in order
+            let at: Vec<ClaimFacts> = members.iter().map(|&i| facts.of[i]).collect();
             // a vague word ("dozens", "hundreds") is an impression, not a count: it is
             // compared with other vague words, never set against a toll's figures
             let (vague, counted): (Vec<usize>, Vec<usize>) =
-                members.iter().partition(|&&i| facts.of[i].vague);
-            let clusters = [counted, vague]
-                .into_iter()
-                .filter(|m| !m.is_empty())
-                .flat_map(|m| {
-                    // a running toll's reports are one timeline, a document's several figures
-                    // among them ("rose from 2,000 to 5,000"): time windows split it, where
-                    // any other quantity gets one figure a document a group
-                    if running {
-                        vec![m]
-                    } else {
-                        figure_clusters(claims, &m, &ivs)
+                (0..members.len()).partition(|&k| at[k].vague);
+            for cluster in [counted, vague].into_iter().filter(|m| !m.is_empty()) {
+                if !running {
+                    // a quantity that does not change over time is one time window, and gets
+                    // one figure a document a group
+                    let cluster: Vec<usize> = cluster.iter().map(|&k| members[k]).collect();
+                    for cl in figure_clusters(claims, &cluster, &ivs) {
+                        groups.push(Pending::new(cl, &facts, place, &key));
                     }
-                });
-            for cl in clusters {
-                for w in crate::time::windows(claims, &cl, course, &facts.of, rules) {
-                    groups.push((w, place.to_string(), key.clone()));
+                    continue;
+                }
+                // a running toll's reports are one timeline, a document's several figures
+                // among them ("rose from 2,000 to 5,000"): time windows split it
+                let cs: Vec<&Claim> = cluster.iter().map(|&k| &claims[members[k]]).collect();
+                let fs: Vec<ClaimFacts> = cluster.iter().map(|&k| at[k]).collect();
+                for w in crate::time::windows(&cs, &fs, course, rules) {
+                    groups.push(Pending {
+                        members: w.iter().map(|&p| members[cluster[p]]).collect(),
+                        facts: w.iter().map(|&p| fs[p]).collect(),
+                        place: place.to_string(),
+                        key: key.clone(),
+                    });
                 }
             }
         }
     }
     judge_groups(groups, claims, &facts, &doc_map, rules)
+}
+
+/// A group before it is judged: its claims (indices) and their facts, its place and its
+/// partition key.
+struct Pending<'a> {
+    members: Vec<usize>,
+    facts: Vec<ClaimFacts<'a>>,
+    place: String,
+    key: String,
+}
+
+impl<'a> Pending<'a> {
+    fn new(members: Vec<usize>, facts: &Facts<'a>, place: &str, key: &str) -> Self {
+        Pending {
+            facts: members.iter().map(|&i| facts.of[i]).collect(),
+            members,
+            place: place.to_string(),
+            key: key.to_string(),
+        }
+    }
 }
 
 /// The claims of one partition by the place they are compared at.
@@ -393,7 +420,7 @@ fn figure_clusters(
 /// Judges every group and gives it its key (quantity, scope, window) and id; groups are
 /// ordered by verdict, then by their first claim. `facts` are those of every claim.
 fn judge_groups(
-    groups: Vec<(Vec<usize>, String, String)>,
+    groups: Vec<Pending>,
     claims: &[Claim],
     facts: &Facts,
     doc_map: &HashMap<&str, &Document>,
@@ -405,9 +432,14 @@ fn judge_groups(
     let mut ids: Vec<String> = claims.iter().map(|c| c.id.clone()).collect();
     let mut out: Vec<(usize, Group)> = groups
         .into_iter()
-        .map(|(members, place, key)| {
+        .map(|group| {
+            let Pending {
+                members,
+                facts: at,
+                place,
+                key,
+            } = group;
             let cs: Vec<&Claim> = members.iter().map(|&i| &claims[i]).collect();
-            let at: Vec<ClaimFacts> = members.iter().map(|&i| facts.of[i]).collect();
             let first = cs[0];
             let sources = sources_of(facts, &at, &mut names);
             let (verdict, reason, timeline) = if first.kind == "event" {

@@ -7,31 +7,31 @@
 use crate::judge::{clash, ClaimFacts, LARGEST_REVISION};
 use crate::model::Claim;
 use crate::rules::{Course, RuleSet};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 use std::collections::BTreeMap;
 
 /// A later figure this much above an earlier one has risen past it (not a rounding of it).
 const SAME_FIGURE: f64 = 1.05;
 
-/// Splits `members` (indices into `claims`) into time windows, each in the input order.
+/// Splits `claims` into time windows of positions in `claims`, each in the input order.
 /// A quantity that does not change over time (a distance, a tonnage) is one window.
 ///
-/// `facts` holds the facts of every claim of `claims` ([`crate::judge::Facts`]), gathered
-/// once a run by the caller.
+/// `facts` holds the facts of each claim ([`crate::judge::Facts`]), in the same order: the
+/// caller gathers them once, so the passes here read them one after another.
 pub fn windows(
-    claims: &[Claim],
-    members: &[usize],
-    course: Course,
+    claims: &[&Claim],
     facts: &[ClaimFacts],
+    course: Course,
     rules: &RuleSet,
 ) -> Vec<Vec<usize>> {
+    let members: Vec<usize> = (0..claims.len()).collect();
     if course == Course::Fixed || members.len() < 2 {
-        return vec![members.to_vec()];
+        return vec![members];
     }
     // one claim a (day, figure, source) stands for all that repeat it
     let mut by_day: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     let mut undated = Vec::new();
-    for &i in members {
+    for &i in &members {
         match facts[i].day {
             Some(d) => by_day.entry(d).or_default().push(i),
             None => undated.push(i),
@@ -39,7 +39,7 @@ pub fn windows(
     }
     let days: Vec<&str> = by_day.keys().copied().collect();
     if days.len() < 2 && !by_day.values().any(|v| v.len() > 1) {
-        return vec![members.to_vec()];
+        return vec![members];
     }
     let reps: Vec<Vec<usize>> = by_day
         .values()
@@ -106,7 +106,7 @@ pub fn windows(
         w += 1;
     }
     let mut out: Vec<Vec<usize>> = vec![Vec::new(); w.max(1)];
-    for &i in members {
+    for &i in &members {
         let day = facts[i].day.and_then(|d| days.binary_search(&d).ok());
         if let Some(k) = day {
             out[window_of_day[k]].push(i);
@@ -121,12 +121,8 @@ pub fn windows(
             out[k].push(i);
         }
         // each window back in the input order
-        let mut rank: FxHashMap<usize, usize> = FxHashMap::default();
-        for (k, &i) in members.iter().enumerate() {
-            rank.entry(i).or_insert(k);
-        }
         for v in &mut out {
-            v.sort_by_key(|i| rank.get(i).copied());
+            v.sort_unstable();
         }
     }
     out.retain(|v| !v.is_empty());
@@ -140,7 +136,7 @@ pub fn windows(
 /// 13th). Falls are found from each day's sorted lower bounds, so a pair of days costs
 /// O(n log n), not O(n²).
 fn clash_spans(
-    claims: &[Claim],
+    claims: &[&Claim],
     reps: &[Vec<usize>],
     days: &[&str],
     range: &[(f64, f64)],
@@ -178,8 +174,8 @@ fn clash_spans(
         let same_day = sourced.iter().enumerate().any(|(k, &i)| {
             sourced[k + 1..].iter().any(|&j| {
                 clash(
-                    &claims[i],
-                    &claims[j],
+                    claims[i],
+                    claims[j],
                     Some(days[x]),
                     Some(days[x]),
                     course,
@@ -235,16 +231,16 @@ fn day_range(reps: &[Vec<usize>], facts: &[ClaimFacts]) -> Vec<(f64, f64)> {
 /// The window an undated claim belongs to: one with the same figure, else the same number,
 /// else the nearest compatible one, else the one whose figures are nearest in magnitude.
 fn home_window(
-    claims: &[Claim],
+    claims: &[&Claim],
     windows: &[Vec<usize>],
     i: usize,
     facts: &[ClaimFacts],
 ) -> usize {
-    let c = &claims[i];
+    let c = claims[i];
     // lower is nearer: the same figure, then the same number however qualified ("at least
     // 11,300" beside "11,300"), then a compatible figure by closeness, then any by closeness
     let score = |j: usize| -> f64 {
-        let o = &claims[j];
+        let o = claims[j];
         if o.value.is_some() && o.value == c.value {
             return if o.qualifier == c.qualifier {
                 -3.0

@@ -146,7 +146,10 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
         .collect();
     // every claim's document, day, interval, figure, source and outlet, read once
     let facts = Facts::gather(
-        claims.iter().zip(&order).map(|(c, &(rank, _))| (c, docs.get(rank))),
+        claims
+            .iter()
+            .zip(&order)
+            .map(|(c, &(rank, _))| (c, docs.get(rank))),
         rules,
     );
     let ivs: Vec<Option<Interval>> = facts.of.iter().map(|f| f.iv).collect();

@@ -120,7 +120,12 @@ impl<'a> Facts<'a> {
             .collect();
         let (names, place) = strings.in_order();
         for f in &mut of {
-            for id in [&mut f.doc_name, &mut f.source, &mut f.outlet, &mut f.independent] {
+            for id in [
+                &mut f.doc_name,
+                &mut f.source,
+                &mut f.outlet,
+                &mut f.independent,
+            ] {
                 *id = place[*id as usize];
             }
         }
@@ -151,13 +156,21 @@ pub struct NameKeys {
 }
 
 impl NameKeys {
-    /// The comparison key of name `id` of `facts`.
-    fn key(&mut self, facts: &Facts, id: u32) -> &str {
+    /// Normalises name `id` of `facts`, unless it already was.
+    fn learn(&mut self, facts: &Facts, id: u32) {
         let id = id as usize;
         if self.keys.len() <= id {
             self.keys.resize(facts.names.len().max(id + 1), None);
         }
-        self.keys[id].get_or_insert_with(|| crate::normalize::name_key(facts.names[id]))
+        self.keys[id].get_or_insert_with(|| crate::normalize::name_key(facts.names[id]));
+    }
+
+    /// The comparison key of a name [`NameKeys::learn`] has seen.
+    fn known(&self, id: u32) -> &str {
+        self.keys
+            .get(id as usize)
+            .and_then(Option::as_deref)
+            .unwrap_or_default()
     }
 }
 
@@ -425,14 +438,14 @@ pub fn sources_of(facts: &Facts, members: &[ClaimFacts], keys: &mut NameKeys) ->
     let mut names: Vec<u32> = members.iter().map(|f| f.independent).collect();
     names.sort_unstable();
     names.dedup();
+    for &id in &names {
+        keys.learn(facts, id);
+    }
     // unlisted sources spelled two ways ("عبدالغني" / "عبد الغني") are one: same key, kept once
-    let mut seen: FxHashSet<String> = FxHashSet::default();
+    let mut seen: FxHashSet<&str> = FxHashSet::default();
     names
         .into_iter()
-        .filter(|&id| {
-            let key = keys.key(facts, id);
-            !seen.contains(key) && seen.insert(key.to_string())
-        })
+        .filter(|&id| seen.insert(keys.known(id)))
         .map(|id| facts.name(id).to_string())
         .collect()
 }
@@ -621,7 +634,9 @@ pub fn judge<'a>(
         return judge_events(claims, docs, rules);
     }
     let facts = Facts::gather(
-        claims.iter().map(|&c| (c, docs.get(c.doc.as_str()).copied())),
+        claims
+            .iter()
+            .map(|&c| (c, docs.get(c.doc.as_str()).copied())),
         rules,
     );
     let sources = sources_of(&facts, &facts.of, &mut NameKeys::default());
@@ -774,7 +789,9 @@ fn distinct_figures<'a>(
 /// then text order.
 fn timeline(claims: &[&Claim], facts: &Facts, at: &[ClaimFacts]) -> Vec<TimelineStep> {
     // the outlets of each (day, figure) first, so each figure is written once, not once a claim
-    let mut by_key: FxHashMap<(Option<&str>, u32), (&Claim, Vec<u32>)> = FxHashMap::default();
+    // per (day, figure number): a claim that writes the figure, and the outlets that gave it
+    type Given<'c> = (&'c Claim, Vec<u32>);
+    let mut by_key: FxHashMap<(Option<&str>, u32), Given> = FxHashMap::default();
     for (c, f) in claims.iter().zip(at) {
         by_key
             .entry((f.day, f.figure))
@@ -784,10 +801,7 @@ fn timeline(claims: &[&Claim], facts: &Facts, at: &[ClaimFacts]) -> Vec<Timeline
     }
     let mut by_date: BTreeMap<(Option<&str>, String), Vec<u32>> = BTreeMap::new();
     for ((day, _), (c, outlets)) in by_key {
-        by_date
-            .entry((day, figure(c)))
-            .or_default()
-            .extend(outlets);
+        by_date.entry((day, figure(c))).or_default().extend(outlets);
     }
     by_date
         .into_iter()

@@ -230,12 +230,7 @@ fn day_range(reps: &[Vec<usize>], facts: &[ClaimFacts]) -> Vec<(f64, f64)> {
 
 /// The window an undated claim belongs to: one with the same figure, else the same number,
 /// else the nearest compatible one, else the one whose figures are nearest in magnitude.
-fn home_window(
-    claims: &[&Claim],
-    windows: &[Vec<usize>],
-    i: usize,
-    facts: &[ClaimFacts],
-) -> usize {
+fn home_window(claims: &[&Claim], windows: &[Vec<usize>], i: usize, facts: &[ClaimFacts]) -> usize {
     let c = claims[i];
     // lower is nearer: the same figure, then the same number however qualified ("at least
     // 11,300" beside "11,300"), then a compatible figure by closeness, then any by closeness

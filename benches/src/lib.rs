@@ -55,4 +55,3 @@ pub fn synthetic(n: usize) -> (Vec<Document>, Vec<Claim>) {
         .collect();
     (docs, claims)
 }
-

@@ -9,15 +9,16 @@
 //! - `time.rs`: a running toll's reports split into update stretches and conflict windows.
 
 use crate::identity::{partition_key, quantity_of};
-use crate::judge::{independent_sources, interval, judge, Interval};
+use crate::judge::{judge, judge_figures, sources_of, ClaimFacts, Facts, Interval, NameKeys};
 use crate::model::{Claim, Document, Group};
 use crate::rules::{Course, RuleSet, SubjectMode};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::HashMap;
 
 /// The place a claim is compared at before the hierarchy is applied: its scope (its subject,
 /// else its article's place), or for claims read from an older JSONL without one, its subject.
-fn scope_of<'a>(c: &'a Claim, rules: &RuleSet) -> &'a str {
-    if subject_mode(c, rules) == SubjectMode::None {
+fn scope_of(c: &Claim, mode: SubjectMode) -> &str {
+    if mode == SubjectMode::None {
         ""
     } else if c.scope.is_empty() {
         &c.subject_id
@@ -26,12 +27,65 @@ fn scope_of<'a>(c: &'a Claim, rules: &RuleSet) -> &'a str {
     }
 }
 
-/// How a claim's category finds its subject.
-fn subject_mode(c: &Claim, rules: &RuleSet) -> SubjectMode {
-    rules
-        .category(&c.category)
-        .map(|x| x.subject())
-        .unwrap_or_default()
+/// How each category finds its subject, looked up once a category: a run's million claims
+/// share a few dozen categories.
+struct SubjectModes<'a> {
+    rules: &'a RuleSet,
+    known: FxHashMap<&'a str, SubjectMode>,
+}
+
+impl<'a> SubjectModes<'a> {
+    fn new(rules: &'a RuleSet) -> Self {
+        SubjectModes {
+            rules,
+            known: FxHashMap::default(),
+        }
+    }
+
+    /// How the category of `c` finds its subject.
+    fn of(&mut self, c: &'a Claim) -> SubjectMode {
+        let rules = self.rules;
+        *self.known.entry(c.category.as_str()).or_insert_with(|| {
+            rules
+                .category(&c.category)
+                .map(|x| x.subject())
+                .unwrap_or_default()
+        })
+    }
+}
+
+/// Every claim's partition key ([`partition_key`]), as a position in the returned keys sorted
+/// in key order. A key depends only on a claim's kind, category, unit, family and time, which
+/// a run's claims share, so each distinct combination is keyed once.
+fn partitions(claims: &[Claim], rules: &RuleSet) -> Vec<(String, Vec<usize>)> {
+    type Keyed<'c> = (&'c str, &'c str, &'c str, &'c str, Option<&'c str>);
+    let mut known: FxHashMap<Keyed, Option<usize>> = FxHashMap::default();
+    let mut out: Vec<(String, Vec<usize>)> = Vec::new();
+    for (i, c) in claims.iter().enumerate() {
+        let keyed = (
+            c.kind.as_str(),
+            c.category.as_str(),
+            c.unit.as_str(),
+            c.family.as_str(),
+            c.time.as_deref(),
+        );
+        let slot = *known.entry(keyed).or_insert_with(|| {
+            let key = partition_key(c, rules)?;
+            // two combinations may give one key ("killed" and "dead" are one family)
+            Some(match out.iter().position(|(k, _)| *k == key) {
+                Some(at) => at,
+                None => {
+                    out.push((key, Vec::new()));
+                    out.len() - 1
+                }
+            })
+        });
+        if let Some(slot) = slot {
+            out[slot].1.push(i);
+        }
+    }
+    out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    out
 }
 
 /// How far apart (as a ratio) two incompatible figures of a quantity that does not change over
@@ -72,107 +126,175 @@ fn same_figure(a: &Claim, b: &Claim) -> bool {
         && (a.value.is_some() || a.low == b.low && a.high == b.high)
 }
 
-/// Groups claims and judges every group. Claims must already carry ids.
+/// Groups claims and judges every group. Claims must already carry distinct ids.
 pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group> {
     let doc_map: HashMap<&str, &Document> = docs.iter().map(|d| (d.id.as_str(), d)).collect();
-    let doc_rank: HashMap<&str, usize> = docs
+    // every claim's document as a position in `docs` (the last of a repeated id, as in
+    // `doc_map`), looked up once: sorting, windows and verdicts then compare integers
+    let doc_pos: FxHashMap<&str, usize> = docs
         .iter()
         .enumerate()
         .map(|(i, d)| (d.id.as_str(), i))
         .collect();
-    let mut partitions: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, c) in claims.iter().enumerate() {
-        if let Some(k) = partition_key(c, rules) {
-            partitions.entry(k).or_default().push(i);
-        }
-    }
-    // every claim's interval, computed once
-    let ivs: Vec<Option<Interval>> = claims.iter().map(|c| interval(c, rules)).collect();
-    let mut groups: Vec<(Vec<usize>, String, String)> = Vec::new();
-    for (key, members) in partitions {
+    // (document position, offset): the order of claims within a block
+    let order: Vec<(usize, usize)> = claims
+        .iter()
+        .map(|c| {
+            let rank = doc_pos.get(c.doc.as_str()).copied().unwrap_or(usize::MAX);
+            (rank, c.start)
+        })
+        .collect();
+    // every claim's document, day, interval, figure, source and outlet, read once
+    let facts = Facts::gather(
+        claims
+            .iter()
+            .zip(&order)
+            .map(|(c, &(rank, _))| (c, docs.get(rank))),
+        rules,
+    );
+    let ivs: Vec<Option<Interval>> = facts.of.iter().map(|f| f.iv).collect();
+    // every figure's place before the hierarchy, and whether it has none and may take none
+    let mut modes = SubjectModes::new(rules);
+    let places: Vec<(&str, bool)> = claims
+        .iter()
+        .map(|c| {
+            let mode = modes.of(c);
+            let scope = scope_of(c, mode);
+            (scope, scope.is_empty() && mode == SubjectMode::Own)
+        })
+        .collect();
+    let mut groups: Vec<Pending> = Vec::new();
+    for (key, members) in partitions(claims, rules) {
         // scope: events compare per place as named; figures per place they are compared at
-        let mut blocks: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let at_scope; // where each scope is compared, borrowed by the blocks' names
+        let mut blocks = Blocks::default();
         let mut own_alone: Vec<usize> = Vec::new();
         if key.starts_with("event|") {
             for i in members {
-                blocks
-                    .entry(claims[i].subject_id.clone())
-                    .or_default()
-                    .push(i);
+                blocks.push(&claims[i].subject_id, i);
             }
         } else {
             let scopes: Vec<(&str, &str, Option<f64>)> = members
                 .iter()
                 .map(|&i| {
-                    let c = &claims[i];
-                    let counted = c.qualifier != crate::model::Qualifier::Vague;
+                    let f = &facts.of[i];
+                    let counted = !f.vague;
                     (
-                        scope_of(c, rules),
-                        c.doc.as_str(),
-                        magnitude(ivs[i]).filter(|_| counted),
+                        places[i].0,
+                        facts.name(f.doc_name),
+                        magnitude(f.iv).filter(|_| counted),
                     )
                 })
                 .collect();
-            let at = crate::scope::compared_at(&scopes, rules);
-            for (&i, (s, _, _)) in members.iter().zip(&scopes) {
-                let c = &claims[i];
-                if s.is_empty() && subject_mode(c, rules) == SubjectMode::Own {
+            at_scope = crate::scope::compared_at(&scopes, rules);
+            for (&i, &(s, doc, _)) in members.iter().zip(&scopes) {
+                if places[i].1 {
                     // no place of its own: compared with nothing (a block of its own, which
                     // sorts after every place and is written with an empty scope)
                     own_alone.push(i);
                     continue;
                 }
-                let place = at.place(s, &c.doc);
-                blocks.entry(place).or_default().push(i);
+                blocks.push(at_scope.place(s, doc), i);
             }
         }
+        let blocks = blocks.in_order();
         let course = members_course(&key, claims, &blocks, rules);
         let running = course != Course::Fixed;
         for i in own_alone.drain(..) {
-            groups.push((vec![i], String::new(), key.clone()));
+            groups.push(Pending::new(vec![i], &facts, "", &key));
         }
-        for (place, mut members) in blocks {
-            members.sort_by_cached_key(|&i| {
-                (
-                    doc_rank
-                        .get(claims[i].doc.as_str())
-                        .copied()
-                        .unwrap_or(usize::MAX),
-                    claims[i].start,
-                )
-            });
+        for (place, members) in blocks {
+            // document order, then offset (the claim's position breaks ties, as a stable
+            // sort would)
+            let mut keyed: Vec<(usize, usize, usize)> = members
+                .iter()
+                .map(|&i| (order[i].0, order[i].1, i))
+                .collect();
+            keyed.sort_unstable();
+            let members: Vec<usize> = keyed.into_iter().map(|(_, _, i)| i).collect();
             if key.starts_with("event|") {
                 for cl in crate::event_judge::event_clusters(claims, &members, &doc_map, rules) {
-                    groups.push((cl, place.clone(), key.clone()));
+                    groups.push(Pending::new(cl, &facts, place, &key));
                 }
                 continue;
             }
+            // the block's facts, gathered once: the passes below read them in order
+            let at: Vec<ClaimFacts> = members.iter().map(|&i| facts.of[i]).collect();
             // a vague word ("dozens", "hundreds") is an impression, not a count: it is
             // compared with other vague words, never set against a toll's figures
-            let (vague, counted): (Vec<usize>, Vec<usize>) = members
-                .iter()
-                .partition(|&&i| claims[i].qualifier == crate::model::Qualifier::Vague);
-            let clusters = [counted, vague]
-                .into_iter()
-                .filter(|m| !m.is_empty())
-                .flat_map(|m| {
-                    // a running toll's reports are one timeline, a document's several figures
-                    // among them ("rose from 2,000 to 5,000"): time windows split it, where
-                    // any other quantity gets one figure a document a group
-                    if running {
-                        vec![m]
-                    } else {
-                        figure_clusters(claims, &m, &ivs)
+            let (vague, counted): (Vec<usize>, Vec<usize>) =
+                (0..members.len()).partition(|&k| at[k].vague);
+            for cluster in [counted, vague].into_iter().filter(|m| !m.is_empty()) {
+                if !running {
+                    // a quantity that does not change over time is one time window, and gets
+                    // one figure a document a group
+                    let cluster: Vec<usize> = cluster.iter().map(|&k| members[k]).collect();
+                    for cl in figure_clusters(claims, &cluster, &ivs) {
+                        groups.push(Pending::new(cl, &facts, place, &key));
                     }
-                });
-            for cl in clusters {
-                for w in crate::time::windows(claims, &cl, course, &doc_map, rules) {
-                    groups.push((w, place.clone(), key.clone()));
+                    continue;
+                }
+                // a running toll's reports are one timeline, a document's several figures
+                // among them ("rose from 2,000 to 5,000"): time windows split it
+                let cs: Vec<&Claim> = cluster.iter().map(|&k| &claims[members[k]]).collect();
+                let fs: Vec<ClaimFacts> = cluster.iter().map(|&k| at[k]).collect();
+                for w in crate::time::windows(&cs, &fs, course, rules) {
+                    groups.push(Pending {
+                        members: w.iter().map(|&p| members[cluster[p]]).collect(),
+                        facts: w.iter().map(|&p| fs[p]).collect(),
+                        place: place.to_string(),
+                        key: key.clone(),
+                    });
                 }
             }
         }
     }
-    judge_groups(groups, claims, &doc_map, rules)
+    judge_groups(groups, claims, &facts, &doc_map, rules)
+}
+
+/// A group before it is judged: its claims (indices) and their facts, its place and its
+/// partition key.
+struct Pending<'a> {
+    members: Vec<usize>,
+    facts: Vec<ClaimFacts<'a>>,
+    place: String,
+    key: String,
+}
+
+impl<'a> Pending<'a> {
+    fn new(members: Vec<usize>, facts: &Facts<'a>, place: &str, key: &str) -> Self {
+        Pending {
+            facts: members.iter().map(|&i| facts.of[i]).collect(),
+            members,
+            place: place.to_string(),
+            key: key.to_string(),
+        }
+    }
+}
+
+/// The claims of one partition by the place they are compared at.
+#[derive(Default)]
+struct Blocks<'a> {
+    slot: FxHashMap<&'a str, usize>,
+    blocks: Vec<(&'a str, Vec<usize>)>,
+}
+
+impl<'a> Blocks<'a> {
+    /// Adds claim `i` to the block of `place`.
+    fn push(&mut self, place: &'a str, i: usize) {
+        let blocks = &mut self.blocks;
+        let k = *self.slot.entry(place).or_insert_with(|| {
+            blocks.push((place, Vec::new()));
+            blocks.len() - 1
+        });
+        self.blocks[k].1.push(i);
+    }
+
+    /// The blocks in the order of their places.
+    fn in_order(mut self) -> Vec<(&'a str, Vec<usize>)> {
+        self.blocks.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        self.blocks
+    }
 }
 
 /// How a partition's quantity moves over time (whether a rise between days is an update):
@@ -180,15 +302,15 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
 fn members_course(
     key: &str,
     claims: &[Claim],
-    blocks: &BTreeMap<String, Vec<usize>>,
+    blocks: &[(&str, Vec<usize>)],
     rules: &RuleSet,
 ) -> Course {
     if key.starts_with("event|") {
         return Course::Fixed;
     }
     blocks
-        .values()
-        .flatten()
+        .iter()
+        .flat_map(|(_, members)| members)
         .next()
         .map_or(Course::Fixed, |&i| rules.course_of(&claims[i].category))
 }
@@ -205,7 +327,7 @@ fn figure_clusters(
     struct Cluster<'c> {
         members: Vec<usize>,
         figures: Vec<usize>,
-        by_doc: HashMap<&'c str, usize>,
+        by_doc: FxHashMap<&'c str, usize>,
     }
     let mut clusters: Vec<Cluster> = Vec::new();
     // one document at a time; within it, the claim that fits an existing cluster best is
@@ -275,7 +397,7 @@ fn figure_clusters(
                     clusters.push(Cluster {
                         members: Vec::new(),
                         figures: Vec::new(),
-                        by_doc: HashMap::new(),
+                        by_doc: FxHashMap::default(),
                     });
                     clusters.len() - 1
                 }
@@ -289,7 +411,7 @@ fn figure_clusters(
         }
         pos = end;
     }
-    let rank: HashMap<usize, usize> = members.iter().enumerate().map(|(k, &i)| (i, k)).collect();
+    let rank: FxHashMap<usize, usize> = members.iter().enumerate().map(|(k, &i)| (i, k)).collect();
     for cl in &mut clusters {
         cl.members
             .sort_by_key(|i| rank.get(i).copied().unwrap_or(usize::MAX));
@@ -298,43 +420,52 @@ fn figure_clusters(
 }
 
 /// Judges every group and gives it its key (quantity, scope, window) and id; groups are
-/// ordered by verdict, then by their first claim.
+/// ordered by verdict, then by their first claim. `facts` are those of every claim.
 fn judge_groups(
-    groups: Vec<(Vec<usize>, String, String)>,
+    groups: Vec<Pending>,
     claims: &[Claim],
+    facts: &Facts,
     doc_map: &HashMap<&str, &Document>,
     rules: &RuleSet,
 ) -> Vec<Group> {
-    let mut out: Vec<Group> = groups
+    let mut names = NameKeys::default();
+    // claim ids copied in one pass in claim order, then moved into their group (a claim is in
+    // one group at most): a million claims are not visited again in group order
+    let mut ids: Vec<String> = claims.iter().map(|c| c.id.clone()).collect();
+    let mut out: Vec<(usize, Group)> = groups
         .into_iter()
-        .map(|(members, place, key)| {
+        .map(|group| {
+            let Pending {
+                members,
+                facts: at,
+                place,
+                key,
+            } = group;
             let cs: Vec<&Claim> = members.iter().map(|&i| &claims[i]).collect();
-            let (verdict, reason, timeline) = judge(&cs, doc_map, rules);
-            let days: BTreeSet<String> = cs
-                .iter()
-                .filter_map(|c| c.day_in(doc_map).map(str::to_string))
-                .collect();
-            let window = match (days.first(), days.last()) {
-                (Some(a), Some(b)) => vec![a.clone(), b.clone()],
+            let first = cs[0];
+            let sources = sources_of(facts, &at, &mut names);
+            let (verdict, reason, timeline) = if first.kind == "event" {
+                judge(&cs, doc_map, rules)
+            } else {
+                judge_figures(&cs, facts, &at, &sources, rules)
+            };
+            // the first and last reference day
+            let days = at.iter().filter_map(|f| f.day);
+            let window = match (days.clone().min(), days.max()) {
+                (Some(a), Some(b)) => vec![a.to_string(), b.to_string()],
                 _ => Vec::new(),
             };
-            let first = cs[0];
-            let outlets: BTreeSet<String> = cs
-                .iter()
-                .map(|c| {
-                    doc_map
-                        .get(c.doc.as_str())
-                        .map_or(c.doc.clone(), |d| d.outlet.clone())
-                })
-                .collect();
-            let sources = independent_sources(&cs, doc_map);
+            // outlets are numbered in string order
+            let mut outlets: Vec<u32> = at.iter().map(|f| f.outlet).collect();
+            outlets.sort_unstable();
+            outlets.dedup();
             let subject = cs
                 .iter()
                 .map(|c| c.subject_id.as_str())
                 .find(|s| !s.is_empty())
                 .unwrap_or("")
                 .to_string();
-            Group {
+            let group = Group {
                 id: String::new(),
                 kind: first.kind.clone(),
                 category: first.category.clone(),
@@ -349,31 +480,31 @@ fn judge_groups(
                 window,
                 verdict,
                 reason,
-                claims: cs.iter().map(|c| c.id.clone()).collect(),
-                outlets: outlets.into_iter().collect(),
+                claims: members
+                    .iter()
+                    .map(|&i| match std::mem::take(&mut ids[i]) {
+                        id if id.is_empty() => claims[i].id.clone(),
+                        id => id,
+                    })
+                    .collect(),
+                outlets: outlets
+                    .into_iter()
+                    .map(|o| facts.name(o).to_string())
+                    .collect(),
                 independent_sources: sources.len(),
                 sources,
                 timeline,
-            }
+            };
+            (members[0], group)
         })
         .collect();
-    let pos: HashMap<&str, usize> = claims
-        .iter()
+    // claim ids are distinct, so a group's first claim is its first member
+    out.sort_by_key(|(first, g)| (g.verdict, *first));
+    out.into_iter()
         .enumerate()
-        .map(|(i, c)| (c.id.as_str(), i))
-        .collect();
-    out.sort_by_key(|g| {
-        (
-            g.verdict,
-            g.claims
-                .first()
-                .and_then(|c| pos.get(c.as_str()))
-                .copied()
-                .unwrap_or(0),
-        )
-    });
-    for (i, g) in out.iter_mut().enumerate() {
-        g.id = format!("g{}", i + 1);
-    }
-    out
+        .map(|(i, (_, mut g))| {
+            g.id = format!("g{}", i + 1);
+            g
+        })
+        .collect()
 }

@@ -4,7 +4,175 @@
 use crate::model::fmt_number;
 use crate::model::{Claim, Document, Qualifier, TimelineStep, Value, Verdict};
 use crate::rules::{Course, RuleSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// What grouping and judging read of a claim again and again, gathered in one pass over a
+/// run's claims: later passes read these few words a claim, not each claim's strings, which
+/// at a million claims lie far apart in memory (issue 13, point 5).
+#[derive(Debug, Clone, Copy)]
+pub struct ClaimFacts<'a> {
+    /// The claim's document, `None` when it names one that is not in the run.
+    pub doc: Option<&'a Document>,
+    /// The day the report speaks as of ([`Claim::reference_day`]).
+    pub day: Option<&'a str>,
+    /// Its interval ([`interval`]).
+    pub iv: Option<Interval>,
+    /// The figure it states ([`nominal`]), when it has an interval.
+    pub nominal: f64,
+    /// A vague word ("dozens"), not a count.
+    pub vague: bool,
+    /// Its figure: equal numbers for claims whose [`figure_key`]s are equal.
+    pub figure: u32,
+    /// Its document id, as a position in [`Facts::name`]'s strings.
+    pub doc_name: u32,
+    /// Its cited source id (`source_id`, maybe empty), as a position in the strings.
+    pub source: u32,
+    /// The outlet that published it (its document's outlet, else the document id).
+    pub outlet: u32,
+    /// The independent source behind it: the cited source, else the outlet.
+    pub independent: u32,
+}
+
+/// The [`ClaimFacts`] of some claims, in their order, and the strings they name. Strings are
+/// numbered in string order, so sorting numbers sorts the strings.
+#[derive(Debug)]
+pub struct Facts<'a> {
+    /// One a claim.
+    pub of: Vec<ClaimFacts<'a>>,
+    names: Vec<&'a str>,
+    /// The empty string's number.
+    empty: u32,
+}
+
+/// Numbers strings as they are met; [`Interner::in_order`] renumbers them in string order.
+#[derive(Default)]
+struct Interner<'a> {
+    ids: FxHashMap<&'a str, u32>,
+    names: Vec<&'a str>,
+}
+
+impl<'a> Interner<'a> {
+    fn id(&mut self, s: &'a str) -> u32 {
+        let names = &mut self.names;
+        *self.ids.entry(s).or_insert_with(|| {
+            names.push(s);
+            (names.len() - 1) as u32
+        })
+    }
+
+    /// The strings in order, and each first-met number's place among them.
+    fn in_order(self) -> (Vec<&'a str>, Vec<u32>) {
+        let mut order: Vec<u32> = (0..self.names.len() as u32).collect();
+        order.sort_unstable_by_key(|&k| self.names[k as usize]);
+        let mut place = vec![0u32; order.len()];
+        for (rank, &k) in order.iter().enumerate() {
+            place[k as usize] = rank as u32;
+        }
+        let names = order.iter().map(|&k| self.names[k as usize]).collect();
+        (names, place)
+    }
+}
+
+impl<'a> Facts<'a> {
+    /// The facts of claims, each given with its document (`None` when not in the run).
+    pub fn gather(
+        claims: impl Iterator<Item = (&'a Claim, Option<&'a Document>)>,
+        rules: &RuleSet,
+    ) -> Facts<'a> {
+        let mut strings = Interner::default();
+        let empty = strings.id("");
+        let mut figures: FxHashMap<FigureKey<'a>, u32> = FxHashMap::default();
+        // each document's id and outlet, numbered once a document (by its address): hashing
+        // them again a claim would read strings scattered over the whole run
+        let mut of_doc: FxHashMap<usize, (u32, u32)> = FxHashMap::default();
+        let mut of: Vec<ClaimFacts<'a>> = claims
+            .map(|(c, doc)| {
+                let iv = interval(c, rules);
+                let next = figures.len() as u32;
+                let (doc_name, outlet) = match doc {
+                    Some(d) => *of_doc
+                        .entry(d as *const Document as usize)
+                        .or_insert_with(|| (strings.id(&d.id), strings.id(&d.outlet))),
+                    None => {
+                        let id = strings.id(&c.doc);
+                        (id, id)
+                    }
+                };
+                let source = strings.id(&c.source_id);
+                ClaimFacts {
+                    doc,
+                    day: c.reference_day(doc.and_then(|d| d.date.as_deref())),
+                    iv,
+                    nominal: iv.map_or(f64::NAN, |iv| nominal(c, iv)),
+                    vague: c.qualifier == Qualifier::Vague,
+                    figure: *figures.entry(figure_key(c)).or_insert(next),
+                    doc_name,
+                    source,
+                    outlet,
+                    independent: if c.source_id.is_empty() {
+                        outlet
+                    } else {
+                        source
+                    },
+                }
+            })
+            .collect();
+        let (names, place) = strings.in_order();
+        for f in &mut of {
+            for id in [
+                &mut f.doc_name,
+                &mut f.source,
+                &mut f.outlet,
+                &mut f.independent,
+            ] {
+                *id = place[*id as usize];
+            }
+        }
+        Facts {
+            of,
+            names,
+            empty: place[empty as usize],
+        }
+    }
+
+    /// The string numbered `id`.
+    pub fn name(&self, id: u32) -> &'a str {
+        self.names[id as usize]
+    }
+
+    /// Whether the claim cites a source.
+    pub fn cites(&self, f: &ClaimFacts) -> bool {
+        f.source != self.empty
+    }
+}
+
+/// Names reduced to their comparison key ([`crate::normalize::name_key`]) by their number in
+/// [`Facts`]: the same outlets and sources come back in group after group, so each is
+/// normalised once a run.
+#[derive(Debug, Default)]
+pub struct NameKeys {
+    keys: Vec<Option<String>>,
+}
+
+impl NameKeys {
+    /// Normalises name `id` of `facts`, unless it already was.
+    fn learn(&mut self, facts: &Facts, id: u32) {
+        let id = id as usize;
+        if self.keys.len() <= id {
+            self.keys.resize(facts.names.len().max(id + 1), None);
+        }
+        self.keys[id].get_or_insert_with(|| crate::normalize::name_key(facts.names[id]));
+    }
+
+    /// The comparison key of a name [`NameKeys::learn`] has seen.
+    fn known(&self, id: u32) -> &str {
+        self.keys
+            .get(id as usize)
+            .and_then(Option::as_deref)
+            .unwrap_or_default()
+    }
+}
 
 /// A half-open interval `[lo, hi)` in the claim's canonical unit.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -223,8 +391,7 @@ pub fn figure(c: &Claim) -> String {
 }
 
 /// "3500 (الحل نت, 2024-12-08, via sohr)".
-fn cite(c: &Claim, docs: &HashMap<&str, &Document>) -> String {
-    let d = docs.get(c.doc.as_str());
+fn cite(c: &Claim, d: Option<&Document>) -> String {
     let outlet = d.map_or(c.doc.as_str(), |d| d.outlet.as_str());
     let date = d.and_then(|d| d.date.as_deref()).unwrap_or("date unknown");
     if c.source.is_empty() {
@@ -246,14 +413,14 @@ fn short_list(items: Vec<String>, sep: &str) -> String {
 
 /// The independent sources behind claims: the cited source, else the outlet itself.
 pub fn independent_sources(claims: &[&Claim], docs: &HashMap<&str, &Document>) -> Vec<String> {
-    let set: BTreeSet<String> = claims
+    let set: BTreeSet<&str> = claims
         .iter()
         .map(|c| {
             if c.source_id.is_empty() {
                 docs.get(c.doc.as_str())
-                    .map_or(c.doc.clone(), |d| d.outlet.clone())
+                    .map_or(c.doc.as_str(), |d| d.outlet.as_str())
             } else {
-                c.source_id.clone()
+                c.source_id.as_str()
             }
         })
         .collect();
@@ -261,6 +428,25 @@ pub fn independent_sources(claims: &[&Claim], docs: &HashMap<&str, &Document>) -
     let mut keys = BTreeSet::new();
     set.into_iter()
         .filter(|s| keys.insert(crate::normalize::name_key(s)))
+        .map(str::to_string)
+        .collect()
+}
+
+/// [`independent_sources`] of claims given by their facts (`members`, numbered in `facts`),
+/// names normalised through `keys`.
+pub fn sources_of(facts: &Facts, members: &[ClaimFacts], keys: &mut NameKeys) -> Vec<String> {
+    let mut names: Vec<u32> = members.iter().map(|f| f.independent).collect();
+    names.sort_unstable();
+    names.dedup();
+    for &id in &names {
+        keys.learn(facts, id);
+    }
+    // unlisted sources spelled two ways ("عبدالغني" / "عبد الغني") are one: same key, kept once
+    let mut seen: FxHashSet<&str> = FxHashSet::default();
+    names
+        .into_iter()
+        .filter(|&id| seen.insert(keys.known(id)))
+        .map(|id| facts.name(id).to_string())
         .collect()
 }
 
@@ -269,17 +455,14 @@ pub fn independent_sources(claims: &[&Claim], docs: &HashMap<&str, &Document>) -
 /// above the other's high, so whether any pair is disjoint (on one day, or rising or falling
 /// across days) is decided by these extremes; the pairwise check then costs the number of
 /// dates, not the square of the number of figures.
-fn extremes<'a>(
-    reps: &[&'a Claim],
-    date_of: &dyn Fn(&Claim) -> Option<String>,
-    rules: &RuleSet,
-) -> Vec<&'a Claim> {
-    let mut out: Vec<&'a Claim> = Vec::new();
-    let mut by_date: BTreeMap<Option<String>, Vec<(&'a Claim, Interval)>> = BTreeMap::new();
-    for &c in reps {
-        match interval(c, rules) {
-            Some(iv) => by_date.entry(date_of(c)).or_default().push((c, iv)),
-            None => out.push(c), // dates and unbounded claims are few: keep them all
+/// `reps` and the result are positions in `at`, the facts of the group's claims.
+fn extremes(at: &[ClaimFacts], reps: &[usize]) -> Vec<usize> {
+    let mut out: Vec<usize> = Vec::new();
+    let mut by_date: BTreeMap<Option<&str>, Vec<(usize, Interval)>> = BTreeMap::new();
+    for &k in reps {
+        match at[k].iv {
+            Some(iv) => by_date.entry(at[k].day).or_default().push((k, iv)),
+            None => out.push(k), // dates and unbounded claims are few: keep them all
         }
     }
     for (_, xs) in by_date {
@@ -303,7 +486,7 @@ fn extremes<'a>(
         .into_iter()
         .flatten()
         {
-            if !out.iter().any(|o| std::ptr::eq(*o, c)) {
+            if !out.contains(&c) {
                 out.push(c);
             }
         }
@@ -450,10 +633,33 @@ pub fn judge<'a>(
     if claims.first().is_some_and(|c| c.kind == "event") {
         return judge_events(claims, docs, rules);
     }
-    let doc_set: BTreeSet<&str> = claims.iter().map(|c| c.doc.as_str()).collect();
-    let sources = independent_sources(claims, docs);
-    if doc_set.len() < 2 {
-        let c = claims[0];
+    let facts = Facts::gather(
+        claims
+            .iter()
+            .map(|&c| (c, docs.get(c.doc.as_str()).copied())),
+        rules,
+    );
+    let sources = sources_of(&facts, &facts.of, &mut NameKeys::default());
+    judge_figures(claims, &facts, &facts.of, &sources, rules)
+}
+
+/// The verdict of a group of figures, given their facts (`at`, in the order of `claims`,
+/// numbered in `facts`) and the group's [`independent_sources`].
+pub fn judge_figures<'a>(
+    claims: &[&'a Claim],
+    facts: &Facts<'a>,
+    at: &[ClaimFacts<'a>],
+    sources: &[String],
+    rules: &RuleSet,
+) -> (Verdict, String, Vec<TimelineStep>) {
+    let Some(&first) = claims.first() else {
+        return (Verdict::Single, String::new(), Vec::new());
+    };
+    let mut docs: Vec<u32> = at.iter().map(|f| f.doc_name).collect();
+    docs.sort_unstable();
+    docs.dedup();
+    let doc_count = docs.len();
+    if doc_count < 2 {
         let times = if claims.len() > 1 {
             format!(", repeated {} times", claims.len())
         } else {
@@ -461,40 +667,40 @@ pub fn judge<'a>(
         };
         return (
             Verdict::Single,
-            format!("only {} states it{times}", cite(c, docs)),
+            format!("only {} states it{times}", cite(first, at[0].doc)),
             Vec::new(),
         );
     }
-    let course = claims
-        .first()
-        .map_or(Course::Fixed, |c| rules.course_of(&c.category));
-    let date_of = |c: &Claim| c.day_in(docs).map(str::to_string);
+    let course = rules.course_of(&first.category);
     // one claim per (figure, date) stands for all that repeat it: a thousand outlets repeating
     // one figure cost one comparison, not a million (a document's different figures never share
-    // a group, so distinct figures come from distinct documents)
-    let mut seen = BTreeSet::new();
-    let mut reps: Vec<&Claim> = claims
-        .iter()
-        .copied()
-        .filter(|c| seen.insert((figure_key(c), c.day_in(docs), c.source_id.as_str())))
+    // a group, so distinct figures come from distinct documents); `reps` are positions
+    let mut seen = FxHashSet::default();
+    let mut reps: Vec<usize> = (0..at.len())
+        .filter(|&k| seen.insert((at[k].figure, at[k].day, at[k].source)))
         .collect();
     if reps.len() > 32 {
-        reps = extremes(&reps, &date_of, rules);
+        reps = extremes(at, &reps);
     }
     let mut conflict: Option<String> = None;
     let mut changed_over_time = false;
-    'outer: for (i, a) in reps.iter().enumerate() {
-        for b in &reps[i + 1..] {
-            let (da, db) = (date_of(a), date_of(b));
-            match clash(a, b, da.as_deref(), db.as_deref(), course, rules) {
+    'outer: for (n, &x) in reps.iter().enumerate() {
+        for &y in &reps[n + 1..] {
+            let (a, b) = (claims[x], claims[y]);
+            let (da, db) = (at[x].day, at[y].day);
+            match clash(a, b, da, db, course, rules) {
                 Clash::None => {}
                 Clash::Changed => changed_over_time = true,
                 Clash::Fell => {
-                    let (early, late) = if da < db { (a, b) } else { (b, a) };
+                    let ((early, e), (late, l)) = if da < db {
+                        ((a, x), (b, y))
+                    } else {
+                        ((b, y), (a, x))
+                    };
                     conflict = Some(format!(
                         "{} then {}: a running toll fell",
-                        cite(early, docs),
-                        cite(late, docs)
+                        cite(early, at[e].doc),
+                        cite(late, at[l].doc)
                     ));
                     break 'outer;
                 }
@@ -506,8 +712,8 @@ pub fn judge<'a>(
                     };
                     conflict = Some(format!(
                         "{} vs {}: two {two} differ on one day",
-                        cite(a, docs),
-                        cite(b, docs)
+                        cite(a, at[x].doc),
+                        cite(b, at[y].doc)
                     ));
                     break 'outer;
                 }
@@ -517,14 +723,18 @@ pub fn judge<'a>(
                     } else {
                         ""
                     };
-                    conflict = Some(format!("{} vs {}{note}", cite(a, docs), cite(b, docs)));
+                    conflict = Some(format!(
+                        "{} vs {}{note}",
+                        cite(a, at[x].doc),
+                        cite(b, at[y].doc)
+                    ));
                     break 'outer;
                 }
             }
         }
     }
     let n_src = sources.len();
-    let src_note = if n_src == 1 && doc_set.len() > 1 {
+    let src_note = if n_src == 1 && doc_count > 1 {
         format!(", all from one source ({})", sources[0])
     } else {
         format!(", {n_src} independent sources")
@@ -533,24 +743,7 @@ pub fn judge<'a>(
         return (Verdict::Conflict, reason, Vec::new());
     }
     if changed_over_time {
-        let mut by_date: BTreeMap<(Option<String>, String), BTreeSet<String>> = BTreeMap::new();
-        for c in claims {
-            let outlet = docs
-                .get(c.doc.as_str())
-                .map_or(c.doc.clone(), |d| d.outlet.clone());
-            by_date
-                .entry((date_of(c), figure(c)))
-                .or_default()
-                .insert(outlet);
-        }
-        let timeline: Vec<TimelineStep> = by_date
-            .into_iter()
-            .map(|((date, text), outlets)| TimelineStep {
-                date,
-                text,
-                outlets: outlets.into_iter().collect(),
-            })
-            .collect();
+        let timeline = timeline(claims, facts, at);
         let line = timeline
             .iter()
             .map(|s| format!("{} ({})", s.text, s.date.as_deref().unwrap_or("?")))
@@ -562,13 +755,65 @@ pub fn judge<'a>(
             timeline,
         );
     }
-    let figures: BTreeSet<String> = claims.iter().map(|c| figure(c)).collect();
+    let figures: BTreeSet<String> = distinct_figures(claims, at).map(figure).collect();
     let fig = short_list(figures.into_iter().collect(), " / ");
     (
         Verdict::Agree,
-        format!("{} outlets agree on {fig}{src_note}", doc_set.len()),
+        format!("{doc_count} outlets agree on {fig}{src_note}"),
         Vec::new(),
     )
+}
+
+/// One claim for each distinct figure: [`figure`] writes a figure from its [`figure_key`]
+/// alone, so the rest need not be written.
+fn distinct_figures<'a>(
+    claims: &[&'a Claim],
+    at: &[ClaimFacts],
+) -> impl Iterator<Item = &'a Claim> {
+    let mut seen = FxHashSet::default();
+    claims
+        .iter()
+        .zip(at)
+        .filter(|(_, f)| seen.insert(f.figure))
+        .map(|(c, _)| *c)
+        .collect::<Vec<_>>()
+        .into_iter()
+}
+
+/// A running toll's steps: per (day, figure as written), the outlets that gave it, in day
+/// then text order.
+fn timeline(claims: &[&Claim], facts: &Facts, at: &[ClaimFacts]) -> Vec<TimelineStep> {
+    // the outlets of each (day, figure) first, so each figure is written once, not once a claim
+    // per (day, figure number): a claim that writes the figure, and the outlets that gave it
+    type Given<'c> = (&'c Claim, Vec<u32>);
+    let mut by_key: FxHashMap<(Option<&str>, u32), Given> = FxHashMap::default();
+    for (c, f) in claims.iter().zip(at) {
+        by_key
+            .entry((f.day, f.figure))
+            .or_insert_with(|| (c, Vec::new()))
+            .1
+            .push(f.outlet);
+    }
+    let mut by_date: BTreeMap<(Option<&str>, String), Vec<u32>> = BTreeMap::new();
+    for ((day, _), (c, outlets)) in by_key {
+        by_date.entry((day, figure(c))).or_default().extend(outlets);
+    }
+    by_date
+        .into_iter()
+        .map(|((date, text), mut outlets)| {
+            // outlets are numbered in string order
+            outlets.sort_unstable();
+            outlets.dedup();
+            TimelineStep {
+                date: date.map(str::to_string),
+                text,
+                outlets: outlets
+                    .into_iter()
+                    .map(|o| facts.name(o).to_string())
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 /// Two claims of one day where one source affirms what another denies: (affirmed, denied).

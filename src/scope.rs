@@ -7,6 +7,7 @@
 use crate::model::Claim;
 use crate::normalize::Token;
 use crate::rules::{RuleSet, SubjectMode};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeSet, HashMap};
 
 /// The place an article is about: the place its figures name most often (the first named on
@@ -156,19 +157,17 @@ pub const TOTAL_OVER_PART: f64 = 1.05;
 /// for the wider place stays apart; otherwise (a tie included: one article's contrast is as
 /// likely two sources' tolls as a total and its part) the others' are read as the narrower one.
 pub fn compared_at(scopes: &[(&str, &str, Option<f64>)], rules: &RuleSet) -> ComparedAt {
-    let distinct: BTreeSet<&str> = scopes
-        .iter()
-        .map(|(s, _, _)| *s)
+    // how many claims state each scope: a quantity's claims name few places
+    let mut count: FxHashMap<&str, usize> = FxHashMap::default();
+    for (s, _, _) in scopes {
+        *count.entry(s).or_default() += 1;
+    }
+    let mut distinct: Vec<&str> = count
+        .keys()
+        .copied()
         .filter(|s| !s.is_empty() && *s != TOTAL && *s != ELSEWHERE)
         .collect();
-    // per scope, per document: the largest figure stated
-    let mut largest: HashMap<&str, HashMap<&str, f64>> = HashMap::new();
-    for (s, d, v) in scopes {
-        if let Some(v) = v {
-            let e = largest.entry(s).or_default().entry(d).or_insert(*v);
-            *e = e.max(*v);
-        }
-    }
+    distinct.sort_unstable();
     let inside = |outer: &str| -> Vec<&str> {
         distinct
             .iter()
@@ -182,17 +181,39 @@ pub fn compared_at(scopes: &[(&str, &str, Option<f64>)], rules: &RuleSet) -> Com
         .copied()
         .filter(|s| inside(s).is_empty())
         .collect();
+    // each scope and the one place within it it may be read as (itself when none or several)
+    let narrowest: Vec<(&str, &str)> = distinct
+        .iter()
+        .map(|&s| {
+            let within: Vec<&str> = leaves
+                .iter()
+                .copied()
+                .filter(|&l| rules.lies_within(l, s))
+                .collect();
+            match within[..] {
+                [leaf] => (s, leaf),
+                _ => (s, s),
+            }
+        })
+        .collect();
+    // per scope, per document: the largest figure stated, for the scopes that may be read as
+    // another (most quantities have none: then no claim is looked at again)
+    let compared: FxHashSet<&str> = narrowest
+        .iter()
+        .filter(|(s, at)| s != at)
+        .flat_map(|&(s, at)| [s, at])
+        .collect();
+    let mut largest: FxHashMap<&str, FxHashMap<&str, f64>> = FxHashMap::default();
+    if !compared.is_empty() {
+        for (s, d, v) in scopes {
+            if let Some(v) = v.filter(|_| compared.contains(s)) {
+                let e = largest.entry(s).or_default().entry(d).or_insert(v);
+                *e = e.max(v);
+            }
+        }
+    }
     let mut out = ComparedAt::default();
-    for &s in &distinct {
-        let within: Vec<&str> = leaves
-            .iter()
-            .copied()
-            .filter(|&l| rules.lies_within(l, s))
-            .collect();
-        let mut at = match within[..] {
-            [leaf] => leaf,
-            _ => s,
-        };
+    for (s, mut at) in narrowest {
         if at != s {
             // the documents that state both places: those that set the wider one's figure
             // above the narrower one's keep theirs apart; when they outnumber those that give
@@ -218,10 +239,10 @@ pub fn compared_at(scopes: &[(&str, &str, Option<f64>)], rules: &RuleSet) -> Com
         }
         out.at.insert(s.to_string(), at.to_string());
     }
-    let mut at_count: HashMap<&str, usize> = HashMap::new();
-    for (s, _, _) in scopes.iter().filter(|(s, _, _)| !s.is_empty()) {
+    let mut at_count: FxHashMap<&str, usize> = FxHashMap::default();
+    for (s, n) in count.iter().filter(|(s, _)| !s.is_empty()) {
         if let Some(at) = out.at.get(*s) {
-            *at_count.entry(at.as_str()).or_default() += 1;
+            *at_count.entry(at.as_str()).or_default() += n;
         }
     }
     // the most common place; on a tie the first in id order, so the answer does not depend
@@ -241,21 +262,18 @@ pub fn compared_at(scopes: &[(&str, &str, Option<f64>)], rules: &RuleSet) -> Com
 #[derive(Debug, Clone, Default)]
 pub struct ComparedAt {
     /// Scope → the place it is compared at.
-    at: HashMap<String, String>,
+    at: FxHashMap<String, String>,
     /// Scope → the documents that state it as a total over the place within it.
-    kept: HashMap<String, BTreeSet<String>>,
+    kept: FxHashMap<String, BTreeSet<String>>,
 }
 
 impl ComparedAt {
     /// The place a figure of `doc` stated for `scope` is compared at.
-    pub fn place(&self, scope: &str, doc: &str) -> String {
+    pub fn place<'a>(&'a self, scope: &'a str, doc: &str) -> &'a str {
         if self.kept.get(scope).is_some_and(|d| d.contains(doc)) {
-            return scope.to_string();
+            return scope;
         }
-        self.at
-            .get(scope)
-            .cloned()
-            .unwrap_or_else(|| scope.to_string())
+        self.at.get(scope).map_or(scope, String::as_str)
     }
 }
 

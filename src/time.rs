@@ -4,56 +4,57 @@
 //! named sources apart on one day — make a conflict window spanning the days they cover.
 //! A toll that rose from 30 to 154 over four days is one timeline, never a conflict.
 
-use crate::judge::{clash, figure_key, interval, nominal, LARGEST_REVISION};
-use crate::model::{Claim, Document};
+use crate::judge::{clash, ClaimFacts, LARGEST_REVISION};
+use crate::model::Claim;
 use crate::rules::{Course, RuleSet};
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashSet;
+use std::collections::BTreeMap;
 
 /// A later figure this much above an earlier one has risen past it (not a rounding of it).
 const SAME_FIGURE: f64 = 1.05;
 
-/// Splits `members` (indices into `claims`) into time windows, each in the input order.
+/// Splits `claims` into time windows of positions in `claims`, each in the input order.
 /// A quantity that does not change over time (a distance, a tonnage) is one window.
+///
+/// `facts` holds the facts of each claim ([`crate::judge::Facts`]), in the same order: the
+/// caller gathers them once, so the passes here read them one after another.
 pub fn windows(
-    claims: &[Claim],
-    members: &[usize],
+    claims: &[&Claim],
+    facts: &[ClaimFacts],
     course: Course,
-    docs: &HashMap<&str, &Document>,
     rules: &RuleSet,
 ) -> Vec<Vec<usize>> {
+    let members: Vec<usize> = (0..claims.len()).collect();
     if course == Course::Fixed || members.len() < 2 {
-        return vec![members.to_vec()];
+        return vec![members];
     }
     // one claim a (day, figure, source) stands for all that repeat it
     let mut by_day: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     let mut undated = Vec::new();
-    for &i in members {
-        match claims[i].day_in(docs) {
+    for &i in &members {
+        match facts[i].day {
             Some(d) => by_day.entry(d).or_default().push(i),
             None => undated.push(i),
         }
     }
     let days: Vec<&str> = by_day.keys().copied().collect();
     if days.len() < 2 && !by_day.values().any(|v| v.len() > 1) {
-        return vec![members.to_vec()];
+        return vec![members];
     }
     let reps: Vec<Vec<usize>> = by_day
         .values()
         .map(|v| {
-            let mut seen = std::collections::BTreeSet::new();
+            let mut seen = FxHashSet::default();
             v.iter()
                 .copied()
-                .filter(|&i| {
-                    let c = &claims[i];
-                    seen.insert((figure_key(c), c.source_id.as_str()))
-                })
+                .filter(|&i| seen.insert((facts[i].figure, facts[i].source)))
                 .collect()
         })
         .collect();
     // the days each clash spans, as (first, last) day positions
     // per day: its lowest and highest stated figure
-    let range = day_range(claims, &reps, rules);
-    let mut spans = clash_spans(claims, &reps, &days, &range, course, rules);
+    let range = day_range(&reps, facts);
+    let mut spans = clash_spans(claims, &reps, &days, &range, facts, course, rules);
     // each day's window: overlapping clash spans merge into one conflict window; the days
     // between conflict windows form update stretches
     spans.sort_unstable();
@@ -105,26 +106,24 @@ pub fn windows(
         w += 1;
     }
     let mut out: Vec<Vec<usize>> = vec![Vec::new(); w.max(1)];
-    let window_of: HashMap<usize, usize> = by_day
-        .values()
-        .enumerate()
-        .flat_map(|(k, v)| {
-            let w = window_of_day[k];
-            v.iter().map(move |&i| (i, w))
-        })
-        .collect();
-    for &i in members {
-        if let Some(&k) = window_of.get(&i) {
-            out[k].push(i);
+    for &i in &members {
+        let day = facts[i].day.and_then(|d| days.binary_search(&d).ok());
+        if let Some(k) = day {
+            out[window_of_day[k]].push(i);
         }
     }
     // an undated report joins the window that holds its figure, else the nearest figure,
     // among the dated reports (another undated one says nothing of when)
-    let dated = out.clone();
-    for i in undated {
-        let k = home_window(claims, &dated, i, rules);
-        out[k].push(i);
-        out[k].sort_by_key(|&j| members.iter().position(|&m| m == j));
+    if !undated.is_empty() {
+        let dated = out.clone();
+        for &i in &undated {
+            let k = home_window(claims, &dated, i, facts);
+            out[k].push(i);
+        }
+        // each window back in the input order
+        for v in &mut out {
+            v.sort_unstable();
+        }
     }
     out.retain(|v| !v.is_empty());
     out
@@ -137,14 +136,15 @@ pub fn windows(
 /// 13th). Falls are found from each day's sorted lower bounds, so a pair of days costs
 /// O(n log n), not O(n²).
 fn clash_spans(
-    claims: &[Claim],
+    claims: &[&Claim],
     reps: &[Vec<usize>],
     days: &[&str],
     range: &[(f64, f64)],
+    facts: &[ClaimFacts],
     course: Course,
     rules: &RuleSet,
 ) -> Vec<(usize, usize)> {
-    let counted = |i: &usize| claims[*i].qualifier != crate::model::Qualifier::Vague;
+    let counted = |i: &usize| !facts[*i].vague;
     // per day: (lower bound, stated figure) of its counted figures sorted by lower bound, and
     // (upper bound, stated figure) of each
     type Bounds = (Vec<(f64, f64)>, Vec<(f64, f64)>);
@@ -154,9 +154,7 @@ fn clash_spans(
             let ivs: Vec<_> = r
                 .iter()
                 .filter(|i| counted(i))
-                .filter_map(|&i| {
-                    interval(&claims[i], rules).map(|iv| (iv, nominal(&claims[i], iv)))
-                })
+                .filter_map(|&i| facts[i].iv.map(|iv| (iv, facts[i].nominal)))
                 .collect();
             let mut lo: Vec<(f64, f64)> = ivs.iter().map(|(iv, n)| (iv.lo, *n)).collect();
             lo.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -176,8 +174,8 @@ fn clash_spans(
         let same_day = sourced.iter().enumerate().any(|(k, &i)| {
             sourced[k + 1..].iter().any(|&j| {
                 clash(
-                    &claims[i],
-                    &claims[j],
+                    claims[i],
+                    claims[j],
                     Some(days[x]),
                     Some(days[x]),
                     course,
@@ -217,12 +215,12 @@ fn clash_spans(
 
 /// Per day: the lowest and highest stated figure of its counted reports (see
 /// `judge::nominal`); (+inf, -inf) for a day with none.
-fn day_range(claims: &[Claim], reps: &[Vec<usize>], rules: &RuleSet) -> Vec<(f64, f64)> {
+fn day_range(reps: &[Vec<usize>], facts: &[ClaimFacts]) -> Vec<(f64, f64)> {
     reps.iter()
         .map(|r| {
             r.iter()
-                .filter(|&&i| claims[i].qualifier != crate::model::Qualifier::Vague)
-                .filter_map(|&i| interval(&claims[i], rules).map(|iv| nominal(&claims[i], iv)))
+                .filter(|&&i| !facts[i].vague)
+                .filter_map(|&i| facts[i].iv.map(|_| facts[i].nominal))
                 .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), n| {
                     (lo.min(n), hi.max(n))
                 })
@@ -232,12 +230,12 @@ fn day_range(claims: &[Claim], reps: &[Vec<usize>], rules: &RuleSet) -> Vec<(f64
 
 /// The window an undated claim belongs to: one with the same figure, else the same number,
 /// else the nearest compatible one, else the one whose figures are nearest in magnitude.
-fn home_window(claims: &[Claim], windows: &[Vec<usize>], i: usize, rules: &RuleSet) -> usize {
-    let c = &claims[i];
+fn home_window(claims: &[&Claim], windows: &[Vec<usize>], i: usize, facts: &[ClaimFacts]) -> usize {
+    let c = claims[i];
     // lower is nearer: the same figure, then the same number however qualified ("at least
     // 11,300" beside "11,300"), then a compatible figure by closeness, then any by closeness
     let score = |j: usize| -> f64 {
-        let o = &claims[j];
+        let o = claims[j];
         if o.value.is_some() && o.value == c.value {
             return if o.qualifier == c.qualifier {
                 -3.0
@@ -245,10 +243,10 @@ fn home_window(claims: &[Claim], windows: &[Vec<usize>], i: usize, rules: &RuleS
                 -2.0
             };
         }
-        match (interval(c, rules), interval(o, rules)) {
+        match (facts[i].iv, facts[j].iv) {
             (Some(x), Some(y)) => {
                 // the stated figures, not their open bounds ("at least 3,958" is near 3,958)
-                let apart = (nominal(c, x).max(1e-9) / nominal(o, y).max(1e-9))
+                let apart = (facts[i].nominal.max(1e-9) / facts[j].nominal.max(1e-9))
                     .ln()
                     .abs();
                 if x.intersects(&y) {

@@ -75,9 +75,9 @@ fn refine_action(
     action: usize,
     rules: &RuleSet,
 ) -> Option<usize> {
-    let words: Vec<String> = toks.tokens[i..i + len]
+    let words: Vec<&str> = toks.tokens[i..i + len]
         .iter()
-        .map(|x| x.norm.clone())
+        .map(|x| x.norm.as_str())
         .collect();
     let stripped: Vec<&str> = toks.tokens[i].forms(true).collect();
     for (idx, (a, needs)) in rules.actions.iter().enumerate() {
@@ -774,7 +774,7 @@ fn phrase_claim(
                 && t[*k].norm.chars().count() > 1
                 && !named(*k)
                 && rules.marker_at("action_filler", t, *k, false).is_none()
-                && !rules.numbers.contains_key(&t[*k].norm)
+                && !rules.numbers.contains_key(t[*k].norm.as_str())
                 && rules.months.match_at(t, *k, true).is_none()
                 && rules.qualifiers_before.match_at(t, *k, true).is_none()
                 && rules.marker_at("month_part", t, *k, true).is_none()

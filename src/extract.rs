@@ -1394,7 +1394,7 @@ fn complete(
     {
         // a year is a date of year precision: "2013" meets "late 2013" and "2013-08-04"
         core.unit = Some("year".into());
-        core.value = Some(Value::Date(t[i].norm.clone()));
+        core.value = Some(Value::Date(t[i].norm.to_string()));
         "year".to_string()
     } else if let Some(c) = categorize(
         t,

@@ -13,20 +13,26 @@
 /// ```
 pub fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    // runs of characters that fold to themselves are copied whole
+    normalize_into(s, &mut out);
+    out
+}
+
+/// [`normalize`] written into `out` (a token's inline string: no allocation for a short word).
+fn normalize_into(s: &str, out: &mut impl std::fmt::Write) {
+    // runs of characters that fold to themselves are copied whole; writing to a string
+    // cannot fail
     let mut run_start = 0;
     for (i, c) in s.char_indices() {
         if folds_to_itself(c) {
             continue;
         }
-        out.push_str(&s[run_start..i]);
+        let _ = out.write_str(&s[run_start..i]);
         if let Some(m) = fold_char(c) {
-            out.push(m);
+            let _ = out.write_char(m);
         }
         run_start = i + c.len_utf8();
     }
-    out.push_str(&s[run_start..]);
-    out
+    let _ = out.write_str(&s[run_start..]);
 }
 
 /// Characters [`fold_char`] returns unchanged that make up most text: ASCII but capitals, and
@@ -97,7 +103,7 @@ pub struct Token {
     pub end: usize,
     pub kind: TokenKind,
     /// Normalised form (see [`normalize`]); for numbers, ASCII digits and the separators.
-    pub norm: String,
+    pub norm: compact_str::CompactString,
     /// Index of the sentence this token belongs to.
     pub sentence: usize,
     /// Index of the line (newline-separated) this token belongs to.
@@ -314,7 +320,8 @@ pub fn tokenize(text: &str) -> Tokens {
                 }
             }
             let end = end_of(j);
-            let norm: String = text[pos..end].chars().filter_map(fold_char).collect();
+            let norm: compact_str::CompactString =
+                text[pos..end].chars().filter_map(fold_char).collect();
             if !sentence_has_tokens {
                 sentence_start = pos;
             }
@@ -343,7 +350,8 @@ pub fn tokenize(text: &str) -> Tokens {
                 j += 1;
             }
             let end = end_of(j);
-            let norm = normalize(&text[pos..end]);
+            let mut norm = compact_str::CompactString::with_capacity(end - pos);
+            normalize_into(&text[pos..end], &mut norm);
             if !sentence_has_tokens {
                 sentence_start = pos;
             }
@@ -380,8 +388,8 @@ pub fn tokenize(text: &str) -> Tokens {
             sentence_start = pos;
         }
         let norm = match c {
-            '٪' => "%".to_string(),
-            c => c.to_string(),
+            '٪' => compact_str::CompactString::const_new("%"),
+            c => compact_str::CompactString::from(&*c.encode_utf8(&mut [0; 4])),
         };
         tokens.push(Token {
             start: pos,

@@ -558,7 +558,11 @@ pub fn word_matches(pattern: &str, word: &str) -> bool {
 pub fn phrase_words(phrase: &str) -> Vec<String> {
     let wildcard = phrase.ends_with('*');
     let body = phrase.trim_end_matches('*');
-    let mut words: Vec<String> = tokenize(body).tokens.into_iter().map(|t| t.norm).collect();
+    let mut words: Vec<String> = tokenize(body)
+        .tokens
+        .into_iter()
+        .map(|t| t.norm.into_string())
+        .collect();
     if wildcard {
         if let Some(last) = words.last_mut() {
             last.push('*');
@@ -1491,7 +1495,7 @@ impl RuleSet {
         if tok.kind != TokenKind::Word {
             return None;
         }
-        if let Some(w) = self.numbers.get(&tok.norm) {
+        if let Some(w) = self.numbers.get(tok.norm.as_str()) {
             return Some(w);
         }
         if !allow_prefix {

@@ -240,6 +240,17 @@ pub(crate) fn excluded_tokens(t: &[Token], rules: &RuleSet) -> Vec<bool> {
 /// `٫` is always decimal, `٬` always thousands.
 /// Returns the value and its precision step (`3500` → 100, `1.5` → 0.1).
 pub fn parse_digits(s: &str) -> Option<(f64, f64)> {
+    // most numbers are plain digits: no separator to read, nothing to allocate
+    if (1..=15).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) {
+        let v = s.parse::<u64>().ok()? as f64;
+        let tz = s
+            .bytes()
+            .rev()
+            .take_while(|&b| b == b'0')
+            .count()
+            .min(s.len() - 1);
+        return Some((v, 10f64.powi(tz as i32)));
+    }
     let s: String = s.chars().filter(|&c| c != '٬').collect();
     let s = s.replace('٫', "\u{1}");
     let seps: Vec<(usize, char)> = s

@@ -369,16 +369,15 @@ pub fn url_date(url: &str) -> Option<String> {
 /// Falls back to the last full date in the last lines ("Posted Dec 8, 2024").
 fn dateline(text: &str, rules: &RuleSet) -> Option<String> {
     let lines: Vec<&str> = text.lines().collect();
-    let full_date = |chunk: &[&str], last: bool| {
-        let text = chunk.join("\n");
-        let mut toks = crate::normalize::tokenize(&text);
+    // a date is read within a line (no sentence crosses one), from a month name (or month
+    // number) of the month rules: a line where no token can start one is not extracted
+    let full_date = |line: &&str, last: bool| {
+        let mut toks = crate::normalize::tokenize(line);
         rules.mark_phrase_starts(&mut toks.tokens);
-        // a full date is read from a month name (or month number) of the month rules: where
-        // no token can start one, the figures need not be extracted
         if !toks.tokens.iter().any(|t| rules.months.may_start(t)) {
             return None;
         }
-        let found = crate::extract::extract_tokens(&text, &toks, "", None, rules);
+        let found = crate::extract::extract_tokens(line, &toks, "", None, rules);
         let mut dates = found.into_iter().filter_map(|f| match f.claim.value {
             Some(crate::model::Value::Date(d)) if d.len() == 10 && !d.starts_with('-') => Some(d),
             _ => None,
@@ -389,8 +388,12 @@ fn dateline(text: &str, rules: &RuleSet) -> Option<String> {
             dates.next()
         }
     };
-    full_date(&lines[..lines.len().min(6)], false)
-        .or_else(|| full_date(&lines[lines.len().saturating_sub(6)..], true))
+    // the first date of the first six lines, else the last of the last six
+    let head = &lines[..lines.len().min(6)];
+    let tail = &lines[lines.len().saturating_sub(6)..];
+    head.iter()
+        .find_map(|l| full_date(l, false))
+        .or_else(|| tail.iter().rev().find_map(|l| full_date(l, true)))
 }
 
 /// `ar` when Arabic letters outnumber Latin ones, else `en`.

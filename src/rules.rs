@@ -525,6 +525,11 @@ pub struct PhraseSet<T> {
     /// Phrases whose first word is a prefix pattern, by the pattern's first character.
     wildcard_first: FastMap<char, Vec<usize>>,
     phrases: Vec<Phrase<T>>,
+    /// The first two letters of every one-word phrase, so that
+    /// [`PhraseSet::first_one_word_prefix`] looks no further into a word that starts otherwise.
+    one_word_pairs: rustc_hash::FxHashSet<(char, char)>,
+    /// Whether some one-word phrase has a single letter (then every word is looked into).
+    one_word_short: bool,
     /// This set's bit in [`Token::phrase_starts`] once the rule set is indexed; `None` (a set
     /// made or changed afterwards, or past the last bit) is always looked up.
     start_bit: Option<u16>,
@@ -541,6 +546,8 @@ impl<T> Default for PhraseSet<T> {
             exact_first: FastMap::default(),
             wildcard_first: FastMap::default(),
             phrases: Vec::new(),
+            one_word_pairs: Default::default(),
+            one_word_short: false,
             start_bit: None,
         }
     }
@@ -583,6 +590,15 @@ impl<T> PhraseSet<T> {
         // a changed set is no longer what the rule set's index says
         self.start_bit = None;
         let idx = self.phrases.len();
+        if words.len() == 1 {
+            let mut letters = words[0].chars();
+            match (letters.next(), letters.next()) {
+                (Some(a), Some(b)) => {
+                    self.one_word_pairs.insert((a, b));
+                }
+                _ => self.one_word_short = true,
+            }
+        }
         if words[0].ends_with('*') {
             let c = words[0].chars().next().unwrap_or('*');
             self.wildcard_first.entry(c).or_default().push(idx);
@@ -603,6 +619,15 @@ impl<T> PhraseSet<T> {
         word: &'w str,
         mut rest_ok: impl FnMut(&str) -> bool,
     ) -> Option<(&Phrase<T>, &'w str)> {
+        let mut letters = word.chars();
+        if !self.one_word_short
+            && !letters
+                .next()
+                .zip(letters.next())
+                .is_some_and(|pair| self.one_word_pairs.contains(&pair))
+        {
+            return None;
+        }
         let mut best: Option<(usize, usize)> = None;
         for (k, _) in word.char_indices().skip(1).chain([(word.len(), ' ')]) {
             let (prefix, rest) = word.split_at(k);
@@ -689,8 +714,9 @@ impl<T> PhraseSet<T> {
         for &hash in self.exact_first.keys() {
             index.exact.entry(hash).or_insert([0; PHRASE_START_WORDS])[word] |= mask;
         }
-        for &c in self.wildcard_first.keys() {
-            index.wildcard.entry(c).or_insert([0; PHRASE_START_WORDS])[word] |= mask;
+        for &idx in self.wildcard_first.values().flatten() {
+            let stem = self.phrases[idx].words[0].trim_end_matches('*');
+            index.add_stem(stem)[word] |= mask;
         }
     }
 
@@ -818,7 +844,60 @@ pub struct UnitInfo {
 #[derive(Debug, Clone, Default)]
 pub struct PhraseStartIndex {
     exact: FastMap<u64, PhraseStarts>,
-    wildcard: FastMap<char, PhraseStarts>,
+    /// Wildcard first words (`قتل*`) by their stem's first two letters: (stem, sets). A word
+    /// marks the sets of the stems it starts with, not of every stem of its first letter.
+    wildcard: FastMap<(char, char), Vec<(String, PhraseStarts)>>,
+    /// Stems of one letter, by that letter.
+    wildcard_short: FastMap<char, PhraseStarts>,
+    /// Sets with a bare `*` first word: they may start anywhere.
+    wildcard_any: PhraseStarts,
+}
+
+impl PhraseStartIndex {
+    /// The marks of the wildcard stem `stem`, to set a phrase set's bit in.
+    fn add_stem(&mut self, stem: &str) -> &mut PhraseStarts {
+        let mut letters = stem.chars();
+        match (letters.next(), letters.next()) {
+            (None, _) => &mut self.wildcard_any,
+            (Some(a), None) => self
+                .wildcard_short
+                .entry(a)
+                .or_insert([0; PHRASE_START_WORDS]),
+            (Some(a), Some(b)) => {
+                let list = self.wildcard.entry((a, b)).or_default();
+                let at = match list.iter().position(|(s, _)| s == stem) {
+                    Some(at) => at,
+                    None => {
+                        list.push((stem.to_string(), [0; PHRASE_START_WORDS]));
+                        list.len() - 1
+                    }
+                };
+                &mut list[at].1
+            }
+        }
+    }
+
+    /// ORs into `starts` the marks of the wildcard stems that `form` starts with.
+    fn mark_wildcards(&self, form: &str, starts: &mut PhraseStarts) {
+        let or = |starts: &mut PhraseStarts, bits: &PhraseStarts| {
+            starts.iter_mut().zip(bits).for_each(|(s, b)| *s |= b)
+        };
+        or(starts, &self.wildcard_any);
+        let mut letters = form.chars();
+        let Some(a) = letters.next() else {
+            return;
+        };
+        if let Some(bits) = self.wildcard_short.get(&a) {
+            or(starts, bits);
+        }
+        if let Some(list) = letters.next().and_then(|b| self.wildcard.get(&(a, b))) {
+            for (stem, bits) in list {
+                if form.starts_with(stem.as_str()) {
+                    or(starts, bits);
+                }
+            }
+        }
+    }
 }
 
 /// All rules, compiled once at start-up.
@@ -866,6 +945,9 @@ pub struct RuleSet {
     pub tests: Vec<(String, RuleTest)>,
     /// Built by [`RuleSet::index_phrase_starts`]; read by [`RuleSet::mark_phrase_starts`].
     pub phrase_start_index: PhraseStartIndex,
+    /// The bit of [`Token::phrase_starts`] set where a form of the token is a number word
+    /// (`None` before indexing, or with no bit left: every token is then looked up).
+    number_word_bit: Option<u16>,
 }
 
 impl RuleSet {
@@ -990,6 +1072,18 @@ impl RuleSet {
         for (_, needs) in &mut self.actions {
             index!(needs);
         }
+        // number words are one-word forms in a map, not a phrase set: the same index tells
+        // which tokens need the map looked up at all
+        self.number_word_bit = (bit < PHRASE_START_BITS).then_some(bit as u16);
+        if bit < PHRASE_START_BITS {
+            let (word, mask) = (bit / 64, 1u64 << (bit % 64));
+            for form in self.numbers.keys() {
+                index
+                    .exact
+                    .entry(crate::normalize::word_hash(form))
+                    .or_insert([0; PHRASE_START_WORDS])[word] |= mask;
+            }
+        }
         self.phrase_start_index = index;
     }
 
@@ -1003,9 +1097,7 @@ impl RuleSet {
                 if let Some(bits) = index.exact.get(&hash) {
                     starts.iter_mut().zip(bits).for_each(|(s, b)| *s |= b);
                 }
-                if let Some(bits) = form.chars().next().and_then(|c| index.wildcard.get(&c)) {
-                    starts.iter_mut().zip(bits).for_each(|(s, b)| *s |= b);
-                }
+                index.mark_wildcards(form, &mut starts);
             }
             token.phrase_starts = starts;
         }
@@ -1494,6 +1586,12 @@ impl RuleSet {
     pub fn number_word(&self, tok: &Token, allow_prefix: bool) -> Option<&NumberWord> {
         if tok.kind != TokenKind::Word {
             return None;
+        }
+        if let Some(bit) = self.number_word_bit {
+            let bit = bit as usize;
+            if tok.phrase_starts[bit / 64] & (1 << (bit % 64)) == 0 {
+                return None;
+            }
         }
         if let Some(w) = self.numbers.get(tok.norm.as_str()) {
             return Some(w);

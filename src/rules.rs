@@ -666,26 +666,45 @@ impl<T> PhraseSet<T> {
 
     /// The longest phrase starting at token `i`: (tokens consumed, payload, first word had a
     /// proclitic). `prefix` allows a proclitic on the first word (`لأكثر من`).
+    // inlined: most calls end at the token's mark, and the full match is a call of its own
+    #[inline]
     pub fn match_at(&self, tokens: &[Token], i: usize, prefix: bool) -> Option<(usize, &T, bool)> {
         let first = tokens.get(i)?;
         if !self.may_start(first) {
             return None;
         }
-        self.match_forms(tokens, i, first.hashed_forms(prefix))
+        self.match_forms_at(tokens, i, prefix)
+    }
+
+    #[inline(never)]
+    fn match_forms_at(
+        &self,
+        tokens: &[Token],
+        i: usize,
+        prefix: bool,
+    ) -> Option<(usize, &T, bool)> {
+        self.match_forms(tokens, i, tokens[i].hashed_forms(prefix))
     }
 
     /// Like [`PhraseSet::match_at`] for proper names: a conjunction or preposition may be
     /// attached (`والقنيطرة`, `لدمشق`), the article may not (`السورية` is not `سورية`).
+    #[inline]
     pub fn match_name_at(&self, tokens: &[Token], i: usize) -> Option<(usize, &T, bool)> {
         let first = tokens.get(i)?;
         if !self.may_start(first) {
             return None;
         }
-        self.match_forms(tokens, i, first.hashed_name_forms())
+        self.match_name_forms_at(tokens, i)
+    }
+
+    #[inline(never)]
+    fn match_name_forms_at(&self, tokens: &[Token], i: usize) -> Option<(usize, &T, bool)> {
+        self.match_forms(tokens, i, tokens[i].hashed_name_forms())
     }
 
     /// False only when the token's marks ([`RuleSet::mark_phrase_starts`]) say no phrase of
     /// this set can start there.
+    #[inline]
     pub fn may_start(&self, token: &Token) -> bool {
         self.start_bit.is_none_or(|bit| {
             let bit = bit as usize;

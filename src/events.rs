@@ -145,6 +145,7 @@ pub fn extract_events_with(
     let mut last_event: Vec<usize> = Vec::new();
     // where the words of the claims found so far end: a pointer word inside them is taken
     let mut claimed_to = 0;
+    let denial = rules.marker("denial");
     let mut i = 0;
     while i < t.len() {
         if excluded[i] {
@@ -152,7 +153,10 @@ pub fn extract_events_with(
             continue;
         }
         // a denial that refers back: "نفت ذلك", "الأمر الذي نفته"
-        if let Some(dlen) = rules.marker_at("denial", t, i, true) {
+        if let Some(dlen) = denial
+            .and_then(|d| d.match_at(t, i, true))
+            .map(|(l, _, _)| l)
+        {
             let refers_back = dlen > 1
                 || t[i].norm.ends_with('ه')
                 || t.get(i + 1)

@@ -211,18 +211,23 @@ pub(crate) fn excluded_tokens(t: &[Token], rules: &RuleSet) -> Vec<bool> {
     let mut ex = vec![false; t.len()];
     let mut line_start = true;
     let mut skip_line = None;
+    let (link_line, outlet_name) = (rules.marker("link_line"), rules.marker("outlet_name"));
+    let at = |set: Option<&crate::rules::PhraseSet<()>>, i: usize| {
+        set.and_then(|s| s.match_at(t, i, true))
+            .map(|(len, _, _)| len)
+    };
     for i in 0..t.len() {
         if i > 0 && t[i].line != t[i - 1].line {
             line_start = true;
         }
         if line_start {
-            skip_line = rules.marker_at("link_line", t, i, true).map(|_| t[i].line);
+            skip_line = at(link_line, i).map(|_| t[i].line);
             line_start = false;
         }
         if skip_line == Some(t[i].line) {
             ex[i] = true;
         }
-        if let Some(len) = rules.marker_at("outlet_name", t, i, true) {
+        if let Some(len) = at(outlet_name, i) {
             for e in ex.iter_mut().skip(i).take(len) {
                 *e = true;
             }

@@ -82,6 +82,24 @@ fn is_word_char(c: char) -> bool {
     {
         return true;
     }
+    // the rest of the Arabic block (punctuation, Persian letters) and general punctuation
+    // (quotes, dashes, marks of direction) from a table made once from the general rule
+    static TABLES: std::sync::OnceLock<[[bool; 256]; 2]> = std::sync::OnceLock::new();
+    let block = match c as u32 {
+        0x0600..=0x06FF => 0,
+        0x2000..=0x20FF => 1,
+        _ => return is_word_char_slow(c),
+    };
+    let tables = TABLES.get_or_init(|| {
+        let table = |base: u32| {
+            std::array::from_fn(|k| char::from_u32(base + k as u32).is_some_and(is_word_char_slow))
+        };
+        [table(0x0600), table(0x2000)]
+    });
+    tables[block][(c as u32 & 0xFF) as usize]
+}
+
+fn is_word_char_slow(c: char) -> bool {
     (c.is_alphabetic() || fold_char(c).is_none()) && !is_digit(c) && !c.is_whitespace()
 }
 
@@ -262,7 +280,19 @@ pub fn tokenize(text: &str) -> Tokens {
     let mut tokens = Vec::with_capacity(text.len() / 6 + 1);
     let mut sentences = Vec::new();
     // byte positions throughout; the character at a position is decoded where it is read
-    let char_at = |p: usize| text.get(p..).and_then(|s| s.chars().next());
+    let bytes = text.as_bytes();
+    let char_at = |p: usize| -> Option<char> {
+        // positions are always character boundaries: one and two-byte characters (ASCII,
+        // Arabic) are decoded here, longer ones by the standard decoder
+        match *bytes.get(p)? {
+            b if b < 0x80 => Some(b as char),
+            b if b & 0xE0 == 0xC0 => {
+                let b1 = *bytes.get(p + 1)?;
+                char::from_u32((u32::from(b & 0x1F) << 6) | u32::from(b1 & 0x3F))
+            }
+            _ => text.get(p..).and_then(|s| s.chars().next()),
+        }
+    };
     let mut pos = 0usize;
     let mut sentence = 0usize;
     let mut line = 0usize;
@@ -471,6 +501,24 @@ pub fn name_key(name: &str) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn word_characters_read_from_tables_follow_the_general_rule() {
+        for c in ('\0'..='\u{3000}').chain(['\u{FEFF}', '\u{1F600}']) {
+            assert_eq!(
+                is_word_char(c),
+                c.is_ascii_alphabetic() || (!c.is_ascii() && is_word_char_slow(c)),
+                "{c:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_tokenizer_decodes_every_width_of_character() {
+        let t = tokenize("a ب €5 𝟘x ٣");
+        let norms: Vec<&str> = t.tokens.iter().map(|x| x.norm.as_str()).collect();
+        assert_eq!(norms, ["a", "ب", "€", "5", "𝟘", "x", "3"]);
+    }
 
     #[test]
     fn characters_that_fold_to_themselves_do() {

@@ -540,25 +540,16 @@ fn phrase_candidates(
     len: usize,
     rules: &RuleSet,
 ) -> Vec<usize> {
-    let words: Vec<&str> = t[i..i + len].iter().map(|x| x.norm.as_str()).collect();
-    let firsts: Vec<&str> = t[i].forms(true).collect();
+    // the phrase triggers of that length there, by the index of their action
     let mut out: Vec<usize> = rules
-        .actions
-        .iter()
-        .enumerate()
-        .filter(|(_, (a, _))| a.object == "phrase")
-        .filter(|(_, (a, _))| {
-            a.trigger_words.iter().any(|pw| {
-                pw.len() == len
-                    && firsts.iter().any(|s| word_matches(&pw[0], s))
-                    && pw[1..]
-                        .iter()
-                        .zip(&words[1..])
-                        .all(|(p, w)| word_matches(p, w))
-            })
-        })
-        .map(|(idx, _)| idx)
+        .phrase_triggers
+        .payloads_at(t, i, len)
+        .into_iter()
+        .copied()
+        .filter(|&idx| rules.actions[idx].0.object == "phrase")
         .collect();
+    out.sort_unstable();
+    out.dedup();
     out.sort_by_key(|&idx| rules.actions[idx].1.is_empty());
     out
 }

@@ -388,9 +388,10 @@ fn dateline(text: &str, rules: &RuleSet) -> Option<String> {
             dates.next()
         }
     };
-    // the first date of the first six lines, else the last of the last six
+    // the first date of the first six lines, else the last of the last six (those not read
+    // already: a line of the head gave no date)
     let head = &lines[..lines.len().min(6)];
-    let tail = &lines[lines.len().saturating_sub(6)..];
+    let tail = &lines[lines.len().saturating_sub(6).max(head.len())..];
     head.iter()
         .find_map(|l| full_date(l, false))
         .or_else(|| tail.iter().rev().find_map(|l| full_date(l, true)))

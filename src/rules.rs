@@ -771,6 +771,42 @@ impl<T> PhraseSet<T> {
         best.map(|(l, idx, stripped)| (l, &self.phrases[idx].payload, stripped))
     }
 
+    /// The payloads of every phrase of exactly `len` words at token `i` (the first word may
+    /// carry a proclitic), in the order the phrases were added.
+    pub fn payloads_at(&self, tokens: &[Token], i: usize, len: usize) -> Vec<&T> {
+        let Some(first) = tokens.get(i) else {
+            return Vec::new();
+        };
+        let mut found: Vec<usize> = Vec::new();
+        for form in first.forms(true) {
+            let wild = form
+                .chars()
+                .next()
+                .and_then(|c| self.wildcard_first.get(&c));
+            let candidates = self
+                .exact_first
+                .get(&crate::normalize::word_hash(form))
+                .into_iter()
+                .flatten()
+                .chain(wild.into_iter().flatten());
+            for &idx in candidates {
+                let p = &self.phrases[idx];
+                if p.words.len() == len
+                    && word_matches(&p.words[0], form)
+                    && self.rest_matches(tokens, i, p)
+                {
+                    found.push(idx);
+                }
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
+            .into_iter()
+            .map(|idx| &self.phrases[idx].payload)
+            .collect()
+    }
+
     fn rest_matches(&self, tokens: &[Token], i: usize, p: &Phrase<T>) -> bool {
         p.words
             .iter()

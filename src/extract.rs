@@ -825,7 +825,7 @@ fn try_ordinal(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
     Some(c)
 }
 
-fn year_of(tok: &Token) -> Option<i32> {
+pub(crate) fn year_of(tok: &Token) -> Option<i32> {
     if tok.kind == TokenKind::Number
         && tok.norm.len() == 4
         && tok.norm.bytes().all(|b| b.is_ascii_digit())

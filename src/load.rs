@@ -370,9 +370,17 @@ pub fn url_date(url: &str) -> Option<String> {
 fn dateline(text: &str, rules: &RuleSet) -> Option<String> {
     let lines: Vec<&str> = text.lines().collect();
     // a date is read within a line (no sentence crosses one), from a month name (or month
-    // number) of the month rules: a line where no token can start one is not extracted
+    // number) of the month rules, and with no publication date a full date states its year in
+    // four digits: a line without both is not extracted
     let full_date = |line: &&str, last: bool| {
         let mut toks = crate::normalize::tokenize(line);
+        if !toks
+            .tokens
+            .iter()
+            .any(|t| crate::extract::year_of(t).is_some())
+        {
+            return None;
+        }
         rules.mark_phrase_starts(&mut toks.tokens);
         if !toks.tokens.iter().any(|t| rules.months.may_start(t)) {
             return None;

@@ -130,6 +130,7 @@ fn place_mentions_from(
                 .map(|(n, e)| (n.strip_prefix("ال").unwrap_or(n), *e))
                 // close in spelling and in length: "دارنة" is "درنة", "الجبيلية" is not "جبلة"
                 .filter(|(n, _)| n.chars().count().abs_diff(bare.chars().count()) <= 1)
+                .filter(|(n, _)| jaro_winkler_may_reach(n, bare, 0.9))
                 .map(|(n, e)| (strsim::jaro_winkler(n, bare), e))
                 .filter(|(score, _)| *score >= 0.9)
                 .max_by(|a, b| a.0.total_cmp(&b.0))
@@ -816,6 +817,24 @@ mod tests {
     use super::*;
     use crate::extract::extract;
 
+    proptest::proptest! {
+        // the bound never drops a pair that the score keeps
+        #[test]
+        fn the_jaro_winkler_bound_keeps_every_close_pair(a in "[درنةلبياaeb]{0,9}", b in "[درنةلبياaeb]{0,9}") {
+            for min in [0.5, 0.8, 0.9, 0.95] {
+                if strsim::jaro_winkler(&a, &b) >= min {
+                    proptest::prop_assert!(jaro_winkler_may_reach(&a, &b, min), "{a:?} {b:?} {min}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_jaro_winkler_bound_drops_names_with_few_letters_in_common() {
+        assert!(!jaro_winkler_may_reach("طرابلس", "درنة", 0.9));
+        assert!(jaro_winkler_may_reach("دارنة", "درنة", 0.9));
+    }
+
     fn resolved(text: &str) -> Vec<crate::model::Claim> {
         let rules = RuleSet::builtin().unwrap();
         let (toks, mut found) = extract(text, "t", Some("2024-12-06"), &rules);
@@ -999,4 +1018,51 @@ mod tests {
         assert!(same_name("حسن عبدالغني", "حسن عبد الغني"));
         assert!(!same_name("حمص", "حماة"));
     }
+}
+
+/// False only when `strsim::jaro_winkler(a, b)` is surely below `min`, from the letters the two
+/// words share (a bound, cheap beside the score itself). Jaro counts m matching letters (at
+/// most the letters in common, c) and t transpositions: J = (m/|a| + m/|b| + (m - t)/m) / 3 is
+/// at most (c/|a| + c/|b| + 1) / 3, and Winkler's prefix bonus (at most four letters, 0.1
+/// each) gives JW <= J + 0.4 (1 - J).
+fn jaro_winkler_may_reach(a: &str, b: &str, min: f64) -> bool {
+    const MAX: usize = 48;
+    let (mut x, mut y) = (['\0'; MAX], ['\0'; MAX]);
+    let (mut la, mut lb) = (0, 0);
+    for c in a.chars() {
+        if la == MAX {
+            return true;
+        }
+        x[la] = c;
+        la += 1;
+    }
+    for c in b.chars() {
+        if lb == MAX {
+            return true;
+        }
+        y[lb] = c;
+        lb += 1;
+    }
+    if la == 0 || lb == 0 {
+        return true;
+    }
+    let (x, y) = (&mut x[..la], &mut y[..lb]);
+    x.sort_unstable();
+    y.sort_unstable();
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < la && j < lb {
+        match x[i].cmp(&y[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let c = common as f64;
+    let jaro = (c / la as f64 + c / lb as f64 + 1.0) / 3.0;
+    // a small margin: the bound must never cut a pair the score would keep
+    jaro + 0.4 * (1.0 - jaro) + 1e-9 >= min
 }

@@ -13,9 +13,21 @@ use crate::rules::{word_matches, RuleSet};
 
 /// The action class a trigger at `i` stands for, with the trigger's length; `None` when the
 /// trigger is a purpose ("للانسحاب") or sits in a wish or condition.
+// inlined: most tokens end at the trigger set's mark; what follows a match is out of line
+#[inline]
 fn trigger_at(toks: &Tokens, i: usize, rules: &RuleSet) -> Option<(usize, usize)> {
+    let (len, &action, stripped) = rules.triggers.match_at(&toks.tokens, i, true)?;
+    trigger_checked(toks, i, rules, (len, action, stripped))
+}
+
+#[inline(never)]
+fn trigger_checked(
+    toks: &Tokens,
+    i: usize,
+    rules: &RuleSet,
+    (len, action, stripped): (usize, usize, bool),
+) -> Option<(usize, usize)> {
     let t = &toks.tokens;
-    let (len, &action, stripped) = rules.triggers.match_at(t, i, true)?;
     let first = &t[i].norm;
     // "للانسحاب", "لتحرير": a purpose, not an event
     if stripped && (first.starts_with('ل') || first.starts_with("ول") || first.starts_with("فل"))

@@ -383,6 +383,10 @@ fn try_number(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
         }
         return Some(Core::number(i, i + 1, v, step, Form::Digits));
     }
+    // most words are neither a number word nor a qualifier glued to one
+    if !rules.may_be_number_word(tok) && !may_be_glued_qualifier(tok, rules) {
+        return None;
+    }
     parse_words(t, i, rules)
 }
 
@@ -640,11 +644,19 @@ fn parse_words(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
 
 /// A number word with a one-word qualifier glued before it by a typo (`نحوأربعة` = "about
 /// four"): the number word and the qualifier's kind.
+/// False only when [`glued_qualifier`] surely finds nothing in the token.
+fn may_be_glued_qualifier(tok: &Token, rules: &RuleSet) -> bool {
+    tok.kind == TokenKind::Word
+        && tok.norm.len() >= 8
+        && !tok.norm.is_ascii()
+        && rules.qualifiers_before.may_have_one_word_prefix(&tok.norm)
+}
+
 fn glued_qualifier<'r>(
     tok: &Token,
     rules: &'r RuleSet,
 ) -> Option<(&'r NumberWord, Option<&'r str>)> {
-    if tok.kind != TokenKind::Word || tok.norm.is_ascii() || tok.norm.len() < 8 {
+    if !may_be_glued_qualifier(tok, rules) {
         return None;
     }
     // "لأكثر" glued to "عشرين": the first one-word qualifier (in rule order) the word starts

@@ -530,6 +530,8 @@ pub struct PhraseSet<T> {
     one_word_pairs: rustc_hash::FxHashSet<(char, char)>,
     /// Whether some one-word phrase has a single letter (then every word is looked into).
     one_word_short: bool,
+    /// The most words of a phrase.
+    max_words: usize,
     /// This set's bit in [`Token::phrase_starts`] once the rule set is indexed; `None` (a set
     /// made or changed afterwards, or past the last bit) is always looked up.
     start_bit: Option<u16>,
@@ -548,6 +550,7 @@ impl<T> Default for PhraseSet<T> {
             phrases: Vec::new(),
             one_word_pairs: Default::default(),
             one_word_short: false,
+            max_words: 0,
             start_bit: None,
         }
     }
@@ -590,6 +593,7 @@ impl<T> PhraseSet<T> {
         // a changed set is no longer what the rule set's index says
         self.start_bit = None;
         let idx = self.phrases.len();
+        self.max_words = self.max_words.max(words.len());
         if words.len() == 1 {
             let mut letters = words[0].chars();
             match (letters.next(), letters.next()) {
@@ -619,13 +623,7 @@ impl<T> PhraseSet<T> {
         word: &'w str,
         mut rest_ok: impl FnMut(&str) -> bool,
     ) -> Option<(&Phrase<T>, &'w str)> {
-        let mut letters = word.chars();
-        if !self.one_word_short
-            && !letters
-                .next()
-                .zip(letters.next())
-                .is_some_and(|pair| self.one_word_pairs.contains(&pair))
-        {
+        if !self.may_have_one_word_prefix(word) {
             return None;
         }
         let mut best: Option<(usize, usize)> = None;
@@ -647,6 +645,18 @@ impl<T> PhraseSet<T> {
             }
         }
         best.map(|(idx, k)| (&self.phrases[idx], &word[k..]))
+    }
+
+    /// False only when no one-word phrase can be a prefix of `word` (its first two letters
+    /// start none).
+    #[inline]
+    pub fn may_have_one_word_prefix(&self, word: &str) -> bool {
+        let mut letters = word.chars();
+        self.one_word_short
+            || letters
+                .next()
+                .zip(letters.next())
+                .is_some_and(|pair| self.one_word_pairs.contains(&pair))
     }
 
     /// All phrases, in the order they were added.
@@ -822,12 +832,7 @@ impl<T> PhraseSet<T> {
         end: usize,
         prefix: bool,
     ) -> Option<(usize, &T)> {
-        let max = self
-            .phrases
-            .iter()
-            .map(|p| p.words.len())
-            .max()
-            .unwrap_or(0);
+        let max = self.max_words;
         let mut best = None;
         for len in 1..=max.min(end) {
             let start = end - len;
@@ -1637,16 +1642,22 @@ impl RuleSet {
         self.categories.iter().find(|c| c.rule.id == id)
     }
 
+    /// False only when no form of the token is a number word (its marks say so).
+    #[inline]
+    pub fn may_be_number_word(&self, tok: &Token) -> bool {
+        self.number_word_bit.is_none_or(|bit| {
+            let bit = bit as usize;
+            tok.phrase_starts[bit / 64] & (1 << (bit % 64)) != 0
+        })
+    }
+
     /// Looks up a single normalised token as a number word, honouring `definite`.
     pub fn number_word(&self, tok: &Token, allow_prefix: bool) -> Option<&NumberWord> {
         if tok.kind != TokenKind::Word {
             return None;
         }
-        if let Some(bit) = self.number_word_bit {
-            let bit = bit as usize;
-            if tok.phrase_starts[bit / 64] & (1 << (bit % 64)) == 0 {
-                return None;
-            }
+        if !self.may_be_number_word(tok) {
+            return None;
         }
         if let Some(w) = self.numbers.get(tok.norm.as_str()) {
             return Some(w);

@@ -812,6 +812,53 @@ pub fn same_name(a: &str, b: &str) -> bool {
     ka == kb || (!ka.is_empty() && strsim::jaro_winkler(&ka, &kb) >= 0.92)
 }
 
+/// False only when `strsim::jaro_winkler(a, b)` is surely below `min`, from the letters the two
+/// words share (a bound, cheap beside the score itself). Jaro counts m matching letters (at
+/// most the letters in common, c) and t transpositions: J = (m/|a| + m/|b| + (m - t)/m) / 3 is
+/// at most (c/|a| + c/|b| + 1) / 3, and Winkler's prefix bonus (at most four letters, 0.1
+/// each) gives JW <= J + 0.4 (1 - J).
+fn jaro_winkler_may_reach(a: &str, b: &str, min: f64) -> bool {
+    const MAX: usize = 48;
+    let (mut x, mut y) = (['\0'; MAX], ['\0'; MAX]);
+    let (mut la, mut lb) = (0, 0);
+    for c in a.chars() {
+        if la == MAX {
+            return true;
+        }
+        x[la] = c;
+        la += 1;
+    }
+    for c in b.chars() {
+        if lb == MAX {
+            return true;
+        }
+        y[lb] = c;
+        lb += 1;
+    }
+    if la == 0 || lb == 0 {
+        return true;
+    }
+    let (x, y) = (&mut x[..la], &mut y[..lb]);
+    x.sort_unstable();
+    y.sort_unstable();
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < la && j < lb {
+        match x[i].cmp(&y[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let c = common as f64;
+    let jaro = (c / la as f64 + c / lb as f64 + 1.0) / 3.0;
+    // a small margin: the bound must never cut a pair the score would keep
+    jaro + 0.4 * (1.0 - jaro) + 1e-9 >= min
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1018,51 +1065,4 @@ mod tests {
         assert!(same_name("حسن عبدالغني", "حسن عبد الغني"));
         assert!(!same_name("حمص", "حماة"));
     }
-}
-
-/// False only when `strsim::jaro_winkler(a, b)` is surely below `min`, from the letters the two
-/// words share (a bound, cheap beside the score itself). Jaro counts m matching letters (at
-/// most the letters in common, c) and t transpositions: J = (m/|a| + m/|b| + (m - t)/m) / 3 is
-/// at most (c/|a| + c/|b| + 1) / 3, and Winkler's prefix bonus (at most four letters, 0.1
-/// each) gives JW <= J + 0.4 (1 - J).
-fn jaro_winkler_may_reach(a: &str, b: &str, min: f64) -> bool {
-    const MAX: usize = 48;
-    let (mut x, mut y) = (['\0'; MAX], ['\0'; MAX]);
-    let (mut la, mut lb) = (0, 0);
-    for c in a.chars() {
-        if la == MAX {
-            return true;
-        }
-        x[la] = c;
-        la += 1;
-    }
-    for c in b.chars() {
-        if lb == MAX {
-            return true;
-        }
-        y[lb] = c;
-        lb += 1;
-    }
-    if la == 0 || lb == 0 {
-        return true;
-    }
-    let (x, y) = (&mut x[..la], &mut y[..lb]);
-    x.sort_unstable();
-    y.sort_unstable();
-    let (mut i, mut j, mut common) = (0, 0, 0usize);
-    while i < la && j < lb {
-        match x[i].cmp(&y[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                common += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    let c = common as f64;
-    let jaro = (c / la as f64 + c / lb as f64 + 1.0) / 3.0;
-    // a small margin: the bound must never cut a pair the score would keep
-    jaro + 0.4 * (1.0 - jaro) + 1e-9 >= min
 }

@@ -9,7 +9,7 @@ use crate::extract::Found;
 use crate::model::{Claim, Qualifier};
 use crate::normalize::{TokenKind, Tokens};
 use crate::resolve::{DocumentMentions, Mention};
-use crate::rules::{word_matches, RuleSet};
+use crate::rules::RuleSet;
 
 /// The action class a trigger at `i` stands for, with the trigger's length; `None` when the
 /// trigger is a purpose ("للانسحاب") or sits in a wish or condition.
@@ -87,24 +87,21 @@ fn refine_action(
     action: usize,
     rules: &RuleSet,
 ) -> Option<usize> {
-    let words: Vec<&str> = toks.tokens[i..i + len]
-        .iter()
-        .map(|x| x.norm.as_str())
+    // the actions with a trigger of that length there, in rule order
+    let mut candidates: Vec<usize> = rules
+        .triggers
+        .payloads_at(&toks.tokens, i, len)
+        .into_iter()
+        .copied()
         .collect();
-    let stripped: Vec<&str> = toks.tokens[i].forms(true).collect();
-    for (idx, (a, needs)) in rules.actions.iter().enumerate() {
+    candidates.sort_unstable();
+    candidates.dedup();
+    for idx in candidates {
+        let (a, needs) = &rules.actions[idx];
         if needs.is_empty() || a.object == "phrase" {
             continue;
         }
-        let has = a.trigger_words.iter().any(|pw| {
-            pw.len() == len
-                && stripped.iter().any(|s| word_matches(&pw[0], s))
-                && pw[1..]
-                    .iter()
-                    .zip(&words[1..])
-                    .all(|(p, w)| word_matches(p, w))
-        });
-        if has && needs_met(toks, i.saturating_sub(3), clause_end + 3, needs) {
+        if needs_met(toks, i.saturating_sub(3), clause_end + 3, needs) {
             return Some(idx);
         }
     }
@@ -165,10 +162,7 @@ pub fn extract_events_with(
             continue;
         }
         // a denial that refers back: "نفت ذلك", "الأمر الذي نفته"
-        if let Some(dlen) = denial
-            .and_then(|d| d.match_at(t, i, true))
-            .map(|(l, _, _)| l)
-        {
+        if let Some(dlen) = denial.and_then(|d| d.len_at(t, i, true)) {
             let refers_back = dlen > 1
                 || t[i].norm.ends_with('ه')
                 || t.get(i + 1)

@@ -212,10 +212,7 @@ pub(crate) fn excluded_tokens(t: &[Token], rules: &RuleSet) -> Vec<bool> {
     let mut line_start = true;
     let mut skip_line = None;
     let (link_line, outlet_name) = (rules.marker("link_line"), rules.marker("outlet_name"));
-    let at = |set: Option<&crate::rules::PhraseSet<()>>, i: usize| {
-        set.and_then(|s| s.match_at(t, i, true))
-            .map(|(len, _, _)| len)
-    };
+    let at = |set: Option<&crate::rules::PhraseSet<()>>, i: usize| set?.len_at(t, i, true);
     for i in 0..t.len() {
         if i > 0 && t[i].line != t[i - 1].line {
             line_start = true;
@@ -642,8 +639,6 @@ fn parse_words(t: &[Token], i: usize, rules: &RuleSet) -> Option<Core> {
     Some(core)
 }
 
-/// A number word with a one-word qualifier glued before it by a typo (`نحوأربعة` = "about
-/// four"): the number word and the qualifier's kind.
 /// False only when [`glued_qualifier`] surely finds nothing in the token.
 fn may_be_glued_qualifier(tok: &Token, rules: &RuleSet) -> bool {
     tok.kind == TokenKind::Word
@@ -652,6 +647,8 @@ fn may_be_glued_qualifier(tok: &Token, rules: &RuleSet) -> bool {
         && rules.qualifiers_before.may_have_one_word_prefix(&tok.norm)
 }
 
+/// A number word with a one-word qualifier glued before it by a typo (`نحوأربعة` = "about
+/// four"): the number word and the qualifier's kind.
 fn glued_qualifier<'r>(
     tok: &Token,
     rules: &'r RuleSet,

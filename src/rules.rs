@@ -254,10 +254,6 @@ pub struct ActionRule {
     /// caused by", "الانفجار ناجم عن"): the object is read before the trigger first.
     #[serde(default)]
     pub effect_before: bool,
-    /// Each trigger split into normalised words ([`phrase_words`]), computed once when the
-    /// rules are compiled, in the order of `triggers`.
-    #[serde(skip)]
-    pub trigger_words: Vec<Vec<String>>,
 }
 
 /// `[judge]`: how intervals are built and compared.
@@ -696,6 +692,12 @@ impl<T> PhraseSet<T> {
         self.match_forms(tokens, i, tokens[i].hashed_forms(prefix))
     }
 
+    /// [`PhraseSet::match_at`]'s length alone: how many tokens the longest phrase at `i` takes.
+    #[inline]
+    pub fn len_at(&self, tokens: &[Token], i: usize, prefix: bool) -> Option<usize> {
+        self.match_at(tokens, i, prefix).map(|(len, _, _)| len)
+    }
+
     /// Like [`PhraseSet::match_at`] for proper names: a conjunction or preposition may be
     /// attached (`والقنيطرة`, `لدمشق`), the article may not (`السورية` is not `سورية`).
     #[inline]
@@ -716,19 +718,14 @@ impl<T> PhraseSet<T> {
     /// this set can start there.
     #[inline]
     pub fn may_start(&self, token: &Token) -> bool {
-        self.start_bit.is_none_or(|bit| {
-            let bit = bit as usize;
-            token.phrase_starts[bit / 64] & (1 << (bit % 64)) != 0
-        })
+        self.may_start_in(&token.phrase_starts)
     }
 
     /// Like [`PhraseSet::may_start`] for the union of the marks of several tokens: false only
     /// when no phrase of this set can start at any of them.
+    #[inline]
     pub fn may_start_in(&self, starts: &PhraseStarts) -> bool {
-        self.start_bit.is_none_or(|bit| {
-            let bit = bit as usize;
-            starts[bit / 64] & (1 << (bit % 64)) != 0
-        })
+        self.start_bit.is_none_or(|bit| has_start(starts, bit))
     }
 
     /// Gives this set `bit` and records, for each first word and wildcard first letter it
@@ -739,13 +736,12 @@ impl<T> PhraseSet<T> {
             return;
         }
         self.start_bit = Some(bit as u16);
-        let (word, mask) = (bit / 64, 1u64 << (bit % 64));
         for &hash in self.exact_first.keys() {
-            index.exact.entry(hash).or_insert([0; PHRASE_START_WORDS])[word] |= mask;
+            index.mark_exact(hash, bit);
         }
         for &idx in self.wildcard_first.values().flatten() {
             let stem = self.phrases[idx].words[0].trim_end_matches('*');
-            index.add_stem(stem)[word] |= mask;
+            set_start(index.add_stem(stem), bit);
         }
     }
 
@@ -757,17 +753,7 @@ impl<T> PhraseSet<T> {
     ) -> Option<(usize, &T, bool)> {
         let mut best: Option<(usize, usize, bool)> = None;
         for (fi, (form, hash)) in forms.enumerate() {
-            let wild = form
-                .chars()
-                .next()
-                .and_then(|c| self.wildcard_first.get(&c));
-            let candidates = self
-                .exact_first
-                .get(&hash)
-                .into_iter()
-                .flatten()
-                .chain(wild.into_iter().flatten());
-            for &idx in candidates {
+            for &idx in self.first_word_candidates(form, hash) {
                 let p = &self.phrases[idx];
                 if !word_matches(&p.words[0], form) {
                     continue;
@@ -781,6 +767,27 @@ impl<T> PhraseSet<T> {
         best.map(|(l, idx, stripped)| (l, &self.phrases[idx].payload, stripped))
     }
 
+    /// The phrases that may start with `form` (whose [`word_hash`](crate::normalize::word_hash)
+    /// is `hash`): those whose first word has that hash, then the wildcards of its first
+    /// letter. The caller checks the first word with [`word_matches`].
+    // always inlined: its callers run it for every form of every token that passes a mark
+    #[inline(always)]
+    fn first_word_candidates<'s>(
+        &'s self,
+        form: &str,
+        hash: u64,
+    ) -> impl Iterator<Item = &'s usize> + 's {
+        let wild = form
+            .chars()
+            .next()
+            .and_then(|c| self.wildcard_first.get(&c));
+        self.exact_first
+            .get(&hash)
+            .into_iter()
+            .flatten()
+            .chain(wild.into_iter().flatten())
+    }
+
     /// The payloads of every phrase of exactly `len` words at token `i` (the first word may
     /// carry a proclitic), in the order the phrases were added.
     pub fn payloads_at(&self, tokens: &[Token], i: usize, len: usize) -> Vec<&T> {
@@ -788,18 +795,8 @@ impl<T> PhraseSet<T> {
             return Vec::new();
         };
         let mut found: Vec<usize> = Vec::new();
-        for form in first.forms(true) {
-            let wild = form
-                .chars()
-                .next()
-                .and_then(|c| self.wildcard_first.get(&c));
-            let candidates = self
-                .exact_first
-                .get(&crate::normalize::word_hash(form))
-                .into_iter()
-                .flatten()
-                .chain(wild.into_iter().flatten());
-            for &idx in candidates {
+        for (form, hash) in first.hashed_forms(true) {
+            for &idx in self.first_word_candidates(form, hash) {
                 let p = &self.phrases[idx];
                 if p.words.len() == len
                     && word_matches(&p.words[0], form)
@@ -913,7 +910,32 @@ pub struct PhraseStartIndex {
     wildcard_any: PhraseStarts,
 }
 
+/// Whether bit `bit` of the marks is set.
+#[inline]
+fn has_start(starts: &PhraseStarts, bit: u16) -> bool {
+    let bit = bit as usize;
+    starts[bit / 64] & (1 << (bit % 64)) != 0
+}
+
+/// Sets bit `bit` of the marks.
+fn set_start(starts: &mut PhraseStarts, bit: usize) {
+    starts[bit / 64] |= 1 << (bit % 64);
+}
+
+/// ORs `bits` into `starts`.
+fn or_starts(starts: &mut PhraseStarts, bits: &PhraseStarts) {
+    starts.iter_mut().zip(bits).for_each(|(s, b)| *s |= b);
+}
+
 impl PhraseStartIndex {
+    /// Records that the set of bit `bit` may start at a word whose hash is `hash`.
+    fn mark_exact(&mut self, hash: u64, bit: usize) {
+        set_start(
+            self.exact.entry(hash).or_insert([0; PHRASE_START_WORDS]),
+            bit,
+        );
+    }
+
     /// The marks of the wildcard stem `stem`, to set a phrase set's bit in.
     fn add_stem(&mut self, stem: &str) -> &mut PhraseStarts {
         let mut letters = stem.chars();
@@ -939,21 +961,18 @@ impl PhraseStartIndex {
 
     /// ORs into `starts` the marks of the wildcard stems that `form` starts with.
     fn mark_wildcards(&self, form: &str, starts: &mut PhraseStarts) {
-        let or = |starts: &mut PhraseStarts, bits: &PhraseStarts| {
-            starts.iter_mut().zip(bits).for_each(|(s, b)| *s |= b)
-        };
-        or(starts, &self.wildcard_any);
+        or_starts(starts, &self.wildcard_any);
         let mut letters = form.chars();
         let Some(a) = letters.next() else {
             return;
         };
         if let Some(bits) = self.wildcard_short.get(&a) {
-            or(starts, bits);
+            or_starts(starts, bits);
         }
         if let Some(list) = letters.next().and_then(|b| self.wildcard.get(&(a, b))) {
             for (stem, bits) in list {
                 if form.starts_with(stem.as_str()) {
-                    or(starts, bits);
+                    or_starts(starts, bits);
                 }
             }
         }
@@ -1136,12 +1155,8 @@ impl RuleSet {
         // which tokens need the map looked up at all
         self.number_word_bit = (bit < PHRASE_START_BITS).then_some(bit as u16);
         if bit < PHRASE_START_BITS {
-            let (word, mask) = (bit / 64, 1u64 << (bit % 64));
             for form in self.numbers.keys() {
-                index
-                    .exact
-                    .entry(crate::normalize::word_hash(form))
-                    .or_insert([0; PHRASE_START_WORDS])[word] |= mask;
+                index.mark_exact(crate::normalize::word_hash(form), bit);
             }
         }
         self.phrase_start_index = index;
@@ -1155,7 +1170,7 @@ impl RuleSet {
             let mut starts = [0u64; PHRASE_START_WORDS];
             for (form, hash) in token.hashed_forms(true) {
                 if let Some(bits) = index.exact.get(&hash) {
-                    starts.iter_mut().zip(bits).for_each(|(s, b)| *s |= b);
+                    or_starts(&mut starts, bits);
                 }
                 index.mark_wildcards(form, &mut starts);
             }
@@ -1405,8 +1420,6 @@ impl RuleSet {
                 }
             }
             let rule = &mut self.actions[idx].0;
-            rule.trigger_words
-                .extend(a.triggers.iter().map(|f| phrase_words(f)));
             rule.triggers.extend(a.triggers);
             rule.needs.extend(a.needs);
         }
@@ -1620,10 +1633,7 @@ impl RuleSet {
 
     /// Whether token `i` starts a marker phrase of `kind`; returns its length.
     pub fn marker_at(&self, kind: &str, tokens: &[Token], i: usize, prefix: bool) -> Option<usize> {
-        self.markers
-            .get(kind)?
-            .match_at(tokens, i, prefix)
-            .map(|(l, _, _)| l)
+        self.markers.get(kind)?.len_at(tokens, i, prefix)
     }
 
     /// Sets the `about` tolerance of a category; false when there is no such category.
@@ -1645,10 +1655,8 @@ impl RuleSet {
     /// False only when no form of the token is a number word (its marks say so).
     #[inline]
     pub fn may_be_number_word(&self, tok: &Token) -> bool {
-        self.number_word_bit.is_none_or(|bit| {
-            let bit = bit as usize;
-            tok.phrase_starts[bit / 64] & (1 << (bit % 64)) != 0
-        })
+        self.number_word_bit
+            .is_none_or(|bit| has_start(&tok.phrase_starts, bit))
     }
 
     /// Looks up a single normalised token as a number word, honouring `definite`.

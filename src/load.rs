@@ -373,6 +373,10 @@ fn dateline(text: &str, rules: &RuleSet) -> Option<String> {
     // number) of the month rules, and with no publication date a full date states its year in
     // four digits: a line without both is not extracted
     let full_date = |line: &&str, last: bool| {
+        // most lines hold no four-digit run at all: they are not tokenised
+        if !crate::normalize::may_hold_year(line) {
+            return None;
+        }
         let mut toks = crate::normalize::tokenize(line);
         if !toks
             .tokens
@@ -407,15 +411,22 @@ fn dateline(text: &str, rules: &RuleSet) -> Option<String> {
 
 /// `ar` when Arabic letters outnumber Latin ones, else `en`.
 pub fn detect_language(text: &str) -> &'static str {
-    let mut ar = 0usize;
-    let mut la = 0usize;
-    for c in text.chars().take(20_000) {
-        if ('\u{0600}'..='\u{06FF}').contains(&c) {
-            ar += 1;
-        } else if c.is_ascii_alphabetic() {
-            la += 1;
-        }
-    }
+    // of the first 20,000 characters, counted by bytes: U+0600..U+06FF are exactly the
+    // two-byte characters led by 0xD8..0xDB, and no byte inside a character is one of these or
+    // an ASCII letter
+    let window = if text.len() > 20_000 {
+        text.char_indices()
+            .nth(20_000)
+            .map_or(text, |(end, _)| &text[..end])
+    } else {
+        text
+    };
+    let (ar, la) = window.bytes().fold((0usize, 0usize), |(ar, la), b| {
+        (
+            ar + usize::from(b.wrapping_sub(0xD8) < 4),
+            la + usize::from((b | 0x20).wrapping_sub(b'a') < 26),
+        )
+    });
     if ar >= la {
         "ar"
     } else {
@@ -641,5 +652,34 @@ mod tests {
         assert_eq!(d("https://a.com/2023/02/30/x"), None);
         assert_eq!(d("https://a.com/?date=2023/09/12"), None);
         assert_eq!(d(""), None);
+    }
+
+    /// The definition [`super::detect_language`] reads by bytes.
+    fn language_by_characters(text: &str) -> &'static str {
+        let chars = text.chars().take(20_000);
+        let ar = chars
+            .clone()
+            .filter(|c| ('\u{0600}'..='\u{06FF}').contains(c))
+            .count();
+        let la = chars.filter(char::is_ascii_alphabetic).count();
+        if ar >= la {
+            "ar"
+        } else {
+            "en"
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_language_read_by_bytes_is_the_language_by_characters(
+            s in "[a-zA-Z ءا-يپ٠-٩\u{05FF}\u{0700}\u{064B}éñ€𝟘]{0,60}",
+            pad in 0usize..3,
+        ) {
+            // past the 20,000-character window, what follows must not count
+            let long = format!("{}{}", "ب".repeat(9_995 * pad), s);
+            for t in [&s, &long] {
+                proptest::prop_assert_eq!(super::detect_language(t), language_by_characters(t));
+            }
+        }
     }
 }

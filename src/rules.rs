@@ -1059,11 +1059,19 @@ impl RuleSet {
                 files.insert(rel, text);
             }
         }
+        let origin = dir.map_or("(built-in)".into(), |d| d.display().to_string());
+        RuleSet::from_files(&files, &origin)
+    }
+
+    /// The rule set of exactly these files (relative path → text), nothing built in:
+    /// what [`RuleSet::load`] does once it has read them. `origin` names them in an error
+    /// about the whole set.
+    pub fn from_files(files: &BTreeMap<String, String>, origin: &str) -> Result<RuleSet> {
         let mut set = RuleSet::default();
         let mut judge = None;
         // (file, family, category): checked once every category is known
         let mut families: Vec<(String, String, String)> = Vec::new();
-        for (name, text) in &files {
+        for (name, text) in files {
             // a rule set is data a user may hand us: bound it so a pathological one is refused,
             // not slow
             if text.len() > MAX_RULE_FILE_BYTES {
@@ -1100,7 +1108,7 @@ impl RuleSet {
         let phrases = set.phrase_count();
         if phrases > MAX_PHRASES {
             return Err(Error::Rule {
-                file: dir.map_or("(built-in)".into(), |d| d.display().to_string()),
+                file: origin.to_string(),
                 message: format!("{phrases} phrases; at most {MAX_PHRASES} are allowed"),
             });
         }

@@ -222,11 +222,12 @@ fn proclitic_strips(word: &str) -> ([u8; 6], u8, u8) {
     let mut strips = [0u8; 6];
     let mut n = 0usize;
     let mut article = 0u8;
-    // most words start with no proclitic letter: skip the list
-    if !word.starts_with(PROCLITIC_LETTERS) {
+    // most words start with no proclitic letter: no list; else only the proclitics that
+    // start with the word's letter
+    let Some(prefixes) = word.chars().next().and_then(prefixes_starting_with) else {
         return (strips, 0, 0);
-    }
-    for p in PREFIXES {
+    };
+    for p in prefixes {
         if n == strips.len() {
             break;
         }
@@ -501,6 +502,19 @@ const PREFIXES: &[&str] = &[
     "وبال", "وكال", "وفال", "فبال", "وللت", "وال", "بال", "كال", "فال", "لل", "ال", "وب", "ول",
     "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك",
 ];
+
+/// The [`PREFIXES`] that start with `letter`, in their order; `None` when none does.
+fn prefixes_starting_with(letter: char) -> Option<&'static [&'static str]> {
+    static BY_LETTER: std::sync::OnceLock<Vec<Vec<&'static str>>> = std::sync::OnceLock::new();
+    let k = PROCLITIC_LETTERS.iter().position(|&c| c == letter)?;
+    let lists = BY_LETTER.get_or_init(|| {
+        PROCLITIC_LETTERS
+            .iter()
+            .map(|&c| PREFIXES.iter().copied().filter(|p| p.starts_with(c)).collect())
+            .collect()
+    });
+    Some(&lists[k])
+}
 
 /// The forms a normalised word may stand for once a proclitic is removed, itself first:
 /// `وبالمئة` → `وبالمئة`, `بالمئة`, `المئة`, `مئة`, ...

@@ -401,11 +401,19 @@ pub fn tokenize(text: &str) -> Tokens {
         }
         if is_word_char(c) {
             let mut end = pos + width;
+            // most words have no letter to fold: their form is their text, copied once
+            let mut folded = !folds_to_itself(c);
             while let Some(d) = char_at(end).filter(|&d| is_word_char(d)) {
+                folded |= !folds_to_itself(d);
                 end += d.len_utf8();
             }
-            let mut norm = compact_str::CompactString::with_capacity(end - pos);
-            normalize_into(&text[pos..end], &mut norm);
+            let norm = if folded {
+                let mut norm = compact_str::CompactString::with_capacity(end - pos);
+                normalize_into(&text[pos..end], &mut norm);
+                norm
+            } else {
+                compact_str::CompactString::from(&text[pos..end])
+            };
             if !sentence_has_tokens {
                 sentence_start = pos;
             }

@@ -518,7 +518,13 @@ fn prefixes_starting_with(letter: char) -> Option<&'static [&'static str]> {
     let lists = BY_LETTER.get_or_init(|| {
         PROCLITIC_LETTERS
             .iter()
-            .map(|&c| PREFIXES.iter().copied().filter(|p| p.starts_with(c)).collect())
+            .map(|&c| {
+                PREFIXES
+                    .iter()
+                    .copied()
+                    .filter(|p| p.starts_with(c))
+                    .collect()
+            })
             .collect()
     });
     Some(&lists[k])

@@ -5,7 +5,7 @@
 #   --install                                     first install cargo-fuzz from crates.io into
 #                                                 .tools/ (not on PATH otherwise; CI does not)
 #   --sanitizer none|address|...                  cargo fuzz's -s (default address); the code
-#                                                 has no unsafe, `none` runs about 4x as many
+#                                                 forbids unsafe, so `none` loses little
 #
 # cargo fuzz builds with sanitizer flags that need a nightly compiler. Where only a stable
 # toolchain exists, RUSTC_BOOTSTRAP=1 lets it accept them. When cargo-fuzz is missing and
@@ -27,6 +27,7 @@ while [ $# -gt 0 ]; do
     --sanitizer) sanitizer=${2:?--sanitizer needs a name}; shift 2 ;;
     -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     [0-9]*) secs=$1; shift ;;
+    -*) echo "fuzz.sh: unknown option $1 (--help lists them)" >&2; exit 2 ;;
     *) targets+=("$1"); shift ;;
   esac
 done

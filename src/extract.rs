@@ -840,9 +840,42 @@ pub(crate) fn year_of(tok: &Token) -> Option<i32> {
         && tok.norm.bytes().all(|b| b.is_ascii_digit())
     {
         let y: i32 = tok.norm.parse().ok()?;
-        (1900..=2100).contains(&y).then_some(y)
+        YEARS.contains(&y).then_some(y)
     } else {
         None
+    }
+}
+
+/// The years [`year_of`] reads as years.
+const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
+
+/// Whether `text` has a run of exactly four digits (of any script the tokenizer reads) in
+/// [`YEARS`]: a cheap test on the raw text that holds wherever [`year_of`] would find a year
+/// token in it, since such a token is a whole run of four digits.
+pub(crate) fn may_hold_year(text: &str) -> bool {
+    let mut value = 0i32;
+    let mut digits = 0u32;
+    let mut chars = text.chars();
+    loop {
+        let c = chars.next();
+        if let Some(d) = c
+            .filter(|&c| crate::normalize::is_digit(c))
+            .and_then(|c| crate::normalize::fold_char(c)?.to_digit(10))
+        {
+            if digits < 4 {
+                value = value * 10 + d as i32;
+            }
+            digits += 1;
+            continue;
+        }
+        if digits == 4 && YEARS.contains(&value) {
+            return true;
+        }
+        value = 0;
+        digits = 0;
+        if c.is_none() {
+            return false;
+        }
     }
 }
 
@@ -2208,7 +2241,38 @@ mod tests {
         parts.join(" و")
     }
 
+    #[test]
+    fn a_year_is_a_run_of_four_digits_in_range() {
+        for yes in [
+            "في 2024",
+            "٢٠٢٤/١٢/٨",
+            "Dec 8, 2024.",
+            "۱۹۹۰",
+            "1900",
+            "2100",
+        ] {
+            assert!(may_hold_year(yes), "{yes}");
+        }
+        for no in [
+            "",
+            "12345",
+            "8 ديسمبر",
+            "1899 2101",
+            "٩٩٩",
+            "99999999999999999999",
+        ] {
+            assert!(!may_hold_year(no), "{no}");
+        }
+    }
+
     proptest::proptest! {
+        #[test]
+        fn a_text_with_a_year_token_may_hold_a_year(s in "[ \n12905٠-٩۱۹,./:a-zب-د]{0,40}") {
+            if crate::normalize::tokenize(&s).tokens.iter().any(|t| year_of(t).is_some()) {
+                proptest::prop_assert!(may_hold_year(&s), "{:?}", s);
+            }
+        }
+
         #[test]
         fn a_number_spelled_out_in_arabic_parses_back(n in 1u64..1_000_000_000, feminine: bool) {
             let r = rules();

@@ -374,7 +374,7 @@ fn dateline(text: &str, rules: &RuleSet) -> Option<String> {
     // four digits: a line without both is not extracted
     let full_date = |line: &&str, last: bool| {
         // most lines hold no four-digit run at all: they are not tokenised
-        if !crate::normalize::may_hold_year(line) {
+        if !crate::extract::may_hold_year(line) {
             return None;
         }
         let mut toks = crate::normalize::tokenize(line);

@@ -262,36 +262,6 @@ pub struct Tokens {
     pub sentences: Vec<Sentence>,
 }
 
-/// Whether `text` has a run of exactly four digits (of any script [`is_digit`] reads) worth
-/// 1900–2100: a cheap test that holds wherever [`tokenize`] would give a year token
-/// (`extract::year_of`), since such a token is a whole run of four digits.
-pub fn may_hold_year(text: &str) -> bool {
-    let mut value = 0u32;
-    let mut digits = 0u32;
-    let mut chars = text.chars();
-    loop {
-        let c = chars.next();
-        if let Some(d) = c
-            .filter(|&c| is_digit(c))
-            .and_then(|c| fold_char(c)?.to_digit(10))
-        {
-            if digits < 4 {
-                value = value * 10 + d;
-            }
-            digits += 1;
-            continue;
-        }
-        if digits == 4 && (1900..=2100).contains(&value) {
-            return true;
-        }
-        value = 0;
-        digits = 0;
-        if c.is_none() {
-            return false;
-        }
-    }
-}
-
 fn is_sentence_end(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | '؟' | '\n' | '…' | '؛')
 }
@@ -579,30 +549,6 @@ mod tests {
     }
 
     #[test]
-    fn a_year_is_a_run_of_four_digits_in_range() {
-        for yes in [
-            "في 2024",
-            "٢٠٢٤/١٢/٨",
-            "Dec 8, 2024.",
-            "۱۹۹۰",
-            "1900",
-            "2100",
-        ] {
-            assert!(may_hold_year(yes), "{yes}");
-        }
-        for no in [
-            "",
-            "12345",
-            "8 ديسمبر",
-            "1899 2101",
-            "٩٩٩",
-            "99999999999999999999",
-        ] {
-            assert!(!may_hold_year(no), "{no}");
-        }
-    }
-
-    #[test]
     fn characters_that_fold_to_themselves_do() {
         for c in (0..0x1_0000).filter_map(char::from_u32) {
             if folds_to_itself(c) {
@@ -679,13 +625,6 @@ mod tests {
         fn normalising_twice_equals_once(s in "\\PC{0,40}") {
             let once = normalize(&s);
             prop_assert_eq!(normalize(&once), once);
-        }
-
-        #[test]
-        fn a_text_with_a_year_token_may_hold_a_year(s in "[ \n12905٠-٩۱۹,./:a-zب-د]{0,40}") {
-            if tokenize(&s).tokens.iter().any(|t| crate::extract::year_of(t).is_some()) {
-                prop_assert!(may_hold_year(&s), "{:?}", s);
-            }
         }
 
         #[test]

@@ -511,3 +511,17 @@ fn an_article_without_a_manifest_date_takes_the_date_its_address_carries() {
     assert_eq!(v["documents"][0]["date_source"], "url");
     assert_eq!(v["claims"][0]["value"], "2020-08-04");
 }
+
+#[test]
+fn an_unreadable_manifest_is_named_with_its_reason_said_once() {
+    let out = claimdiff()
+        .args(["compare", "--manifest", "no-such-manifest.csv", "seeds/"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    assert!(err.starts_with("error: no-such-manifest.csv: "), "{err}");
+    assert_eq!(err.matches("os error 2").count(), 1, "{err}");
+}

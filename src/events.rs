@@ -769,12 +769,16 @@ fn phrase_claim(
             i + len
         };
         // the object is a thing: not a number word ("four hospitals" → hospitals), a month
-        // ("في 4 آب"), a letter ("48C"), a qualifier or a part of a date ("late 2013")
+        // ("في 4 آب"), a letter ("48C"), a qualifier or a part of a date ("late 2013"), a word
+        // that ends the clause ("the blast that") or one that describes the event rather than
+        // names what it befell ("الانفجار الضخم", "a massive blast"): with none, the event is at the place its action's other claims are at
         let content = |k: &usize| {
             t[*k].kind == TokenKind::Word
                 && t[*k].norm.chars().count() > 1
                 && !named(*k)
                 && rules.marker_at("action_filler", t, *k, false).is_none()
+                && rules.marker_at("action_stop", t, *k, false).is_none()
+                && rules.marker_at("not_object", t, *k, true).is_none()
                 && !rules.numbers.contains_key(t[*k].norm.as_str())
                 && rules.months.match_at(t, *k, true).is_none()
                 && rules.qualifiers_before.match_at(t, *k, true).is_none()
@@ -793,7 +797,32 @@ fn phrase_claim(
                 .take_while(|&k| t[k].sentence == sent)
                 .find(content)
         };
-        let head = if rule.effect_before {
+        // an event noun's object follows a preposition ("collapse of the dams", "حريق في
+        // مستودع") or, in Arabic, is the noun right after one without the article ("انهيار
+        // السدين", "انهيار سدين": a genitive); right after a noun with the article, a word
+        // describes it ("الانفجار الضخم", "the blast that rocked"), as a `not_object` word does
+        // anywhere ("انفجار ضخم"); the words before a noun belong to another clause ("لحدوث
+        // الانفجار")
+        let definite =
+            |x: &crate::normalize::Token| x.norm.starts_with("ال") || x.article_strips != 0;
+        let noun_object = || {
+            let mut fillers = 0;
+            for k in from..reach {
+                if t[k].sentence != sent {
+                    break;
+                }
+                if rules.marker_at("action_filler", t, k, false).is_some() {
+                    fillers += 1;
+                    continue;
+                }
+                let object = fillers > 0 || !definite(&t[i]);
+                return Some(k).filter(|k| object && content(k));
+            }
+            None
+        };
+        let head = if is_noun {
+            noun_object()
+        } else if rule.effect_before {
             before(4).or_else(after)
         } else {
             after().or_else(|| before(3))

@@ -40,13 +40,15 @@ pub fn rules(data: &[u8]) {
     }
 }
 
-/// The manifest reader.
+/// The manifest parser over the bytes as the file's text (the reader refuses bytes that are
+/// not UTF-8 before it parses), from memory: writing each input to a file held the target near
+/// 1,300 executions a second.
 pub fn manifest(data: &[u8]) {
-    let dir = std::env::temp_dir().join(format!("claimdiff-fuzz-manifest-{}", std::process::id()));
-    let _ = std::fs::create_dir_all(&dir);
-    let path = dir.join("sources.csv");
-    if std::fs::write(&path, data).is_ok() {
-        let _ = crate::load::read_manifest(&path);
+    if let Ok(text) = std::str::from_utf8(data) {
+        let path = std::env::temp_dir()
+            .join("claimdiff-fuzz")
+            .join("sources.csv");
+        let _ = crate::load::parse_manifest(text, &path);
     }
 }
 

@@ -169,9 +169,33 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
         let at_scope; // where each scope is compared, borrowed by the blocks' names
         let mut blocks = Blocks::default();
         let mut own_alone: Vec<usize> = Vec::new();
-        if key.starts_with("event|") {
+        let nest = key.starts_with("event|")
+            && members
+                .first()
+                .is_some_and(|&i| rules.event_places_nest(&claims[i].family));
+        if key.starts_with("event|") && !nest {
             for i in members {
                 blocks.push(&claims[i].subject_id, i);
+            }
+        } else if nest {
+            // where an event happened is compared through the place hierarchy as a figure's
+            // place is ("at the port" and "in Beirut" of one blast are one place; Derna and
+            // Benghazi stay apart); an event with no place joins the place most of its
+            // family's claims are at. Control keeps each place apart (`event_places_nest`).
+            let scopes: Vec<(&str, &str, Option<f64>)> = members
+                .iter()
+                .map(|&i| {
+                    (
+                        claims[i].subject_id.as_str(),
+                        facts.name(facts.of[i].doc_name),
+                        None,
+                    )
+                })
+                .collect();
+            at_scope =
+                crate::scope::compared_at_when(&scopes, rules, |o, i| rules.event_narrows_to(o, i));
+            for (&i, &(s, doc, _)) in members.iter().zip(&scopes) {
+                blocks.push(at_scope.place(s, doc), i);
             }
         } else {
             let scopes: Vec<(&str, &str, Option<f64>)> = members

@@ -26,7 +26,13 @@ pub fn read_manifest(path: &Path) -> Result<Manifest> {
         path: path.to_path_buf(),
         source: e,
     })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    parse_manifest(&text, path)
+}
+
+/// The manifest `path` holds `text`: the rows keyed by each file's canonical path, files named
+/// relative to `path`'s folder. Errors name `path` and the line.
+pub fn parse_manifest(text: &str, path: &Path) -> Result<Manifest> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let base = path.parent().unwrap_or(Path::new("."));
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)

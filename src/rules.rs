@@ -1020,6 +1020,8 @@ pub struct RuleSet {
     pub families: HashMap<String, String>,
     /// Place id → the place it lies within (`rules/gazetteer/within.csv`).
     pub within: HashMap<String, String>,
+    /// Place id → its kind in the gazetteer (`city`, `facility`, ...).
+    pub place_kinds: HashMap<String, String>,
     /// Every rule file's examples: (file, test).
     pub tests: Vec<(String, RuleTest)>,
     /// Built by [`RuleSet::index_phrase_starts`]; read by [`RuleSet::mark_phrase_starts`].
@@ -1504,6 +1506,31 @@ impl RuleSet {
         out
     }
 
+    /// Whether the places of a family's events are where they happened, so that one nested
+    /// in another is one event's ("an explosion at the port" and "in Beirut"): its actions
+    /// take a phrase object and are compared per place. An action whose place is its object
+    /// ("took the airport", "took the city") keeps each place apart.
+    pub fn event_places_nest(&self, family: &str) -> bool {
+        let mut of_family = self.actions.iter().filter(|(a, _)| a.family == family);
+        let first = of_family.next();
+        first.is_some()
+            && first
+                .into_iter()
+                .chain(of_family)
+                .all(|(a, _)| a.object == "phrase" && a.subject != "actor")
+    }
+
+    /// Whether an event at `outer` is read as one at `inner` when it is the only place of its
+    /// claims within it: a place of another kind (a port in its city, a city in its region or
+    /// country), not one of the same kind (a city in a province named as its capital is:
+    /// "withdrew from Homs" is not "withdrew from Palmyra").
+    pub fn event_narrows_to(&self, outer: &str, inner: &str) -> bool {
+        match (self.place_kinds.get(outer), self.place_kinds.get(inner)) {
+            (Some(o), Some(i)) => o != i,
+            _ => false,
+        }
+    }
+
     /// Whether `inner` is `outer` or lies within it.
     pub fn lies_within(&self, inner: &str, outer: &str) -> bool {
         inner == outer || self.ancestors(inner).contains(&outer)
@@ -1593,6 +1620,9 @@ impl RuleSet {
             let target = if row.kind == "nationality" {
                 &mut self.nationalities
             } else if is_place_kind(&row.kind) {
+                self.place_kinds
+                    .entry(row.id.clone())
+                    .or_insert_with(|| row.kind.clone());
                 &mut self.places
             } else {
                 &mut self.bodies

@@ -157,6 +157,16 @@ pub const TOTAL_OVER_PART: f64 = 1.05;
 /// for the wider place stays apart; otherwise (a tie included: one article's contrast is as
 /// likely two sources' tolls as a total and its part) the others' are read as the narrower one.
 pub fn compared_at(scopes: &[(&str, &str, Option<f64>)], rules: &RuleSet) -> ComparedAt {
+    compared_at_when(scopes, rules, |_, _| true)
+}
+
+/// [`compared_at`], reading a scope as the one place within it only when `narrows(outer,
+/// inner)` allows.
+pub fn compared_at_when(
+    scopes: &[(&str, &str, Option<f64>)],
+    rules: &RuleSet,
+    narrows: impl Fn(&str, &str) -> bool,
+) -> ComparedAt {
     // how many claims state each scope: a quantity's claims name few places
     let mut count: FxHashMap<&str, usize> = FxHashMap::default();
     for (s, _, _) in scopes {
@@ -188,7 +198,7 @@ pub fn compared_at(scopes: &[(&str, &str, Option<f64>)], rules: &RuleSet) -> Com
             let within: Vec<&str> = leaves
                 .iter()
                 .copied()
-                .filter(|&l| rules.lies_within(l, s))
+                .filter(|&l| rules.lies_within(l, s) && (l == s || narrows(s, l)))
                 .collect();
             match within[..] {
                 [leaf] => (s, leaf),
@@ -293,6 +303,36 @@ mod tests {
             .zip(DOCS)
             .map(|(s, d)| (*s, d, Some(10.0)))
             .collect()
+    }
+
+    #[test]
+    fn an_event_place_narrows_only_to_a_place_of_another_kind() {
+        let r = rules();
+        let events = |scopes: &[&str]| {
+            let ps: Vec<_> = pairs(scopes)
+                .into_iter()
+                .map(|(s, d, _)| (s, d, None))
+                .collect();
+            let at = compared_at_when(&ps, &r, |o, i| r.event_narrows_to(o, i));
+            ps.iter()
+                .map(|(s, d, _)| at.place(s, d).to_string())
+                .collect::<Vec<_>>()
+        };
+        // a port in its city, a city in its region: one place of one blast, one storm
+        assert_eq!(
+            events(&["beirut", "beirut_port"]),
+            ["beirut_port", "beirut_port"]
+        );
+        assert_eq!(events(&["eastern_libya", "derna"]), ["derna", "derna"]);
+        // Palmyra lies in the province named after Homs: withdrawing from one is not from the
+        // other
+        assert!(r.lies_within("palmyra", "homs"));
+        assert_eq!(events(&["homs", "palmyra"]), ["homs", "palmyra"]);
+        // an event with no place joins where the others are
+        assert_eq!(events(&["beirut_port", "", "beirut"]), ["beirut_port"; 3]);
+        // figures read any one place within as that place
+        let at = compared_at(&pairs(&["homs", "palmyra"]), &r);
+        assert_eq!(at.place("homs", "d1"), "palmyra");
     }
 
     #[test]

@@ -480,3 +480,71 @@ fn a_figure_a_source_stated_on_a_named_day_speaks_as_of_that_day() {
     assert!(g.1.iter().any(|t| t == "9,000"), "{missing:?}");
     assert_eq!(g.0, "update", "{missing:?}");
 }
+
+/// The event claims' texts of each group whose claims are of `category`.
+fn event_groups(report: &Value, category: &str) -> Vec<Vec<String>> {
+    let claims = report["claims"].as_array().unwrap();
+    let claim = |id: &Value| claims.iter().find(|c| c["id"] == *id).unwrap();
+    report["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| {
+            g["claims"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|id| claim(id)["kind"] == "event" && claim(id)["category"] == category)
+        })
+        .map(|g| {
+            g["claims"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|id| claim(id)["text"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn one_blast_told_at_its_port_in_its_city_and_with_no_place_is_one_event() {
+    let report = compare(&[
+        (
+            "a.txt",
+            "2020-08-04",
+            "There was an explosion at Beirut port.\n",
+        ),
+        (
+            "b.txt",
+            "2020-08-04",
+            "Witnesses said the massive blast that rocked the area shattered windows.\n",
+        ),
+        (
+            "c.txt",
+            "2020-08-04",
+            "وقع انفجار هائل في بيروت مساء الثلاثاء.\n",
+        ),
+    ]);
+    let groups = event_groups(&report, "exploded");
+    assert_eq!(groups.len(), 1, "{groups:?}");
+    assert_eq!(groups[0].len(), 3, "{groups:?}");
+}
+
+#[test]
+fn taking_a_city_and_taking_its_airport_stay_two_events() {
+    let report = compare(&[
+        (
+            "a.txt",
+            "2024-12-06",
+            "Rebels took control of Deir ez-Zor airport on Friday.\n",
+        ),
+        (
+            "b.txt",
+            "2024-12-06",
+            "Rebels took control of Deir ez-Zor on Friday.\n",
+        ),
+    ]);
+    let groups = event_groups(&report, "took_control");
+    assert_eq!(groups.len(), 2, "{groups:?}");
+}

@@ -768,8 +768,8 @@ fn phrase_claim(
         } else {
             i + len
         };
-        // the object is a thing: not a number word ("four hospitals" → hospitals), a month
-        // ("في 4 آب"), a letter ("48C"), a qualifier or a part of a date ("late 2013"), a word
+        // the object is a thing: not a number word ("four hospitals" → hospitals), a month or
+        // a weekday ("في 4 آب", "hit on Sunday"), a letter ("48C"), a qualifier or a part of a date ("late 2013"), a word
         // that ends the clause ("the blast that") or one that describes the event rather than
         // names what it befell ("الانفجار الضخم", "a massive blast"): with none, the event is at the place its action's other claims are at
         let content = |k: &usize| {
@@ -781,6 +781,7 @@ fn phrase_claim(
                 && rules.marker_at("not_object", t, *k, true).is_none()
                 && !rules.numbers.contains_key(t[*k].norm.as_str())
                 && rules.months.match_at(t, *k, true).is_none()
+                && rules.weekdays.match_at(t, *k, true).is_none()
                 && rules.qualifiers_before.match_at(t, *k, true).is_none()
                 && rules.marker_at("month_part", t, *k, true).is_none()
         };
@@ -826,17 +827,45 @@ fn phrase_claim(
             before(4).or_else(after)
         } else {
             after().or_else(|| before(3))
+        };
+        // a head that stands for a place named before ("flattened the city", "ضرب المنطقة")
+        // is that place: the nearest one before the trigger within three sentences
+        let anaphor = |k: usize| {
+            (k.saturating_sub(1)..=k).any(|s| {
+                rules
+                    .marker_at("place_anaphor", t, s, true)
+                    .is_some_and(|l| s + l > k)
+            })
+        };
+        let referent = head.filter(|&k| anaphor(k)).and_then(|_| {
+            ctx.places[..ctx.places.partition_point(|m| m.start < i)]
+                .iter()
+                .rev()
+                .filter(|m| m.end <= i)
+                .take_while(|m| t[m.start].sentence + 3 >= sent)
+                .find(|m| m.entity.kind != "country")
+        });
+        match referent {
+            Some(m) => (
+                m.entity
+                    .label_for(&ctx.text[t[i].start..t[i + len - 1].end])
+                    .to_string(),
+                m.entity.id.clone(),
+            ),
+            None => {
+                let head = head
+                    .map(|k| {
+                        let w = t[k].norm.as_str();
+                        // "الميناء" → "ميناء": the article only, never a letter of the stem
+                        w.strip_prefix("ال")
+                            .filter(|r| r.chars().count() >= 3)
+                            .unwrap_or(w)
+                            .to_string()
+                    })
+                    .unwrap_or_default();
+                (head.clone(), head)
+            }
         }
-        .map(|k| {
-            let w = t[k].norm.as_str();
-            // "الميناء" → "ميناء": the article only, never a letter of the stem
-            w.strip_prefix("ال")
-                .filter(|r| r.chars().count() >= 3)
-                .unwrap_or(w)
-                .to_string()
-        })
-        .unwrap_or_default();
-        (head.clone(), head)
     };
     let (start, stop) = (t[i].start, t[end.max(i + len) - 1].end);
     let time =

@@ -926,7 +926,13 @@ fn judge_events(
         })
         .collect::<Vec<_>>()
         .join("; ");
-    let place = claims[0].subject.as_str();
+    // the most specific place its claims name (a group of one blast "at the port" and "in
+    // Beirut" is at the port; the first so named); a claim with no place names none
+    let place = claims
+        .iter()
+        .filter(|c| !c.subject.is_empty())
+        .min_by_key(|c| std::cmp::Reverse(rules.ancestors(&c.subject_id).len()))
+        .map_or("", |c| c.subject.as_str());
     (
         Verdict::Agree,
         format!(

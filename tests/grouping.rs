@@ -529,6 +529,19 @@ fn one_blast_told_at_its_port_in_its_city_and_with_no_place_is_one_event() {
     let groups = event_groups(&report, "exploded");
     assert_eq!(groups.len(), 1, "{groups:?}");
     assert_eq!(groups[0].len(), 3, "{groups:?}");
+    // its reason names the most specific place told, not the first claim's (none)
+    let group = report["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["category"] == "exploded")
+        .unwrap();
+    assert_eq!(group["scope"], "beirut_port");
+    let reason = group["reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("3 outlets agree on Beirut port: exploded"),
+        "{reason}"
+    );
 }
 
 #[test]

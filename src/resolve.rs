@@ -917,6 +917,17 @@ mod tests {
     }
 
     #[test]
+    fn the_verb_of_a_relative_clause_after_a_place_noun_is_no_name() {
+        // "وهي مدينة يبلغ عدد سكانها": "a city whose population is", not a town named يبلغ
+        let c = resolved("ضربت العاصفة درنة، وهي مدينة يبلغ عدد سكانها 100 ألف نسمة.");
+        let population = c.iter().find(|c| c.category == "population").unwrap();
+        assert_eq!(population.subject_id, "derna");
+        // a name after a place noun is still one
+        let c = resolved("قتل 5 مدنيين في قرية البويضة");
+        assert!(c[0].subject_id.starts_with('~'), "{}", c[0].subject_id);
+    }
+
+    #[test]
     fn a_place_beats_the_region_or_city_that_locates_it() {
         let c = resolved("ارتفعت حصيلة الضحايا في مدينة درنة شرق ليبيا إلى 2200 قتيل");
         assert_eq!(c[0].subject_id, "derna");

@@ -769,9 +769,10 @@ fn phrase_claim(
             i + len
         };
         // the object is a thing: not a number word ("four hospitals" → hospitals), a month or
-        // a weekday ("في 4 آب", "hit on Sunday"), a letter ("48C"), a qualifier or a part of a date ("late 2013"), a word
-        // that ends the clause ("the blast that") or one that describes the event rather than
-        // names what it befell ("الانفجار الضخم", "a massive blast"): with none, the event is at the place its action's other claims are at
+        // a weekday ("في 4 آب", "hit on Sunday"), a letter ("48C"), a qualifier or a part of a
+        // date ("late 2013"), a word that ends the clause ("the blast that") or one that
+        // describes the event rather than names what it befell ("الانفجار الضخم", "a massive
+        // blast"): with none, the event is at the place its action's other claims are at
         let content = |k: &usize| {
             t[*k].kind == TokenKind::Word
                 && t[*k].norm.chars().count() > 1
@@ -800,12 +801,13 @@ fn phrase_claim(
         };
         // an event noun's object follows a preposition ("collapse of the dams", "حريق في
         // مستودع") or, in Arabic, is the noun right after one without the article ("انهيار
-        // السدين", "انهيار سدين": a genitive); right after a noun with the article, a word
-        // describes it ("الانفجار الضخم", "the blast that rocked"), as a `not_object` word does
-        // anywhere ("انفجار ضخم"); the words before a noun belong to another clause ("لحدوث
-        // الانفجار")
-        let definite =
-            |x: &crate::normalize::Token| x.norm.starts_with("ال") || x.article_strips != 0;
+        // السدين", "انهيار سدين": a genitive); right after a noun with the article, or in Latin
+        // script where no noun is glued to its article, a word describes it ("الانفجار
+        // الضخم", "the blast that", "the explosion show"), as a `not_object` word does anywhere
+        // ("انفجار ضخم"); the words before a noun belong to another clause ("لحدوث الانفجار")
+        let definite = |x: &crate::normalize::Token| {
+            x.norm.is_ascii() || x.norm.starts_with("ال") || x.article_strips != 0
+        };
         let noun_object = || {
             let mut fillers = 0;
             for k in from..reach {

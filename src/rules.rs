@@ -1522,8 +1522,8 @@ impl RuleSet {
 
     /// Whether an event at `outer` is read as one at `inner` when it is the only place of its
     /// claims within it: a place of another kind (a port in its city, a city in its region or
-    /// country), not one of the same kind (a city in a province named as its capital is:
-    /// "withdrew from Homs" is not "withdrew from Palmyra").
+    /// country), not one of the same kind (Palmyra lies in the province that bears the name of
+    /// the city of Homs, and a blast in Homs is not one in Palmyra).
     pub fn event_narrows_to(&self, outer: &str, inner: &str) -> bool {
         match (self.place_kinds.get(outer), self.place_kinds.get(inner)) {
             (Some(o), Some(i)) => o != i,

@@ -481,32 +481,6 @@ fn a_figure_a_source_stated_on_a_named_day_speaks_as_of_that_day() {
     assert_eq!(g.0, "update", "{missing:?}");
 }
 
-/// The event claims' texts of each group whose claims are of `category`.
-fn event_groups(report: &Value, category: &str) -> Vec<Vec<String>> {
-    let claims = report["claims"].as_array().unwrap();
-    let claim = |id: &Value| claims.iter().find(|c| c["id"] == *id).unwrap();
-    report["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|g| {
-            g["claims"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .all(|id| claim(id)["kind"] == "event" && claim(id)["category"] == category)
-        })
-        .map(|g| {
-            g["claims"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|id| claim(id)["text"].as_str().unwrap().to_string())
-                .collect()
-        })
-        .collect()
-}
-
 #[test]
 fn one_blast_told_at_its_port_in_its_city_and_with_no_place_is_one_event() {
     let report = compare(&[
@@ -526,16 +500,12 @@ fn one_blast_told_at_its_port_in_its_city_and_with_no_place_is_one_event() {
             "وقع انفجار هائل في بيروت مساء الثلاثاء.\n",
         ),
     ]);
-    let groups = event_groups(&report, "exploded");
+    // an event group's quantity is its action family
+    let groups = groups_of(&report, "exploded");
     assert_eq!(groups.len(), 1, "{groups:?}");
-    assert_eq!(groups[0].len(), 3, "{groups:?}");
+    assert_eq!(groups[0].1.len(), 3, "{groups:?}");
     // its reason names the most specific place told, not the first claim's (none)
-    let group = report["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["category"] == "exploded")
-        .unwrap();
+    let group = first_group(&report, "exploded");
     assert_eq!(group["scope"], "beirut_port");
     let reason = group["reason"].as_str().unwrap();
     assert!(
@@ -558,6 +528,6 @@ fn taking_a_city_and_taking_its_airport_stay_two_events() {
             "Rebels took control of Deir ez-Zor on Friday.\n",
         ),
     ]);
-    let groups = event_groups(&report, "took_control");
+    let groups = groups_of(&report, "control");
     assert_eq!(groups.len(), 2, "{groups:?}");
 }

@@ -354,13 +354,19 @@ fn progress(total: Option<u64>) -> indicatif::ProgressBar {
     bar
 }
 
-/// `extract --jsonl FILE --format jsonl`: reads articles in chunks, extracts each chunk in
-/// parallel, writes its claims in input order — constant memory, byte-identical output whatever
-/// the thread count.
-fn stream_extract(input: &Input, path: &Path, rules: &RuleSet) -> Result<()> {
-    const CHUNK: usize = 512;
-    let reader = open_reader(path)?;
-    let mut docs = claimdiff::load::jsonl_documents(reader, path, rules);
+/// `extract --format jsonl`: extracts the articles a chunk at a time, in parallel within a
+/// chunk, and writes each chunk's claims in input order before the next: memory holds one
+/// chunk's tokens and claims, not the whole corpus's, and the output is byte-identical whatever
+/// the thread count or chunk size. Ids run on across chunks (`c1`, `c2`, ...) and are given
+/// before `kind` filters, as in the other formats.
+fn stream_extract(
+    input: &Input,
+    docs: impl Iterator<Item = anyhow::Result<claimdiff::model::Document>>,
+    kind: Option<ClaimKind>,
+    rules: &RuleSet,
+) -> Result<()> {
+    const CHUNK: usize = 64;
+    let mut docs = docs;
     let bar = progress(None);
     let started = std::time::Instant::now();
     let mut bytes = 0usize;
@@ -384,6 +390,9 @@ fn stream_extract(input: &Input, path: &Path, rules: &RuleSet) -> Result<()> {
             for c in &mut claims {
                 c.id = format!("c{next_id}");
                 next_id += 1;
+            }
+            if let Some(kind) = kind {
+                claims.retain(|c| c.kind == kind.as_str());
             }
             bytes += chunk.iter().map(|d| d.text.len()).sum::<usize>();
             let report = claimdiff::model::Report {
@@ -496,8 +505,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     "--claims is for `compare`: it groups claims that were already extracted"
                 );
             }
-            if let (Some(path), Format::Jsonl) = (&input.jsonl, format) {
-                stream_extract(&input, path, &rules)?;
+            if format == Format::Jsonl {
+                match &input.jsonl {
+                    Some(path) => {
+                        let reader = open_reader(path)?;
+                        let docs = claimdiff::load::jsonl_documents(reader, path, &rules)
+                            .map(|d| d.map_err(anyhow::Error::from));
+                        stream_extract(&input, docs, kind, &rules)?;
+                    }
+                    // the files are read (and refused) before any claim is written
+                    None => {
+                        let docs = load_docs(&input, &rules)?;
+                        stream_extract(&input, docs.into_iter().map(Ok), kind, &rules)?;
+                    }
+                }
                 return Ok(ExitCode::SUCCESS);
             }
             let docs = load_docs(&input, &rules)?;

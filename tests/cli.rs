@@ -412,6 +412,58 @@ fn jsonl_streams_from_stdin_to_stdout_and_compare_groups_claims_extracted_elsewh
     assert_eq!(verdicts(&from_claims), verdicts(&direct));
 }
 
+/// (id, kind, start) of each claim line of a JSONL output.
+fn jsonl_ids(out: &str) -> Vec<(String, String, u64)> {
+    out.lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (
+                v["id"].as_str().unwrap().to_string(),
+                v["kind"].as_str().unwrap().to_string(),
+                v["start"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn jsonl_extract_streams_by_chunks_with_the_ids_and_kind_filter_of_the_json_format() {
+    // the JSON format holds every claim at once: the reference for ids and order
+    let json: serde_json::Value = serde_json::from_str(&stdout_of(&[
+        "extract", "--format", "json", "--kind", "event", "seeds/",
+    ]))
+    .unwrap();
+    let expected: Vec<(String, String, u64)> = json["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap().to_string(),
+                c["kind"].as_str().unwrap().to_string(),
+                c["start"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(expected.len() > 20);
+    assert!(expected.iter().all(|(_, kind, _)| kind == "event"));
+    // a folder, written a chunk at a time: the same claims, ids and order
+    let from_folder = stdout_of(&["extract", "--format", "jsonl", "--kind", "event", "seeds/"]);
+    assert_eq!(jsonl_ids(&from_folder), expected);
+    // a JSONL corpus on stdin filters by kind too (it once wrote every kind)
+    let out = claimdiff()
+        .args([
+            "extract", "--jsonl", "-", "--format", "jsonl", "--kind", "event",
+        ])
+        .write_stdin(seeds_jsonl())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let from_stdin = jsonl_ids(&String::from_utf8(out.stdout).unwrap());
+    assert!(!from_stdin.is_empty());
+    assert!(from_stdin.iter().all(|(_, kind, _)| kind == "event"));
+}
+
 #[test]
 fn a_jsonl_line_that_is_not_json_names_its_line() {
     claimdiff()

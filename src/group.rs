@@ -192,8 +192,7 @@ pub fn group(claims: &[Claim], docs: &[Document], rules: &RuleSet) -> Vec<Group>
                     )
                 })
                 .collect();
-            at_scope =
-                crate::scope::compared_at_when(&scopes, rules, |o, i| rules.event_narrows_to(o, i));
+            at_scope = crate::scope::compared_at_for_events(&scopes, rules);
             for (&i, &(s, doc, _)) in members.iter().zip(&scopes) {
                 blocks.push(at_scope.place(s, doc), i);
             }

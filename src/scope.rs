@@ -167,6 +167,29 @@ pub fn compared_at_when(
     rules: &RuleSet,
     narrows: impl Fn(&str, &str) -> bool,
 ) -> ComparedAt {
+    compared_at_with(scopes, rules, narrows, false)
+}
+
+/// How many times more claims than all the other places within a wider one together a place
+/// must have for an event told at the wider place to be read as there.
+pub const DOMINANT_PLACE: usize = 3;
+
+/// Where each claim of one event family is compared: [`compared_at_when`] with the places
+/// [`RuleSet::event_narrows_to`] allows, and one more reading. An event has one place where a
+/// figure may be a total over parts: when several places within a wider one are named but one
+/// of them is named by [`DOMINANT_PLACE`] times as many claims as the others together (the storm
+/// "struck Derna" in ten reports, "affected Misrata" in one), the event told at the wider place
+/// ("struck Libya") is read as at that one.
+pub fn compared_at_for_events(scopes: &[(&str, &str, Option<f64>)], rules: &RuleSet) -> ComparedAt {
+    compared_at_with(scopes, rules, |o, i| rules.event_narrows_to(o, i), true)
+}
+
+fn compared_at_with(
+    scopes: &[(&str, &str, Option<f64>)],
+    rules: &RuleSet,
+    narrows: impl Fn(&str, &str) -> bool,
+    dominant_leaf: bool,
+) -> ComparedAt {
     // how many claims state each scope: a quantity's claims name few places
     let mut count: FxHashMap<&str, usize> = FxHashMap::default();
     for (s, _, _) in scopes {
@@ -202,6 +225,15 @@ pub fn compared_at_when(
                 .collect();
             match within[..] {
                 [leaf] => (s, leaf),
+                [_, _, ..] if dominant_leaf => {
+                    let n = |l: &str| count.get(l).copied().unwrap_or(0);
+                    let total: usize = within.iter().map(|l| n(l)).sum();
+                    within
+                        .iter()
+                        .copied()
+                        .find(|&l| n(l) >= DOMINANT_PLACE * (total - n(l)))
+                        .map_or((s, s), |l| (s, l))
+                }
                 _ => (s, s),
             }
         })
@@ -313,7 +345,7 @@ mod tests {
                 .into_iter()
                 .map(|(s, d, _)| (s, d, None))
                 .collect();
-            let at = compared_at_when(&ps, &r, |o, i| r.event_narrows_to(o, i));
+            let at = compared_at_for_events(&ps, &r);
             ps.iter()
                 .map(|(s, d, _)| at.place(s, d).to_string())
                 .collect::<Vec<_>>()
@@ -333,6 +365,44 @@ mod tests {
         // figures read any one place within as that place
         let at = compared_at(&pairs(&["homs", "palmyra"]), &r);
         assert_eq!(at.place("homs", "d1"), "palmyra");
+    }
+
+    #[test]
+    fn an_event_told_at_a_wider_place_is_at_the_place_within_it_most_claims_name() {
+        let r = rules();
+        let events = |scopes: &[&str]| {
+            let ps: Vec<_> = pairs(scopes)
+                .into_iter()
+                .map(|(s, d, _)| (s, d, None))
+                .collect();
+            let at = compared_at_for_events(&ps, &r);
+            ps.iter()
+                .map(|(s, d, _)| at.place(s, d).to_string())
+                .collect::<Vec<_>>()
+        };
+        // six reports of the storm striking Derna, one of it affecting Misrata: "struck Libya"
+        // is the Derna event; Misrata stays its own
+        assert_eq!(
+            events(&["derna", "derna", "libya", "derna", "misrata", "derna", "derna", "derna"]),
+            ["derna", "derna", "derna", "derna", "misrata", "derna", "derna", "derna"]
+        );
+        // two places named alike: the country stays the country
+        assert_eq!(
+            events(&["derna", "libya", "benghazi", "derna", "benghazi"]),
+            ["derna", "libya", "benghazi", "derna", "benghazi"]
+        );
+        // three to one is three times the rest; two to one is not
+        assert_eq!(
+            events(&["derna", "derna", "derna", "tripoli", "libya"])[4],
+            "derna"
+        );
+        assert_eq!(events(&["derna", "derna", "tripoli", "libya"])[3], "libya");
+        // figures never read a total over parts as one part
+        let at = compared_at(
+            &pairs(&["derna", "derna", "derna", "derna", "misrata", "libya"]),
+            &r,
+        );
+        assert_eq!(at.place("libya", "d6"), "libya");
     }
 
     #[test]
